@@ -1,0 +1,651 @@
+/* eslint-disable */
+// Generated from schema/plan.schema.json by scripts/generate.mjs (npm run generate). Do not edit.
+/**
+ * One step of the plan; `kind` says which.
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "action".
+ */
+export type Action =
+  | CreateAction
+  | SeedAction
+  | GrowImageAction
+  | GrowFilesystemAction
+  | SetOwnershipAction
+  | RemoveTempAction
+  | NoChangeAction
+  | RefuseAction
+  | ArtifactFetchAction
+  | ArtifactOkAction
+  | ArtifactRefuseAction;
+
+/**
+ * What volplan will do to make a host match a manifest: a sorted list of actions, the space budget per host filesystem, and warnings. Printed by `volplan plan --json`.
+ */
+export interface Plan {
+  /**
+   * Version of this JSON format. Always 1.
+   */
+  format_version: 1;
+  /**
+   * False when some host filesystem cannot hold what the plan would write plus the reserve; then apply touches nothing.
+   */
+  feasible: boolean;
+  summary: PlanSummary;
+  /**
+   * Actions sorted by volume or artifact id, then by step order.
+   */
+  actions: Action[];
+  /**
+   * Space budget of every host filesystem the plan touches, sorted by id.
+   */
+  filesystems: FilesystemBudget[];
+  /**
+   * Things worth a look that do not stop the plan.
+   */
+  warnings: PlanWarning[];
+  /**
+   * Hash of what was observed when the plan was made; apply of a saved plan refuses when the host no longer matches it.
+   */
+  fingerprint?: string;
+}
+/**
+ * How many actions of each sort the plan holds.
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "summary".
+ */
+export interface PlanSummary {
+  /**
+   * Volumes to create (formatted or seeded).
+   */
+  create: number;
+  /**
+   * Volumes whose image or filesystem grows.
+   */
+  grow: number;
+  /**
+   * Other changes: ownership, mode, leftover temp files to reclaim.
+   */
+  change: number;
+  /**
+   * Volumes and artifacts already as declared.
+   */
+  unchanged: number;
+  /**
+   * Refusals: volumes or artifacts left alone until the manifest or host is fixed.
+   */
+  refused: number;
+  /**
+   * Artifacts to download.
+   */
+  fetch: number;
+}
+/**
+ * Create a new image atomically: temp file, size, mkfs, owner and mode, fsync, rename without clobbering.
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "createAction".
+ */
+export interface CreateAction {
+  /**
+   * Action kind.
+   */
+  kind: "create";
+  /**
+   * Volume id.
+   */
+  volume: string;
+  /**
+   * Image path.
+   */
+  path: string;
+  /**
+   * Why the action exists.
+   */
+  reason: string;
+  consumes: Consumption;
+  /**
+   * Image size in bytes.
+   */
+  size: number;
+  /**
+   * Allocation strategy actually used (after capability fallbacks).
+   */
+  allocation: "sparse" | "preallocate" | "zero";
+  format: FormatSpec;
+  ownership: Ownership;
+  /**
+   * Why the strategy differs from the declared one, if it does.
+   */
+  note?: string;
+}
+/**
+ * Bytes an action will newly allocate on one host filesystem.
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "consumption".
+ */
+export interface Consumption {
+  /**
+   * Id of the host filesystem (device number major:minor).
+   */
+  filesystem: string;
+  /**
+   * Bytes the action allocates there (an estimate for mkfs metadata).
+   */
+  bytes: number;
+}
+/**
+ * The filesystem an action creates.
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "formatSpec".
+ */
+export interface FormatSpec {
+  /**
+   * Filesystem type.
+   */
+  type: "ext2" | "ext3" | "ext4" | "xfs" | "btrfs" | "vfat" | "swap" | "none";
+  /**
+   * Label, or null for none.
+   */
+  label: string | null;
+  /**
+   * UUID, or null to let mkfs choose.
+   */
+  uuid: string | null;
+  /**
+   * Extra mkfs arguments from the manifest.
+   */
+  mkfsArgs: string[];
+}
+/**
+ * Numeric owner, group and permission bits.
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "ownership".
+ */
+export interface Ownership {
+  /**
+   * Owner uid.
+   */
+  uid: number;
+  /**
+   * Group gid.
+   */
+  gid: number;
+  /**
+   * Permission bits as four octal digits, such as "0660".
+   */
+  mode: string;
+}
+/**
+ * Create a new image atomically as a hole-preserving (reflink where possible) copy of a base image, grown to the declared size.
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "seedAction".
+ */
+export interface SeedAction {
+  /**
+   * Action kind.
+   */
+  kind: "seed";
+  /**
+   * Volume id.
+   */
+  volume: string;
+  /**
+   * Image path.
+   */
+  path: string;
+  /**
+   * Why the action exists.
+   */
+  reason: string;
+  consumes: Consumption;
+  /**
+   * Image size in bytes after the copy.
+   */
+  size: number;
+  /**
+   * Base image path.
+   */
+  from: string;
+  ownership: Ownership;
+  /**
+   * How the copy is made (reflink or sparse copy).
+   */
+  note?: string;
+}
+/**
+ * Grow the image file (never shrinks).
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "growImageAction".
+ */
+export interface GrowImageAction {
+  /**
+   * Action kind.
+   */
+  kind: "grow-image";
+  /**
+   * Volume id.
+   */
+  volume: string;
+  /**
+   * Image path.
+   */
+  path: string;
+  /**
+   * Why the action exists.
+   */
+  reason: string;
+  consumes: Consumption;
+  /**
+   * Current image size in bytes.
+   */
+  from: number;
+  /**
+   * New image size in bytes.
+   */
+  to: number;
+  /**
+   * How the new range is allocated.
+   */
+  allocation: "sparse" | "preallocate" | "zero";
+  /**
+   * Who grows the filesystem inside: the host (a grow-filesystem action follows), the guest, or nobody (raw image, swap).
+   */
+  filesystemGrownBy: "host" | "guest" | "none";
+}
+/**
+ * Grow the filesystem inside an image to fill it, offline (ext2/3/4: e2fsck then resize2fs) or through a private loop mount (xfs, btrfs).
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "growFilesystemAction".
+ */
+export interface GrowFilesystemAction {
+  /**
+   * Action kind.
+   */
+  kind: "grow-filesystem";
+  /**
+   * Volume id.
+   */
+  volume: string;
+  /**
+   * Image path.
+   */
+  path: string;
+  /**
+   * Why the action exists.
+   */
+  reason: string;
+  consumes: Consumption;
+  /**
+   * Filesystem type.
+   */
+  fsType: "ext2" | "ext3" | "ext4" | "xfs" | "btrfs";
+  /**
+   * Current filesystem size in bytes.
+   */
+  from: number;
+  /**
+   * Image size the filesystem grows to, in bytes.
+   */
+  to: number;
+  /**
+   * How it is grown.
+   */
+  method: "resize2fs" | "loop-mount";
+}
+/**
+ * Fix the owner, group or mode of an existing image in place.
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "setOwnershipAction".
+ */
+export interface SetOwnershipAction {
+  /**
+   * Action kind.
+   */
+  kind: "set-ownership";
+  /**
+   * Volume id.
+   */
+  volume: string;
+  /**
+   * Image path.
+   */
+  path: string;
+  /**
+   * Why the action exists.
+   */
+  reason: string;
+  consumes: Consumption;
+  from: Ownership;
+  to: Ownership;
+}
+/**
+ * Reclaim a temp file left by an interrupted volplan run (only files named by volplan, never an image).
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "removeTempAction".
+ */
+export interface RemoveTempAction {
+  /**
+   * Action kind.
+   */
+  kind: "remove-temp";
+  /**
+   * Volume id the temp file was for.
+   */
+  volume: string;
+  /**
+   * Temp file path.
+   */
+  path: string;
+  /**
+   * Why the action exists.
+   */
+  reason: string;
+  consumes: Consumption;
+  /**
+   * Allocated bytes released.
+   */
+  frees: number;
+}
+/**
+ * The volume already matches the manifest.
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "noChangeAction".
+ */
+export interface NoChangeAction {
+  /**
+   * Action kind.
+   */
+  kind: "no-change";
+  /**
+   * Volume id.
+   */
+  volume: string;
+  /**
+   * Image path.
+   */
+  path: string;
+  /**
+   * What was checked.
+   */
+  reason: string;
+  consumes: Consumption;
+  /**
+   * Image size in bytes.
+   */
+  size: number;
+}
+/**
+ * volplan will not touch this volume until the manifest or the host is changed; `fix` says how.
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "refuseAction".
+ */
+export interface RefuseAction {
+  /**
+   * Action kind.
+   */
+  kind: "refuse";
+  /**
+   * Volume id.
+   */
+  volume: string;
+  /**
+   * Image path.
+   */
+  path: string;
+  /**
+   * The whole message: object, what was found, what was declared, the fix.
+   */
+  reason: string;
+  consumes: Consumption;
+  /**
+   * Stable code of the refusal.
+   */
+  refusal:
+    | "shrink"
+    | "type-differs"
+    | "label-differs"
+    | "unformatted"
+    | "device-too-small"
+    | "device-missing"
+    | "in-use"
+    | "not-a-file"
+    | "symlink"
+    | "unsafe-parent"
+    | "parent-missing"
+    | "unknown-owner"
+    | "seed-missing"
+    | "seed-too-large"
+    | "overcommit"
+    | "filesystem-unreadable";
+  /**
+   * What is on the host.
+   */
+  found: string;
+  /**
+   * What the manifest declares.
+   */
+  declared: string;
+  /**
+   * The edit or command that resolves it.
+   */
+  fix: string;
+}
+/**
+ * Download an artifact, verify its hash, and install it read-only in the content-addressed cache.
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "artifactFetchAction".
+ */
+export interface ArtifactFetchAction {
+  /**
+   * Action kind.
+   */
+  kind: "artifact-fetch";
+  /**
+   * Artifact name.
+   */
+  artifact: string;
+  /**
+   * Cache path it will have.
+   */
+  path: string;
+  /**
+   * Why the action exists.
+   */
+  reason: string;
+  consumes: Consumption;
+  /**
+   * URLs tried in order.
+   */
+  urls: string[];
+  /**
+   * Expected hash (SRI).
+   */
+  hash: string;
+  /**
+   * Expected size in bytes, if known.
+   */
+  size?: number | null;
+  /**
+   * Bytes already in a partial download that will be resumed.
+   */
+  resumeFrom?: number;
+}
+/**
+ * The artifact is already cached and verified, or its store path exists.
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "artifactOkAction".
+ */
+export interface ArtifactOkAction {
+  /**
+   * Action kind.
+   */
+  kind: "artifact-ok";
+  /**
+   * Artifact name.
+   */
+  artifact: string;
+  /**
+   * Local path of the artifact.
+   */
+  path: string;
+  /**
+   * What was checked.
+   */
+  reason: string;
+  consumes: Consumption;
+  /**
+   * Verified hash (SRI), or null for a store path without a pinned hash.
+   */
+  hash: string | null;
+}
+/**
+ * The artifact cannot be provided until the manifest or host is changed.
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "artifactRefuseAction".
+ */
+export interface ArtifactRefuseAction {
+  /**
+   * Action kind.
+   */
+  kind: "artifact-refuse";
+  /**
+   * Artifact name.
+   */
+  artifact: string;
+  /**
+   * Path concerned.
+   */
+  path: string;
+  /**
+   * The whole message.
+   */
+  reason: string;
+  consumes: Consumption;
+  /**
+   * Stable code of the refusal.
+   */
+  refusal: "store-path-missing" | "hash-mismatch" | "unsafe-cache";
+  /**
+   * What is on the host.
+   */
+  found: string;
+  /**
+   * What the manifest declares.
+   */
+  declared: string;
+  /**
+   * How to resolve it.
+   */
+  fix: string;
+}
+/**
+ * Space budget of one host filesystem.
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "filesystemBudget".
+ */
+export interface FilesystemBudget {
+  /**
+   * Device number major:minor.
+   */
+  id: string;
+  /**
+   * Where it is mounted.
+   */
+  mountPoint: string;
+  /**
+   * Filesystem type from mountinfo.
+   */
+  fsType: string;
+  /**
+   * Size in bytes.
+   */
+  total: number;
+  /**
+   * Bytes available to root now.
+   */
+  free: number;
+  /**
+   * Bytes policy.reserve keeps free.
+   */
+  reserve: number;
+  /**
+   * Bytes the plan's actions allocate here.
+   */
+  needed: number;
+  /**
+   * free - reserve - needed; negative when infeasible.
+   */
+  remaining: number;
+  /**
+   * Whether needed + reserve fits in free.
+   */
+  feasible: boolean;
+  /**
+   * Bytes sparse volumes here could still allocate as guests write (declared size minus allocated).
+   */
+  sparseDeclared: number;
+  /**
+   * Grade of sparse overcommit: none, warn (beyond remaining space), refuse (refused under policy).
+   */
+  overcommit: "none" | "warn" | "refuse";
+  /**
+   * Actions consuming space here, largest first.
+   */
+  consumers: {
+    /**
+     * Volume id or artifact name.
+     */
+    subject: string;
+    /**
+     * Action kind.
+     */
+    kind: string;
+    /**
+     * Bytes consumed.
+     */
+    bytes: number;
+  }[];
+}
+/**
+ * A warning attached to the plan.
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "warning".
+ */
+export interface PlanWarning {
+  /**
+   * Stable code.
+   */
+  code:
+    | "overcommit"
+    | "allocation-fallback"
+    | "growth-by-guest"
+    | "filesystem-smaller-than-image"
+    | "no-reflink"
+    | "in-use"
+    | "unknown-capability";
+  /**
+   * Volume id, artifact name or filesystem id.
+   */
+  subject: string;
+  /**
+   * What to know and what to do.
+   */
+  message: string;
+}

@@ -1,0 +1,133 @@
+// What observe saw on the host: the planner's only view of the world (plain, serializable data).
+import type { DetectedFsType } from "../manifest/desired.js";
+
+/** A filesystem found inside an image or device by reading its superblock. */
+export interface FoundFilesystem {
+  readonly type: DetectedFsType;
+  readonly label: string | null;
+  readonly uuid: string | null;
+  /** Bytes the filesystem spans (block count × block size; for swap, the usable pages plus header). */
+  readonly size: number;
+}
+
+/** A process holding an image: a lock from /proc/locks or an open file descriptor. */
+export interface Holder {
+  readonly pid: number | null;
+  /** Process name from /proc/PID/comm, when readable. */
+  readonly command: string | null;
+  readonly how: "ofd-lock" | "posix-lock" | "flock" | "open";
+}
+
+/** What sits at a volume's path. */
+export type ObservedEntry =
+  | { readonly type: "missing" }
+  | {
+      readonly type: "file";
+      readonly size: number;
+      /** st_blocks × 512. */
+      readonly allocated: number;
+      readonly uid: number;
+      readonly gid: number;
+      /** Permission bits only (mode & 0o7777). */
+      readonly mode: number;
+      readonly ino: number;
+      readonly mtimeMs: number;
+      /** null when no known superblock was found. */
+      readonly filesystem: FoundFilesystem | null;
+      /** Non-empty when the image is in use. */
+      readonly holders: readonly Holder[];
+    }
+  | {
+      readonly type: "block-device";
+      readonly size: number;
+      readonly filesystem: FoundFilesystem | null;
+      readonly holders: readonly Holder[];
+    }
+  | { readonly type: "symlink"; readonly target: string }
+  | { readonly type: "directory" }
+  | { readonly type: "other"; readonly detail: string };
+
+/** A reason volplan must not write at or under a path, found while walking its parents. */
+export interface PathProblem {
+  readonly code: "symlinked-parent" | "unsafe-parent" | "parent-missing" | "parent-not-directory";
+  /** The offending directory. */
+  readonly at: string;
+  /** What was found there, for the message. */
+  readonly detail: string;
+}
+
+/** One declared volume as found on the host. */
+export interface ObservedVolume {
+  readonly path: string;
+  /** Id of the host filesystem holding the path (or its nearest existing parent); null if none. */
+  readonly filesystem: string | null;
+  readonly pathProblem: PathProblem | null;
+  readonly entry: ObservedEntry;
+}
+
+/** What a capability probe found about a host filesystem; null means not probed. */
+export interface Capabilities {
+  readonly sparse: boolean | null;
+  readonly reflink: boolean | null;
+  readonly fallocate: boolean | null;
+}
+
+/** One host filesystem (statfs plus /proc/self/mountinfo). */
+export interface ObservedFilesystem {
+  /** Device number "major:minor". */
+  readonly id: string;
+  readonly mountPoint: string;
+  /** Type from mountinfo, such as "ext4" or "tmpfs". */
+  readonly type: string;
+  readonly total: number;
+  /** Bytes available (f_bavail × f_bsize; root sees f_bfree but volplan keeps the root reserve). */
+  readonly free: number;
+  readonly blockSize: number;
+  readonly capabilities: Capabilities;
+}
+
+/** A temp file left by an interrupted volplan run beside a volume's path. */
+export interface ObservedTempFile {
+  readonly path: string;
+  readonly volume: string;
+  readonly filesystem: string | null;
+  readonly size: number;
+  readonly allocated: number;
+  /** True when a live volplan still holds it (its lock is taken): never reclaim then. */
+  readonly live: boolean;
+}
+
+/** A seed (base) image as found on the host. */
+export interface ObservedSeed {
+  readonly path: string;
+  readonly exists: boolean;
+  readonly size: number;
+  readonly allocated: number;
+  readonly filesystem: string | null;
+}
+
+/** An artifact's state in the cache or the Nix store. */
+export interface ObservedArtifact {
+  /** Path in the cache (or the store path) it has or would have. */
+  readonly path: string;
+  /** Id of the filesystem the cache directory lives on. */
+  readonly filesystem: string | null;
+  /** "verified": index or store path hash matches; "present-unverified": exists, not known good. */
+  readonly state: "missing" | "verified" | "present-unverified" | "mismatch";
+  /** Hash found when state is "mismatch" (SRI). */
+  readonly actualHash: string | null;
+  /** Bytes of a partial download that can be resumed. */
+  readonly partialBytes: number;
+}
+
+/** Everything observed, keyed by volume id, filesystem id, seed path and artifact name. */
+export interface Snapshot {
+  readonly volumes: Readonly<Record<string, ObservedVolume>>;
+  readonly filesystems: Readonly<Record<string, ObservedFilesystem>>;
+  readonly tempFiles: readonly ObservedTempFile[];
+  readonly seeds: Readonly<Record<string, ObservedSeed>>;
+  readonly artifacts: Readonly<Record<string, ObservedArtifact>>;
+  /** User and group names the manifest refers to, resolved from /etc/passwd and /etc/group. */
+  readonly users: Readonly<Record<string, number>>;
+  readonly groups: Readonly<Record<string, number>>;
+}
