@@ -48,6 +48,10 @@ export interface Plan {
    * Hash of what was observed when the plan was made; apply of a saved plan refuses when the host no longer matches it.
    */
   fingerprint?: string;
+  /**
+   * The manifest the plan was made from, embedded by `volplan plan --out` so `volplan apply PLAN_FILE` can observe the same volumes again.
+   */
+  manifest?: {};
 }
 /**
  * How many actions of each sort the plan holds.
@@ -639,7 +643,9 @@ export interface PlanWarning {
     | "filesystem-smaller-than-image"
     | "no-reflink"
     | "in-use"
-    | "unknown-capability";
+    | "unknown-capability"
+    | "volume-removed"
+    | "artifact-removed";
   /**
    * Volume id, artifact name or filesystem id.
    */
