@@ -1,0 +1,57 @@
+// Sizes: parsing manifest sizes into bytes and printing bytes for people. Pure; no Node imports.
+//
+// Units follow the manifest schema: IEC units (Ki, KiB, Mi, MiB, ...) are powers of 1024; SI
+// units (k, K, KB, kB, M, MB, G, GB, T, TB, P, PB) are powers of 1000, so "512M" is
+// 512,000,000 bytes, not 512 MiB. "B" or no unit means bytes.
+
+const SIZE_PATTERN = /^([0-9]+)(?:\.([0-9]+))?[ ]?([KMGTP]i?B?|[kK]B?|B)?$/;
+
+const EXPONENT: Readonly<Record<string, number>> = { K: 1, M: 2, G: 3, T: 4, P: 5 };
+
+const IEC_UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"] as const;
+
+// Bytes in one unit as a bigint, or null for a unit the pattern does not allow.
+function unitBytes(unit: string | undefined): bigint | null {
+  if (unit === undefined || unit === "B") return 1n;
+  const exponent = EXPONENT[unit[0]!.toUpperCase()];
+  if (exponent === undefined) return null;
+  const base = unit[1] === "i" ? 1024n : 1000n;
+  return base ** BigInt(exponent);
+}
+
+// Bytes for a size string; exact (bigint arithmetic), so "1.1GB" is 1,100,000,000 and not 1,100,000,000.0000002.
+function parseSizeString(text: string): number | null {
+  const match = SIZE_PATTERN.exec(text);
+  if (match === null) return null;
+  const [, whole = "", fraction = "", unit] = match;
+  const multiplier = unitBytes(unit);
+  if (multiplier === null) return null;
+  const scale = 10n ** BigInt(fraction.length);
+  const scaled = BigInt(whole + fraction) * multiplier;
+  if (scaled % scale !== 0n) return null;
+  const bytes = scaled / scale;
+  if (bytes < 1n || bytes > BigInt(Number.MAX_SAFE_INTEGER)) return null;
+  return Number(bytes);
+}
+
+/** Bytes for a manifest size (integer bytes or a string such as "20GiB"); null when it is not a whole, positive, safe number of bytes. */
+export function parseSize(value: number | string): number | null {
+  if (typeof value === "number") {
+    return Number.isSafeInteger(value) && value >= 1 ? value : null;
+  }
+  return parseSizeString(value);
+}
+
+/** A byte count for people in IEC units with at most three significant digits ("20 GiB", "1.5 GiB"); below 1 KiB the exact count ("100 B"). */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return `${bytes} B`;
+  const sign = bytes < 0 ? "-" : "";
+  let value = Math.abs(bytes);
+  let index = 0;
+  while (value >= 1024 && index < IEC_UNITS.length - 1) {
+    value /= 1024;
+    index++;
+  }
+  const shown = index === 0 ? String(Math.round(value)) : String(Number(value.toPrecision(3)));
+  return `${sign}${shown} ${IEC_UNITS[index]}`;
+}
