@@ -1,10 +1,149 @@
 // Observes the artifact cache and store paths for the artifacts a manifest declares.
-import type { DesiredState } from "../manifest/desired.js";
-import type { Snapshot } from "../plan/snapshot.js";
+import type { Stats } from "node:fs";
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import type { DesiredArtifact, DesiredState } from "../manifest/desired.js";
+import { sriFromHex } from "../manifest/hash.js";
+import { deviceId } from "../observe/device-id.js";
+import type { ObservedArtifact, Snapshot } from "../plan/snapshot.js";
+import { cacheLayout, entryDir, entryPath, partialPath, type CacheLayout } from "./cache-layout.js";
+import { entryFor, indexMatches, readIndex, writeIndex, type CacheIndex } from "./cache-index.js";
+import { cacheProblem, lstatOrNull } from "./cache-safety.js";
+import { hashFile } from "./hash-file.js";
+
+interface Context {
+  readonly layout: CacheLayout;
+  readonly index: CacheIndex;
+  /** Entries hashed during this observation (store paths), written back best-effort. */
+  readonly learned: CacheIndex;
+  readonly cacheFilesystem: string | null;
+  readonly rootProblem: string | null;
+}
 
 /** The cache state of every declared artifact, keyed by name. */
-export function observeArtifacts(desired: DesiredState): Promise<Snapshot["artifacts"]> {
-  // Placeholder until the artifact cache lands.
-  void desired;
-  return Promise.resolve({});
+export async function observeArtifacts(desired: DesiredState): Promise<Snapshot["artifacts"]> {
+  if (desired.artifacts.length === 0) return {};
+  const layout = cacheLayout(desired.stateDir);
+  const ctx: Context = {
+    layout,
+    index: await readIndex(layout),
+    learned: {},
+    cacheFilesystem: await nearestFilesystem(layout.root),
+    rootProblem: await firstProblem([layout.root, layout.entries, layout.partials]),
+  };
+  const observed: Record<string, ObservedArtifact> = {};
+  for (const artifact of desired.artifacts) {
+    observed[artifact.name] =
+      artifact.source.kind === "urls"
+        ? await observeCached(ctx, artifact, artifact.source.fileName)
+        : await observeStorePath(ctx, artifact, artifact.source.path);
+  }
+  await rememberLearned(ctx);
+  return observed;
+}
+
+async function observeCached(
+  ctx: Context,
+  artifact: DesiredArtifact,
+  fileName: string,
+): Promise<ObservedArtifact> {
+  const hex = artifact.hash?.hex ?? "";
+  const file = entryPath(ctx.layout, hex, fileName);
+  const base = { path: file, filesystem: ctx.cacheFilesystem, actualHash: null, partialBytes: 0 };
+  const problem = ctx.rootProblem ?? (await firstProblem([entryDir(ctx.layout, hex)]));
+  if (problem !== null)
+    return { ...base, state: "missing", problem: { code: "unsafe-cache", detail: problem } };
+  const partialBytes = await partialSize(partialPath(ctx.layout, hex));
+  const stats = await lstatOrNull(file);
+  if (stats === null) return { ...base, partialBytes, state: "missing" };
+  const fileProblem =
+    cacheProblem(file, stats) ?? (stats.isFile() ? null : `${file} is not a regular file`);
+  if (fileProblem !== null) {
+    return {
+      ...base,
+      partialBytes,
+      state: "missing",
+      problem: { code: "unsafe-cache", detail: fileProblem },
+    };
+  }
+  return { ...base, partialBytes, ...judge(ctx.index[file], stats, hex) };
+}
+
+// Verified when the index vouches for this exact file; unverified when it changed or was never hashed.
+function judge(
+  entry: CacheIndex[string] | undefined,
+  stats: Stats,
+  hex: string,
+): Pick<ObservedArtifact, "state" | "actualHash"> {
+  if (!indexMatches(entry, stats)) return { state: "present-unverified", actualHash: null };
+  if (entry.hash === hex) return { state: "verified", actualHash: null };
+  return { state: "mismatch", actualHash: sriFromHex(entry.hash) };
+}
+
+async function observeStorePath(
+  ctx: Context,
+  artifact: DesiredArtifact,
+  storePath: string,
+): Promise<ObservedArtifact> {
+  const stats = await lstatOrNull(storePath);
+  const base = { path: storePath, actualHash: null, partialBytes: 0 };
+  if (stats === null)
+    return { ...base, filesystem: await nearestFilesystem(storePath), state: "missing" };
+  const filesystem = deviceId(stats.dev);
+  if (!stats.isFile()) {
+    const what = stats.isSymbolicLink()
+      ? "a symlink"
+      : stats.isDirectory()
+        ? "a directory"
+        : "not a regular file";
+    const detail = `${storePath} is ${what}`;
+    return { ...base, filesystem, state: "missing", problem: { code: "not-a-file", detail } };
+  }
+  if (artifact.hash === null) return { ...base, filesystem, state: "present-unverified" };
+  let entry = ctx.index[storePath];
+  if (!indexMatches(entry, stats)) {
+    // Store paths are immutable: hash once, then trust the index while size, mtime and inode hold.
+    const { hex } = await hashFile(storePath);
+    entry = entryFor(stats, hex);
+    ctx.learned[storePath] = entry;
+  }
+  return { ...base, filesystem, ...judge(entry, stats, artifact.hash.hex) };
+}
+
+// Observe must not fail for a cache it cannot write (read-only CI, no stateDir yet): the index is only a cache.
+async function rememberLearned(ctx: Context): Promise<void> {
+  if (Object.keys(ctx.learned).length === 0 || ctx.rootProblem !== null) return;
+  const root = await lstatOrNull(ctx.layout.root);
+  if (root === null || !root.isDirectory()) return;
+  await writeIndex(ctx.layout, { ...ctx.index, ...ctx.learned }).catch(() => undefined);
+}
+
+async function firstProblem(paths: readonly string[]): Promise<string | null> {
+  for (const at of paths) {
+    const stats = await lstatOrNull(at);
+    if (stats === null) continue;
+    const problem =
+      cacheProblem(at, stats) ?? (stats.isDirectory() ? null : `${at} is not a directory`);
+    if (problem !== null) return problem;
+  }
+  return null;
+}
+
+async function partialSize(file: string): Promise<number> {
+  const stats = await lstatOrNull(file);
+  return stats !== null && stats.isFile() && cacheProblem(file, stats) === null ? stats.size : 0;
+}
+
+/** Filesystem id of a path or of its nearest existing ancestor. */
+export async function nearestFilesystem(at: string): Promise<string | null> {
+  let current = path.resolve(at);
+  for (;;) {
+    try {
+      return deviceId((await stat(current)).dev);
+    } catch {
+      const parent = path.dirname(current);
+      if (parent === current) return null;
+      current = parent;
+    }
+  }
 }

@@ -1,0 +1,48 @@
+// Names of everything volplan keeps under <stateDir>/cache (content-addressed entries, partials, index).
+import path from "node:path";
+
+/** Every path the artifact cache uses, derived from the state directory. */
+export interface CacheLayout {
+  readonly stateDir: string;
+  readonly root: string;
+  readonly entries: string;
+  readonly partials: string;
+  readonly index: string;
+}
+
+/** The cache layout under one state directory. */
+export function cacheLayout(stateDir: string): CacheLayout {
+  const root = path.join(stateDir, "cache");
+  return {
+    stateDir,
+    root,
+    entries: path.join(root, "sha256"),
+    partials: path.join(root, "partial"),
+    index: path.join(root, "index.json"),
+  };
+}
+
+/** Directory holding the entry of one hash: cache/sha256/<hex>. */
+export function entryDir(layout: CacheLayout, hex: string): string {
+  return path.join(layout.entries, hex);
+}
+
+/** Final cached path of an artifact: cache/sha256/<hex>/<fileName>. */
+export function entryPath(layout: CacheLayout, hex: string, fileName: string): string {
+  return path.join(layout.entries, hex, fileName);
+}
+
+/** Partial download of one hash: cache/partial/<hex>.part. */
+export function partialPath(layout: CacheLayout, hex: string): string {
+  return path.join(layout.partials, `${hex}.part`);
+}
+
+/** Resume metadata beside a partial: cache/partial/<hex>.part.json. */
+export function partialMetaPath(layout: CacheLayout, hex: string): string {
+  return path.join(layout.partials, `${hex}.part.json`);
+}
+
+/** True for the 64 lower-case hex digits volplan names entries by. */
+export function isHexName(name: string): boolean {
+  return /^[0-9a-f]{64}$/.test(name);
+}
