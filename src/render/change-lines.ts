@@ -1,0 +1,144 @@
+// Turns a plan's actions into one line per volume or artifact: the shared model of the text and Markdown views.
+import { formatBytes } from "../units/size.js";
+import type { Action, FormatSpec, GrowFilesystemAction, Ownership } from "../plan/types.js";
+
+/** Terraform-like marker: create, change, remove a temp file, refusal, unchanged. */
+export type ChangeSymbol = "+" | "~" | "-" | "!" | "=";
+
+/** One line of the change list. */
+export interface ChangeLine {
+  readonly symbol: ChangeSymbol;
+  /** Volume id, or "artifact NAME". */
+  readonly subject: string;
+  readonly path: string;
+  /** What changes, old → new. */
+  readonly detail: string;
+  /** The edit that resolves a refusal; null otherwise. */
+  readonly fix: string | null;
+}
+
+type Refusal = Extract<Action, { kind: "refuse" | "artifact-refuse" }>;
+
+function subjectOf(action: Action): string {
+  return "volume" in action ? action.volume : `artifact ${action.artifact}`;
+}
+
+function describeFormat(format: FormatSpec): string {
+  if (format.type === "none") return "raw";
+  return format.label === null ? format.type : `${format.type} "${format.label}"`;
+}
+
+function withNote(text: string, note: string | undefined): string {
+  return note === undefined || note === "" ? text : `${text}; ${note}`;
+}
+
+function describeOwnership(from: Ownership, to: Ownership): string {
+  const parts: string[] = [];
+  if (from.uid !== to.uid) parts.push(`owner ${from.uid} → ${to.uid}`);
+  if (from.gid !== to.gid) parts.push(`group ${from.gid} → ${to.gid}`);
+  if (from.mode !== to.mode) parts.push(`mode ${from.mode} → ${to.mode}`);
+  return parts.length === 0 ? "ownership unchanged" : parts.join(", ");
+}
+
+function growerText(by: "host" | "guest" | "none", fs: GrowFilesystemAction | undefined): string {
+  if (by === "guest") return "filesystem grown by the guest";
+  if (by === "none") return "no filesystem to grow";
+  if (fs === undefined) return "filesystem grown by the host";
+  const via = fs.method === "loop-mount" ? " through a private loop mount" : "";
+  return `${fs.fsType} grown by the host${via}`;
+}
+
+function describeChange(action: Action, group: readonly Action[]): string | null {
+  switch (action.kind) {
+    case "create":
+      return withNote(
+        `new ${formatBytes(action.size)} ${describeFormat(action.format)} image (${action.allocation})`,
+        action.note,
+      );
+    case "seed":
+      return withNote(`new ${formatBytes(action.size)} copy of ${action.from}`, action.note);
+    case "grow-image": {
+      const fs = group.find((a): a is GrowFilesystemAction => a.kind === "grow-filesystem");
+      const size = `${formatBytes(action.from)} → ${formatBytes(action.to)}`;
+      return `${size} (${growerText(action.filesystemGrownBy, fs)})`;
+    }
+    case "grow-filesystem":
+      if (group.some((a) => a.kind === "grow-image")) return null;
+      return `${action.fsType} filesystem ${formatBytes(action.from)} → ${formatBytes(action.to)} (image already grown; grown by the host)`;
+    case "set-ownership":
+      return describeOwnership(action.from, action.to);
+    case "no-change":
+      return `${formatBytes(action.size)}, as declared`;
+    case "artifact-fetch": {
+      const size =
+        action.size === null || action.size === undefined ? "" : ` ${formatBytes(action.size)}`;
+      const resume = action.resumeFrom ? `, resuming at ${formatBytes(action.resumeFrom)}` : "";
+      const more = action.urls.length - 1;
+      const mirrors = more > 0 ? ` (+${more} mirror${more === 1 ? "" : "s"})` : "";
+      return `download${size} from ${action.urls[0] ?? "?"}${mirrors}${resume}`;
+    }
+    case "artifact-ok":
+      return `cached, ${action.hash ?? "store path"}`;
+    case "remove-temp":
+    case "refuse":
+    case "artifact-refuse":
+      return null;
+  }
+}
+
+function symbolOf(actions: readonly Action[]): ChangeSymbol {
+  const kinds = new Set(actions.map((a) => a.kind));
+  if (kinds.has("create") || kinds.has("seed") || kinds.has("artifact-fetch")) return "+";
+  if (kinds.has("grow-image") || kinds.has("grow-filesystem") || kinds.has("set-ownership")) {
+    return "~";
+  }
+  return "=";
+}
+
+function refusalLine(action: Refusal): ChangeLine {
+  return {
+    symbol: "!",
+    subject: subjectOf(action),
+    path: action.path,
+    detail: `refused (${action.refusal}): found ${action.found}; declared ${action.declared}`,
+    fix: action.fix,
+  };
+}
+
+function groupLines(group: readonly Action[]): ChangeLine[] {
+  const lines: ChangeLine[] = [];
+  const rest: Action[] = [];
+  for (const action of group) {
+    if (action.kind === "refuse" || action.kind === "artifact-refuse") {
+      lines.push(refusalLine(action));
+    } else if (action.kind === "remove-temp") {
+      const detail = `reclaim a leftover temp file (frees ${formatBytes(action.frees)})`;
+      lines.push({ symbol: "-", subject: action.volume, path: action.path, detail, fix: null });
+    } else {
+      rest.push(action);
+    }
+  }
+  const first = rest[0];
+  if (first === undefined) return lines;
+  const details = rest.map((a) => describeChange(a, rest)).filter((d): d is string => d !== null);
+  const main: ChangeLine = {
+    symbol: symbolOf(rest),
+    subject: subjectOf(first),
+    path: first.path,
+    detail: details.join("; "),
+    fix: null,
+  };
+  return [main, ...lines];
+}
+
+/** One line per volume or artifact (plus one per temp file and per refusal), in plan order. */
+export function changeLines(actions: readonly Action[]): ChangeLine[] {
+  const groups = new Map<string, Action[]>();
+  for (const action of actions) {
+    const key = "volume" in action ? `v:${action.volume}` : `a:${action.artifact}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [action]);
+    else group.push(action);
+  }
+  return [...groups.values()].flatMap(groupLines);
+}

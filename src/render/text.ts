@@ -1,0 +1,93 @@
+// The human view of a plan: Terraform-like change lines, refusals with fixes, space per filesystem, summary.
+import type { Plan, PlanWarning } from "../plan/types.js";
+import { changeLines } from "./change-lines.js";
+import type { ChangeLine, ChangeSymbol } from "./change-lines.js";
+import { palette } from "./colors.js";
+import type { Palette } from "./colors.js";
+import { spaceRow } from "./space-rows.js";
+import { infeasibleLine, summaryLine } from "./summary.js";
+import { alignColumns } from "./table.js";
+
+/** What the text view shows. */
+export interface TextOptions {
+  readonly color: boolean;
+  /** List unchanged volumes instead of only counting them. */
+  readonly verbose: boolean;
+  /** Show the space table (false for `volplan diff`, where budgets mean nothing). */
+  readonly space: boolean;
+}
+
+function paintSymbol(symbol: ChangeSymbol, p: Palette): string {
+  switch (symbol) {
+    case "+":
+      return p.green(symbol);
+    case "~":
+      return p.yellow(symbol);
+    case "-":
+      return p.red(symbol);
+    case "!":
+      return p.red(p.bold(symbol));
+    case "=":
+      return p.dim(symbol);
+  }
+}
+
+function changeSection(lines: readonly ChangeLine[], p: Palette): string[] {
+  const cells = alignColumns(
+    lines.map((line) => [line.subject, line.path, line.detail]),
+    ["l", "l", "l"],
+  );
+  return lines.flatMap((line, index) => {
+    const row = `  ${paintSymbol(line.symbol, p)} ${cells[index] ?? ""}`;
+    return line.fix === null ? [row] : [row, `      ${p.yellow("fix:")} ${line.fix}`];
+  });
+}
+
+function spaceSection(plan: Plan, p: Palette): string[] {
+  if (plan.filesystems.length === 0) return [];
+  const rows = plan.filesystems.map(spaceRow);
+  const table = alignColumns(
+    [
+      ["filesystem", "free", "needed", "reserve", "remaining"],
+      ...rows.map((r) => [r.filesystem, r.free, r.needed, r.reserve, r.remaining]),
+    ],
+    ["l", "r", "r", "r", "r"],
+  );
+  const out = ["Space by host filesystem:", `  ${p.dim(table[0] ?? "")}`];
+  rows.forEach((row, index) => {
+    const line = table[index + 1] ?? "";
+    out.push(`  ${row.feasible ? line : p.red(line)}`);
+    if (!row.feasible && row.consumers.length > 0) {
+      out.push(`    needs space: ${row.consumers.join(", ")}`);
+    }
+    if (row.overcommit !== null) out.push(`    ${p.yellow("note:")} ${row.overcommit}`);
+  });
+  return ["", ...out];
+}
+
+function warningSection(warnings: readonly PlanWarning[], p: Palette): string[] {
+  if (warnings.length === 0) return [];
+  const lines = warnings.map(
+    (w) => `  ${p.yellow("warning")} ${w.code} (${w.subject}): ${w.message}`,
+  );
+  return ["", "Warnings:", ...lines];
+}
+
+/** Renders a plan for a terminal; ends with a newline. */
+export function renderText(plan: Plan, options: TextOptions): string {
+  const p = palette(options.color);
+  const all = changeLines(plan.actions);
+  const shown = options.verbose ? all : all.filter((line) => line.symbol !== "=");
+  const hidden = all.length - shown.length;
+  const out: string[] = changeSection(shown, p);
+  if (hidden > 0 && shown.length > 0) {
+    out.push(p.dim(`  (${hidden} unchanged not shown; --verbose lists them)`));
+  }
+  if (options.space) out.push(...spaceSection(plan, p));
+  out.push(...warningSection(plan.warnings, p));
+  const infeasible = infeasibleLine(plan);
+  if (out.length > 0) out.push("");
+  if (infeasible !== null) out.push(p.red(infeasible));
+  out.push(p.bold(summaryLine(plan)));
+  return `${out.join("\n")}\n`;
+}
