@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Builds dist/volplan.mjs once; the CLI tests run the bundle.
+    globalSetup: ["test/cli/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Tests that mount filesystems or take loop devices must not run concurrently with each other.

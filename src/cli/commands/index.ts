@@ -1,0 +1,4 @@
+// Every subcommand, one re-export line each; `volplan --help` lists them in alphabetical order.
+export { diffCommand } from "./diff.js";
+export { planCommand } from "./plan.js";
+export { validateCommand } from "./validate.js";

@@ -1,0 +1,96 @@
+// The dispatcher in-process: global options, unknown commands and flags, error printing, colour choice.
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/run-cli.js";
+import { splitGlobalArgs } from "../../src/cli/global-args.js";
+import { planExitCode } from "../../src/cli/exit-codes.js";
+import { noOpPlan, samplePlan } from "../render/sample-plan.js";
+
+async function run(argv: string[], env: Record<string, string> = {}) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli({
+    argv,
+    stdout: { write: (t) => void (stdout += t) },
+    stderr: { write: (t) => void (stderr += t) },
+    env,
+    cwd: "/",
+    stdoutIsTTY: false,
+    version: "9.9.9",
+  });
+  return { code, stdout, stderr };
+}
+
+describe("runCli", () => {
+  it("prints the version", async () => {
+    expect(await run(["--version"])).toEqual({ code: 0, stdout: "9.9.9\n", stderr: "" });
+  });
+
+  it("lists the commands with --help and exits 0", async () => {
+    const result = await run(["--help"]);
+    expect(result.code).toBe(0);
+    for (const name of ["validate", "plan", "diff"])
+      expect(result.stdout).toMatch(new RegExp(`^  ${name} `, "m"));
+  });
+
+  it("shows a command's usage with COMMAND --help", async () => {
+    const result = await run(["plan", "--help"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: volplan plan /);
+  });
+
+  it("refuses an unknown command with one line and a hint", async () => {
+    const result = await run(["frobnicate"]);
+    expect(result).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: "volplan: unknown command 'frobnicate'\nRun 'volplan --help' for usage.\n",
+    });
+  });
+
+  it("refuses an unknown flag of a command with one line and a hint", async () => {
+    const result = await run(["validate", "--frob", "x.json"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      "volplan: Unknown option '--frob'\nRun 'volplan validate --help' for usage.\n",
+    );
+  });
+
+  it("refuses a bad --color value and contradictory views", async () => {
+    expect((await run(["--color=sometimes", "plan"])).stderr).toContain("--color must be auto");
+    const both = await run(["plan", "--json", "--markdown"]);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toContain("--json and --markdown cannot be used together");
+  });
+
+  it("exits 1 with usage when no command is given", async () => {
+    const result = await run([]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("Usage: volplan");
+  });
+});
+
+describe("splitGlobalArgs", () => {
+  it("takes --color before or after the command and leaves the rest", () => {
+    expect(splitGlobalArgs(["--color=never", "plan", "--json"])).toMatchObject({
+      command: "plan",
+      args: ["--json"],
+      color: "never",
+    });
+    expect(splitGlobalArgs(["plan", "--color", "always", "--out", "x"])).toMatchObject({
+      args: ["--out", "x"],
+      color: "always",
+    });
+  });
+});
+
+describe("planExitCode", () => {
+  it("maps plans to 0, 2, 3 and 4", () => {
+    expect(planExitCode(noOpPlan(), true)).toBe(0);
+    const changes = { ...noOpPlan(), summary: { ...noOpPlan().summary, create: 1 } };
+    expect(planExitCode(changes, false)).toBe(0);
+    expect(planExitCode(changes, true)).toBe(2);
+    const refused = { ...changes, summary: { ...changes.summary, refused: 1 } };
+    expect(planExitCode(refused, false)).toBe(3);
+    expect(planExitCode(samplePlan(), true)).toBe(4);
+  });
+});
