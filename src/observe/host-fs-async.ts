@@ -1,0 +1,46 @@
+// HostFs over fs/promises: lets observe overlap calls, useful on slow (network) filesystems.
+import { constants } from "node:fs";
+import { lstat, open, readFile, readdir, readlink, stat, statfs } from "node:fs/promises";
+import type { HostFs } from "./host-fs.js";
+import { isAbsent, sameFile, usageFrom } from "./host-fs.js";
+import { observeError } from "./observe-error.js";
+
+const HEAD_FLAGS =
+  constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NOCTTY | constants.O_NONBLOCK;
+
+async function orNull<T>(what: string, path: string, call: () => Promise<T>): Promise<T | null> {
+  try {
+    return await call();
+  } catch (error) {
+    if (isAbsent(error)) return null;
+    throw observeError(what, path, error);
+  }
+}
+
+/** The asynchronous HostFs. */
+export const asyncHostFs: HostFs = {
+  lstat: (path) => orNull("lstat", path, () => lstat(path)),
+  stat: (path) => orNull("stat", path, () => stat(path)),
+  readlink: (path) => orNull("readlink", path, () => readlink(path)),
+  readdir: (path) => orNull("read directory", path, () => readdir(path)),
+  readText: (path) => orNull("read", path, () => readFile(path, "utf8")),
+  statfs: (path) =>
+    orNull("statfs", path, async () => usageFrom(await statfs(path, { bigint: true }))),
+  readHead: ({ path, length, expect }) =>
+    orNull("read superblock of", path, async () => {
+      const handle = await open(path, HEAD_FLAGS).catch((error: unknown) => {
+        // ELOOP: the path became a symlink after lstat; report nothing rather than follow it.
+        if ((error as NodeJS.ErrnoException).code === "ELOOP") return null;
+        throw error;
+      });
+      if (handle === null) return null;
+      try {
+        if (!sameFile(await handle.stat(), expect)) return null;
+        const buf = Buffer.allocUnsafe(length);
+        const { bytesRead } = await handle.read(buf, 0, length, 0);
+        return buf.subarray(0, bytesRead);
+      } finally {
+        await handle.close();
+      }
+    }),
+};

@@ -1,0 +1,134 @@
+// Reads the host (never writes) and returns the Snapshot the planner works from.
+import { dirname } from "node:path";
+import { observeArtifacts } from "../artifacts/observe-cache.js";
+import type { DesiredState } from "../manifest/desired.js";
+import type { ObservedEntry, ObservedVolume, Snapshot } from "../plan/snapshot.js";
+import { observeAccounts } from "./accounts.js";
+import { deviceId } from "./device-id.js";
+import type { HolderQuery } from "./holders.js";
+import { findHolders } from "./holders.js";
+import { mountFor, observeFilesystems } from "./host-filesystems.js";
+import type { HostFs } from "./host-fs.js";
+import { syncHostFs } from "./host-fs-sync.js";
+import { LstatCache } from "./lstat-cache.js";
+import { mapBounded } from "./map-bounded.js";
+import type { Mount } from "./mountinfo.js";
+import { parseMountinfo } from "./mountinfo.js";
+import { observeSeeds } from "./seeds.js";
+import { observeTempFiles } from "./temp-files.js";
+import type { ScannedVolume } from "./volume.js";
+import { scanVolume } from "./volume.js";
+
+/** Where observe reads from; the defaults are the real host. */
+export interface ObserveOptions {
+  /** The fs calls to use (default: synchronous, measured fastest for local filesystems). */
+  readonly host?: HostFs;
+  /** Volumes observed at once (matters only for an asynchronous host). */
+  readonly concurrency?: number;
+  readonly procRoot?: string;
+  readonly sysRoot?: string;
+  readonly etcDir?: string;
+}
+
+const MiB = 1024 * 1024;
+
+/** Observes every declared volume, seed, temp file, artifact and the host filesystems under them. */
+export async function observe(
+  desired: DesiredState,
+  options: ObserveOptions = {},
+): Promise<Snapshot> {
+  const host = options.host ?? syncHostFs;
+  const procRoot = options.procRoot ?? "/proc";
+  const accounts = await observeAccounts({ desired, host, etcDir: options.etcDir ?? "/etc" });
+  const cache = new LstatCache(host);
+  const sysRoot = options.sysRoot ?? "/sys";
+  const scanned = await mapBounded(desired.volumes, options.concurrency ?? 16, (volume) =>
+    scanVolume({ volume, accounts, host, cache, sysRoot }),
+  );
+  const mounts = parseMountinfo((await host.readText(`${procRoot}/self/mountinfo`)) ?? "");
+  const volumes = await withHolders({ scanned, mounts, host, procRoot });
+  const tempFiles = await observeTempFiles({
+    // Only directories reached without a missing, symlinked or non-directory parent.
+    volumes: scanned.filter(
+      (s) => (s.observed.pathProblem?.code ?? "unsafe-parent") === "unsafe-parent",
+    ),
+    host,
+    procRoot,
+  });
+  const seeds = await observeSeeds({ desired, host });
+  const artifacts = await observeArtifacts(desired);
+  const samples = new Map<string, string>();
+  const note = (id: string | null, path: string | null) => {
+    if (id !== null && path !== null && !samples.has(id)) samples.set(id, path);
+  };
+  for (const s of scanned) note(s.observed.filesystem, s.fsPath);
+  for (const t of tempFiles) note(t.filesystem, t.path);
+  for (const seed of Object.values(seeds)) note(seed.filesystem, seed.path);
+  for (const a of Object.values(artifacts))
+    note(a.filesystem, await existingAncestor(host, a.path));
+  const filesystems = await observeFilesystems({ samples, mounts, host });
+  return { volumes, filesystems, tempFiles, seeds, artifacts, ...accounts };
+}
+
+// Adds holders to file and block-device entries (see findHolders for what it costs).
+async function withHolders(input: {
+  scanned: readonly ScannedVolume[];
+  mounts: readonly Mount[];
+  host: HostFs;
+  procRoot: string;
+}): Promise<Record<string, ObservedVolume>> {
+  const queries: HolderQuery[] = [];
+  for (const { volume, observed, stats } of input.scanned) {
+    if (
+      stats === null ||
+      (observed.entry.type !== "file" && observed.entry.type !== "block-device")
+    ) {
+      continue;
+    }
+    const id = deviceId(stats.dev);
+    const mount = mountFor(input.mounts, id, volume.path);
+    // Locks on btrfs name the superblock's device, not the subvolume's anonymous one.
+    const devices = mount?.type === "btrfs" ? [id, mount.device] : [id];
+    const candidate = observed.entry.type === "file" && mayWrite(observed.entry, volume.size);
+    queries.push({
+      key: volume.id,
+      path: volume.path,
+      dev: stats.dev,
+      ino: stats.ino,
+      devices,
+      candidate,
+    });
+  }
+  const holders = await findHolders({
+    images: queries,
+    host: input.host,
+    procRoot: input.procRoot,
+  });
+  const volumes: Record<string, ObservedVolume> = {};
+  for (const { volume, observed } of input.scanned) {
+    const found = holders.get(volume.id);
+    const entry = observed.entry;
+    volumes[volume.id] =
+      found !== undefined && (entry.type === "file" || entry.type === "block-device")
+        ? { ...observed, entry: { ...entry, holders: found } }
+        : observed;
+  }
+  return volumes;
+}
+
+/** True for an image a plan might write into: smaller than declared, or its filesystem not grown to fill it. */
+export function mayWrite(
+  entry: Extract<ObservedEntry, { type: "file" }>,
+  declared: number,
+): boolean {
+  return (
+    entry.size < declared || (entry.filesystem !== null && entry.filesystem.size + MiB < entry.size)
+  );
+}
+
+// statfs needs an existing path; an artifact's cache file may not be there yet.
+async function existingAncestor(host: HostFs, path: string): Promise<string> {
+  let current = path;
+  while (current !== "/" && (await host.lstat(current)) === null) current = dirname(current);
+  return current;
+}

@@ -1,0 +1,35 @@
+// Observes the seed (base) images volumes are copied from.
+import type { DesiredState } from "../manifest/desired.js";
+import type { ObservedSeed } from "../plan/snapshot.js";
+import { deviceId } from "./device-id.js";
+import type { HostFs } from "./host-fs.js";
+
+/** Every distinct seed path, keyed by path. */
+export async function observeSeeds(input: {
+  desired: DesiredState;
+  host: HostFs;
+}): Promise<Record<string, ObservedSeed>> {
+  const seeds: Record<string, ObservedSeed> = {};
+  const paths = new Set(
+    input.desired.volumes.flatMap((v) => (v.seed === null ? [] : [v.seed.from])),
+  );
+  for (const path of [...paths].sort()) seeds[path] = await observeSeed(path, input.host);
+  return seeds;
+}
+
+// Seeds in Nix profiles are often symlinks into the store: follow one only when it ends at a
+// regular file (the copy reads the target); anything else counts as missing.
+async function observeSeed(path: string, host: HostFs): Promise<ObservedSeed> {
+  const linkStats = await host.lstat(path);
+  const stats = linkStats?.isSymbolicLink() === true ? await host.stat(path) : linkStats;
+  if (stats === null || !stats.isFile()) {
+    return { path, exists: false, size: 0, allocated: 0, filesystem: null };
+  }
+  return {
+    path,
+    exists: true,
+    size: stats.size,
+    allocated: stats.blocks * 512,
+    filesystem: deviceId(stats.dev),
+  };
+}

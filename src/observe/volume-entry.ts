@@ -1,0 +1,61 @@
+// Classifies what sits at a volume's path (from lstat, never following) and reads its superblock.
+import type { Stats } from "node:fs";
+import type { ObservedEntry } from "../plan/snapshot.js";
+import { deviceId } from "./device-id.js";
+import type { HostFs } from "./host-fs.js";
+import { kindOf } from "./path-safety.js";
+import { HEAD_BYTES, detectFilesystem } from "./superblock/detect.js";
+
+/** The entry at `path` given its lstat (null when missing); holders are filled in later. */
+export async function observeEntry(input: {
+  path: string;
+  stats: Stats | null;
+  host: HostFs;
+  sysRoot: string;
+}): Promise<ObservedEntry> {
+  const { path, stats, host, sysRoot } = input;
+  if (stats === null) return { type: "missing" };
+  if (stats.isSymbolicLink()) return { type: "symlink", target: (await host.readlink(path)) ?? "" };
+  if (stats.isDirectory()) return { type: "directory" };
+  if (stats.isFile()) {
+    return {
+      type: "file",
+      size: stats.size,
+      allocated: stats.blocks * 512,
+      uid: stats.uid,
+      gid: stats.gid,
+      mode: stats.mode & 0o7777,
+      ino: stats.ino,
+      mtimeMs: stats.mtimeMs,
+      filesystem: stats.size === 0 ? null : await superblockOf({ path, stats, host }),
+      holders: [],
+    };
+  }
+  if (stats.isBlockDevice()) {
+    const sectors = await host.readText(`${sysRoot}/dev/block/${deviceId(stats.rdev)}/size`);
+    return {
+      type: "block-device",
+      // Node has no BLKGETSIZE64 ioctl; sysfs reports the size in 512-byte sectors.
+      size: sectorsToBytes(sectors),
+      filesystem: await superblockOf({ path, stats, host }),
+      holders: [],
+    };
+  }
+  return { type: "other", detail: kindOf(stats) };
+}
+
+async function superblockOf(input: { path: string; stats: Stats; host: HostFs }) {
+  const head = await input.host.readHead({
+    path: input.path,
+    length: HEAD_BYTES,
+    expect: input.stats,
+  });
+  return head === null ? null : detectFilesystem(head);
+}
+
+/** Bytes from a sysfs "size" file; 0 when unreadable. */
+export function sectorsToBytes(text: string | null): number {
+  const sectors = Number((text ?? "").trim());
+  const bytes = sectors * 512;
+  return Number.isSafeInteger(bytes) && bytes >= 0 && text !== null ? bytes : 0;
+}

@@ -1,0 +1,53 @@
+// Observes one declared volume: its parents, what sits at its path, and the filesystem holding it.
+import type { Stats } from "node:fs";
+import type { DesiredVolume } from "../manifest/desired.js";
+import type { ObservedVolume } from "../plan/snapshot.js";
+import type { Accounts } from "./accounts.js";
+import { deviceId } from "./device-id.js";
+import type { HostFs } from "./host-fs.js";
+import type { LstatCache } from "./lstat-cache.js";
+import { walkParents } from "./path-safety.js";
+import { observeEntry } from "./volume-entry.js";
+
+/** A volume as observed, with what the later whole-host passes need. */
+export interface ScannedVolume {
+  readonly volume: DesiredVolume;
+  readonly observed: ObservedVolume;
+  /** lstat of the path itself (null when missing). */
+  readonly stats: Stats | null;
+  /** An existing path on the volume's host filesystem, for statfs and mountinfo. */
+  readonly fsPath: string | null;
+}
+
+/** Walks the parents, then classifies the entry at the path. */
+export async function scanVolume(input: {
+  volume: DesiredVolume;
+  accounts: Accounts;
+  host: HostFs;
+  cache: LstatCache;
+  sysRoot: string;
+}): Promise<ScannedVolume> {
+  const { volume, accounts, host, cache, sysRoot } = input;
+  const trusted = {
+    uid: typeof volume.owner === "number" ? volume.owner : (accounts.users[volume.owner] ?? null),
+    gid: typeof volume.group === "number" ? volume.group : (accounts.groups[volume.group] ?? null),
+  };
+  const walk = await walkParents({ path: volume.path, cache, host, trusted });
+  // Below a missing, symlinked or non-directory parent there is nothing of ours to look at.
+  const reachable = walk.problem === null || walk.problem.code === "unsafe-parent";
+  const stats = reachable ? await host.lstat(volume.path) : null;
+  const entry = await observeEntry({ path: volume.path, stats, host, sysRoot });
+  const onFs = stats ?? walk.nearest?.stats ?? null;
+  return {
+    volume,
+    observed: {
+      path: volume.path,
+      filesystem: onFs === null ? null : deviceId(onFs.dev),
+      pathProblem: walk.problem,
+      entry,
+    },
+    stats,
+    // statfs follows symlinks, so it is given the image only when that is a regular file.
+    fsPath: stats?.isFile() === true ? volume.path : (walk.nearest?.path ?? null),
+  };
+}
