@@ -49,9 +49,9 @@ export async function observe(
   const volumes = await withHolders({ scanned, mounts, host, procRoot });
   const tempFiles = await observeTempFiles({
     // Only directories reached without a missing, symlinked or non-directory parent.
-    volumes: scanned.filter(
-      (s) => (s.observed.pathProblem?.code ?? "unsafe-parent") === "unsafe-parent",
-    ),
+    volumes: scanned
+      .filter((s) => (s.observed.pathProblem?.code ?? "unsafe-parent") === "unsafe-parent")
+      .map((s) => s.volume),
     host,
     procRoot,
   });
