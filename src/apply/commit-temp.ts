@@ -1,0 +1,54 @@
+// The last steps of an atomic create: owner and mode, fsync, link into place without clobbering, fsync the directory.
+import { link, unlink } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
+import path from "node:path";
+import { VolplanError } from "../errors.js";
+import type { Ownership } from "../plan/types.js";
+import type { ApplyContext } from "./context.js";
+import { fsyncDirectory } from "./safe-fs.js";
+
+/** Parses a plan's "0660" mode into permission bits. */
+export function modeBits(mode: string): number {
+  return Number.parseInt(mode, 8) & 0o7777;
+}
+
+/**
+ * Moves a fully written temp file to `finalPath` without ever replacing anything there.
+ * Why link() and not rename(): Node has no renameat2(RENAME_NOREPLACE); link() fails with
+ * EEXIST when anything is at the final path, atomically. It runs only after fsync, so a crash
+ * leaves no image or a complete one; a crash between link and unlink leaves a second name of
+ * the same inode, which the next run reclaims as a temp file.
+ */
+export async function commitTemp(input: {
+  handle: FileHandle;
+  temp: string;
+  finalPath: string;
+  ownership: Ownership;
+  ctx: ApplyContext;
+  subject: string;
+  prefix: "create" | "seed";
+}): Promise<void> {
+  const { handle, temp, finalPath, ctx, subject, prefix } = input;
+  // Why chown before chmod: chown clears setuid/setgid bits, chmod then sets the declared mode.
+  await handle.chown(input.ownership.uid, input.ownership.gid);
+  await handle.chmod(modeBits(input.ownership.mode));
+  await ctx.hook(`${prefix}:after-chown` as const, subject);
+  await handle.sync();
+  await ctx.hook(`${prefix}:after-fsync` as const, subject);
+  try {
+    await link(temp, finalPath);
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === "EEXIST") {
+      throw new VolplanError(
+        "PATH_TAKEN",
+        `${finalPath} appeared while volplan was creating it; volplan never replaces an existing file. Run volplan plan again.`,
+        { cause },
+      );
+    }
+    throw cause;
+  }
+  await ctx.hook(`${prefix}:after-link` as const, subject);
+  await unlink(temp);
+  await fsyncDirectory(path.dirname(finalPath));
+  await ctx.hook(`${prefix}:after-unlink-temp` as const, subject);
+}

@@ -1,0 +1,35 @@
+// What every action executor receives: the command runner, the step hook and a progress sink.
+import type { Runner } from "./runner.js";
+import type { StepHook } from "./steps.js";
+
+/** Progress of a long step (zero-filling, copying), for the CLI's progress line. */
+export interface ProgressEvent {
+  readonly subject: string;
+  readonly step: "zero" | "grow-zero";
+  readonly done: number;
+  readonly total: number;
+}
+
+/** Effects an executor may use; tests swap the runner to record or fail commands. */
+export interface ApplyContext {
+  readonly runner: Runner;
+  readonly hook: StepHook;
+  readonly onProgress: (event: ProgressEvent) => void;
+}
+
+/** What a successful executor returns. */
+export interface StepOutcome {
+  /** A fallback or detail worth showing beside "done". */
+  readonly note?: string;
+}
+
+/** Timeouts of the external commands apply runs, in milliseconds. */
+export const TIMEOUTS = {
+  quick: 60_000,
+  fallocate: 10 * 60_000,
+  mkfs: 30 * 60_000,
+  copy: 6 * 60 * 60_000,
+  fsck: 2 * 60 * 60_000,
+  resize: 2 * 60 * 60_000,
+  mount: 5 * 60_000,
+} as const;

@@ -1,0 +1,106 @@
+// Atomic create: a new temp file beside the image, sized and formatted, then linked into place.
+import { lstat } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
+import path from "node:path";
+import { VolplanError } from "../errors.js";
+import { mkfsCommand } from "../plan/mkfs-args.js";
+import type { CreateAction } from "../plan/types.js";
+import { commitTemp } from "./commit-temp.js";
+import { TIMEOUTS } from "./context.js";
+import type { ApplyContext, StepOutcome } from "./context.js";
+import { isOnBtrfs } from "./host-fs.js";
+import { isNotSupported } from "./runner.js";
+import { checkParentChain, createExclusive, removeQuietly, writeZeros } from "./safe-fs.js";
+import { tempPathFor } from "./temp-name.js";
+
+/** Fails unless nothing at all (not even a dangling symlink) is at `file`. */
+export async function assertNothingAt(file: string): Promise<void> {
+  const found = await lstat(file).then(
+    (stat) => (stat.isSymbolicLink() ? "a symlink" : stat.isFile() ? "a file" : "something"),
+    (cause: NodeJS.ErrnoException) => {
+      if (cause.code === "ENOENT") return null;
+      throw cause;
+    },
+  );
+  if (found !== null) {
+    throw new VolplanError(
+      "PATH_TAKEN",
+      `${file}: ${found} is there now but was missing when the plan was made; volplan never replaces it. Run volplan plan again.`,
+    );
+  }
+}
+
+/** Gives the temp file its size with the plan's allocation; returns a note when it had to fall back. */
+async function sizeFile(input: {
+  handle: FileHandle;
+  temp: string;
+  action: CreateAction;
+  ctx: ApplyContext;
+}): Promise<string | undefined> {
+  const { handle, temp, action, ctx } = input;
+  switch (action.allocation) {
+    case "sparse":
+      await handle.truncate(action.size);
+      return undefined;
+    case "preallocate":
+      try {
+        // Why the command: Node has no fallocate(2); util-linux's fallocate is the portable way.
+        await ctx.runner("fallocate", ["-l", String(action.size), temp], {
+          timeoutMs: TIMEOUTS.fallocate,
+        });
+        return undefined;
+      } catch (cause) {
+        if (!isNotSupported(cause)) throw cause;
+        await handle.truncate(action.size);
+        return `preallocate not supported on the filesystem holding ${path.dirname(action.path)}: created sparse`;
+      }
+    case "zero":
+      await writeZeros({
+        handle,
+        from: 0,
+        to: action.size,
+        onProgress: (done, total) =>
+          ctx.onProgress({ subject: action.volume, step: "zero", done, total }),
+      });
+      return undefined;
+  }
+}
+
+/** Creates and formats a new image at action.path, atomically and without clobbering. */
+export async function applyCreate(action: CreateAction, ctx: ApplyContext): Promise<StepOutcome> {
+  const subject = action.volume;
+  await checkParentChain(action.path);
+  await assertNothingAt(action.path);
+  const temp = tempPathFor(action.path);
+  const handle = await createExclusive(temp);
+  try {
+    await ctx.hook("create:after-open", subject);
+    if (await isOnBtrfs(path.dirname(temp))) {
+      // Why while empty: btrfs applies NOCOW only to files without data.
+      await ctx.runner("chattr", ["+C", temp], { timeoutMs: TIMEOUTS.quick });
+      await ctx.hook("create:after-nocow", subject);
+    }
+    const note = (await sizeFile({ handle, temp, action, ctx })) ?? action.note;
+    await ctx.hook("create:after-truncate", subject);
+    const mkfs = mkfsCommand({ ...action.format, path: temp, size: action.size });
+    if (mkfs !== null) {
+      await ctx.runner(mkfs.file, mkfs.args, { timeoutMs: TIMEOUTS.mkfs });
+      await ctx.hook("create:after-mkfs", subject);
+    }
+    await commitTemp({
+      handle,
+      temp,
+      finalPath: action.path,
+      ownership: action.ownership,
+      ctx,
+      subject,
+      prefix: "create",
+    });
+    return note === undefined ? {} : { note };
+  } catch (error) {
+    await removeQuietly(temp);
+    throw error;
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,95 @@
+// Grows the filesystem inside an image to fill it: offline for ext2/3/4, through a private loop mount for xfs and btrfs.
+import { mkdtemp, rmdir } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { VolplanError } from "../errors.js";
+import type { GrowFilesystemAction } from "../plan/types.js";
+import { TIMEOUTS } from "./context.js";
+import type { ApplyContext, StepOutcome } from "./context.js";
+import { assertNotInUse, assertUnchanged } from "./grow.js";
+import { checkParentChain } from "./safe-fs.js";
+
+async function growExt(action: GrowFilesystemAction, ctx: ApplyContext): Promise<void> {
+  // e2fsck -p exit codes: 0 clean, 1 errors fixed; 2 and up mean reboot, unfixed errors or failure.
+  await ctx.runner("e2fsck", ["-f", "-p", action.path], {
+    timeoutMs: TIMEOUTS.fsck,
+    okExitCodes: [0, 1],
+  });
+  await ctx.hook("grow:after-fsck", action.volume);
+  await ctx.runner("resize2fs", [action.path], { timeoutMs: TIMEOUTS.resize });
+  await ctx.hook("grow:after-resize", action.volume);
+}
+
+async function growMounted(
+  action: GrowFilesystemAction,
+  mountPoint: string,
+  ctx: ApplyContext,
+): Promise<void> {
+  if (action.fsType === "xfs") {
+    await ctx.runner("xfs_growfs", [mountPoint], { timeoutMs: TIMEOUTS.resize });
+  } else {
+    await ctx.runner("btrfs", ["filesystem", "resize", "max", mountPoint], {
+      timeoutMs: TIMEOUTS.resize,
+    });
+  }
+  await ctx.hook("grow:after-resize", action.volume);
+}
+
+async function growThroughLoop(action: GrowFilesystemAction, ctx: ApplyContext): Promise<void> {
+  const attached = await ctx.runner("losetup", ["--find", "--show", action.path], {
+    timeoutMs: TIMEOUTS.quick,
+  });
+  const device = attached.stdout.trim();
+  try {
+    await ctx.hook("grow:after-loop-attach", action.volume);
+    const mountPoint = await mkdtemp(path.join(os.tmpdir(), "volplan-grow-"));
+    try {
+      // nouuid: an xfs image cloned from a mounted one shares its UUID and would not mount otherwise.
+      const options =
+        action.fsType === "xfs" ? "nodev,nosuid,noexec,nouuid" : "nodev,nosuid,noexec";
+      await ctx.runner("mount", ["-t", action.fsType, "-o", options, device, mountPoint], {
+        timeoutMs: TIMEOUTS.mount,
+      });
+      try {
+        await ctx.hook("grow:after-mount", action.volume);
+        await growMounted(action, mountPoint, ctx);
+      } finally {
+        await ctx.runner("umount", [mountPoint], { timeoutMs: TIMEOUTS.mount });
+      }
+    } finally {
+      await rmdir(mountPoint).catch(() => undefined);
+    }
+  } finally {
+    await ctx.runner("losetup", ["-d", device], { timeoutMs: TIMEOUTS.quick });
+  }
+}
+
+/** Grows the filesystem in action.path to the image size; also repairs an image grown earlier whose filesystem was not. */
+export async function applyGrowFilesystem(
+  action: GrowFilesystemAction,
+  ctx: ApplyContext,
+): Promise<StepOutcome> {
+  await checkParentChain(action.path);
+  await assertNotInUse(action.path, action.volume);
+  await assertUnchanged({ file: action.path, subject: action.volume, expected: action.to });
+  switch (action.method) {
+    case "resize2fs":
+      if (!["ext2", "ext3", "ext4"].includes(action.fsType)) {
+        throw new VolplanError(
+          "INVALID_PLAN",
+          `volume ${action.volume}: resize2fs cannot grow ${action.fsType}.`,
+        );
+      }
+      await growExt(action, ctx);
+      return {};
+    case "loop-mount":
+      if (action.fsType !== "xfs" && action.fsType !== "btrfs") {
+        throw new VolplanError(
+          "INVALID_PLAN",
+          `volume ${action.volume}: loop-mount growth is for xfs and btrfs, not ${action.fsType}.`,
+        );
+      }
+      await growThroughLoop(action, ctx);
+      return {};
+  }
+}
