@@ -1,0 +1,103 @@
+// `volplan plan` only reads the host: every file and directory is unchanged afterwards, and only --out is written.
+import { createHash } from "node:crypto";
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import validatePlan from "../../src/generated/validate-plan.js";
+import type { Plan } from "../../src/plan/types.js";
+import { MiB, makeImage, sparseFile } from "./host-images.js";
+import { volplan } from "./volplan.js";
+
+let dir = "";
+let manifestFile = "";
+
+/** Everything about every entry under `root` that a write would change (atime aside). */
+async function fingerprintTree(root: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  async function walk(entry: string): Promise<void> {
+    const st = await lstat(entry);
+    const fields = [st.size, st.mtimeMs, st.ctimeMs, st.mode, st.ino, st.uid, st.gid, st.blocks];
+    if (st.isFile())
+      fields.push(
+        createHash("sha256")
+          .update(await readFile(entry))
+          .digest("hex"),
+      );
+    out[path.relative(root, entry) || "."] = fields.join(" ");
+    if (st.isDirectory()) {
+      for (const name of await readdir(entry)) await walk(path.join(entry, name));
+    }
+  }
+  await walk(root);
+  return out;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), "volplan-cli-readonly-"));
+  const images = path.join(dir, "images");
+  await mkdir(images);
+  await makeImage({ file: path.join(images, "ok.img"), type: "ext4", size: 32 * MiB });
+  await makeImage({ file: path.join(images, "small.img"), type: "ext4", size: 16 * MiB });
+  await makeImage({ file: path.join(images, "raw.img"), type: "none", size: 8 * MiB });
+  // A leftover temp file from a run that died (pid 2^22 + 1 cannot exist): plan lists it, apply reclaims it.
+  await sparseFile(path.join(images, ".raw.img.volplan-tmp-4194305-0badf00d"), 8 * MiB);
+  const volume = (file: string, size: number, type: string) => ({
+    path: path.join(images, file),
+    size,
+    format: { type },
+    owner: process.getuid?.() ?? 0,
+    group: process.getgid?.() ?? 0,
+    mode: "0640",
+  });
+  manifestFile = path.join(dir, "manifest.json");
+  const manifest = {
+    version: 1,
+    stateDir: path.join(dir, "state"),
+    volumes: {
+      ok: volume("ok.img", 32 * MiB, "ext4"),
+      small: volume("small.img", 32 * MiB, "ext4"),
+      raw: volume("raw.img", 8 * MiB, "none"),
+      new: volume("new.img", 32 * MiB, "ext4"),
+      sub: volume("sub/dir/new.img", 32 * MiB, "xfs"),
+    },
+  };
+  await writeFile(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+});
+
+afterAll(async () => {
+  if (dir !== "") await rm(dir, { recursive: true, force: true });
+});
+
+describe("volplan plan writes nothing", () => {
+  it("leaves every file and directory exactly as it was", async () => {
+    const before = await fingerprintTree(dir);
+    const runs = [[], ["--json"], ["--markdown"], ["--verbose", "--detailed-exitcode"]];
+    for (const extra of runs) {
+      const result = await volplan(["plan", "--manifest", manifestFile, ...extra]);
+      expect(result.stderr).toBe("");
+      expect([0, 2, 3]).toContain(result.exitCode);
+    }
+    expect(await fingerprintTree(dir)).toEqual(before);
+  });
+
+  it("writes only --out, mode 0600, with the fingerprint and the manifest", async () => {
+    const outDir = await mkdtemp(path.join(os.tmpdir(), "volplan-cli-out-"));
+    try {
+      const before = await fingerprintTree(dir);
+      const out = path.join(outDir, "plan.json");
+      const result = await volplan(["plan", "--manifest", manifestFile, "--out", out]);
+      expect(result.stderr).toBe("");
+      expect(await fingerprintTree(dir)).toEqual(before);
+      expect(await readdir(outDir)).toEqual(["plan.json"]);
+      expect((await lstat(out)).mode & 0o777).toBe(0o600);
+      const saved = JSON.parse(await readFile(out, "utf8")) as Plan;
+      expect(validatePlan(saved), JSON.stringify(validatePlan.errors)).toBe(true);
+      expect(saved.fingerprint).toMatch(/\S/);
+      expect(saved.manifest).toEqual(JSON.parse(await readFile(manifestFile, "utf8")));
+      expect(saved.actions.map((a) => a.kind)).toContain("remove-temp");
+    } finally {
+      await rm(outDir, { recursive: true, force: true });
+    }
+  });
+});
