@@ -3,7 +3,8 @@
 /** Splits a Linux dev_t as glibc's major()/minor() do and prints "major:minor". */
 export function deviceId(dev: number | bigint): string {
   const d = BigInt(dev);
-  const major = ((d >> 8n) & 0xfffn) | ((d >> 32n) & ~0xfffn);
-  const minor = (d & 0xffn) | ((d >> 12n) & ~0xffn);
+  // Major: bits 8..19 and 44..63; minor: bits 0..7 and 20..43.
+  const major = ((d >> 8n) & 0xfffn) | ((d >> 32n) & 0xfffff000n);
+  const minor = (d & 0xffn) | ((d >> 12n) & 0xffffff00n);
   return `${major}:${minor}`;
 }
