@@ -1,0 +1,76 @@
+# The volplan CLI: one bundled ESM file run by Node.js, with the tools it drives (mkfs for every
+# supported filesystem, losetup, fallocate, cp) on the wrapper's PATH, so it never depends on
+# the host's. Dependencies come from package-lock.json through importNpmLock (no vendored hash).
+{ lib
+, buildNpmPackage
+, importNpmLock
+, nodejs
+, makeWrapper
+, coreutils
+, util-linux
+, e2fsprogs
+, xfsprogs
+, btrfs-progs
+, dosfstools
+}:
+let
+  root = ../.;
+  packageJson = lib.importJSON (root + "/package.json");
+  runtimeTools = [ coreutils util-linux e2fsprogs xfsprogs btrfs-progs dosfstools ];
+
+  # Only what the build and its tests read; test/ and vitest.config.ts are used by checkPhase
+  # and never installed.
+  src = lib.fileset.toSource {
+    inherit root;
+    fileset = lib.fileset.unions [
+      (root + "/package.json")
+      (root + "/package-lock.json")
+      (root + "/tsconfig.json")
+      (root + "/vitest.config.ts")
+      (root + "/src")
+      (root + "/schema")
+      (root + "/scripts/build.mjs")
+      (root + "/test")
+    ];
+  };
+in
+buildNpmPackage {
+  pname = "volplan";
+  inherit (packageJson) version;
+
+  inherit src;
+  npmDeps = importNpmLock { npmRoot = src; };
+  npmConfigHook = importNpmLock.npmConfigHook;
+
+  inherit nodejs;
+  nativeBuildInputs = [ makeWrapper ];
+  nativeCheckInputs = runtimeTools;
+
+  npmBuildScript = "build";
+
+  # Unit tests only: tests that need root, mounts or loop devices skip outside CI (CI is unset
+  # in the build sandbox), and the Nix evaluation tests skip without nix-instantiate.
+  doCheck = true;
+  checkPhase = ''
+    runHook preCheck
+    HOME="$TMPDIR" npx vitest run
+    runHook postCheck
+  '';
+
+  installPhase = ''
+    runHook preInstall
+    install -Dm644 dist/volplan.mjs "$out/lib/volplan/volplan.mjs"
+    cp -r schema "$out/lib/volplan/schema"
+    makeWrapper ${lib.getExe nodejs} "$out/bin/volplan" \
+      --add-flags "$out/lib/volplan/volplan.mjs" \
+      --prefix PATH : ${lib.makeBinPath runtimeTools}
+    runHook postInstall
+  '';
+
+  meta = {
+    description = packageJson.description;
+    license = lib.licenses.mit;
+    mainProgram = "volplan";
+    platforms = lib.platforms.linux;
+  };
+}
