@@ -11,8 +11,18 @@ import prettier from "prettier";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 const SCHEMAS = [
-  { schema: "schema/manifest.schema.json", types: "src/generated/manifest-types.ts", validator: "src/generated/validate-manifest.js", name: "validateManifestSchema" },
-  { schema: "schema/plan.schema.json", types: "src/generated/plan-types.ts", validator: "src/generated/validate-plan.js", name: "validatePlanSchema" },
+  {
+    schema: "schema/manifest.schema.json",
+    types: "src/generated/manifest-types.ts",
+    validator: "src/generated/validate-manifest.js",
+    name: "validateManifestSchema",
+  },
+  {
+    schema: "schema/plan.schema.json",
+    types: "src/generated/plan-types.ts",
+    validator: "src/generated/validate-plan.js",
+    name: "validatePlanSchema",
+  },
 ];
 
 function banner(schemaPath) {
@@ -37,16 +47,21 @@ async function typesFor(entry, schema) {
 }
 
 async function validatorFor(entry, schema) {
-  const ajv = new Ajv({ allErrors: true, strict: true, code: { source: true, esm: true, lines: false } });
+  const ajv = new Ajv({
+    allErrors: true,
+    strict: true,
+    code: { source: true, esm: true, lines: false },
+  });
   const validate = ajv.compile(schema);
   // Standalone ESM output still emits require() for ajv's runtime helpers; turn each into an import.
+  // Node gives module.exports as the default import, bundlers and vitest may give exports.default: accept both.
   const imports = [];
   const code = standaloneCode(ajv, validate)
     .replace(/^"use strict";/, "")
     .replace(/require\("(ajv\/dist\/runtime\/[a-z0-9]+)"\)\.default/g, (_match, mod) => {
       const local = `runtime${imports.length}`;
       imports.push(`import ${local} from "${mod}.js";`);
-      return `${local}.default`;
+      return `(${local}.default ?? ${local})`;
     });
   return banner(entry.schema) + imports.join("\n") + "\n" + code + "\n";
 }

@@ -19,27 +19,34 @@ function unitBytes(unit: string | undefined): bigint | null {
   return base ** BigInt(exponent);
 }
 
-// Bytes for a size string; exact (bigint arithmetic), so "1.1GB" is 1,100,000,000 and not 1,100,000,000.0000002.
-function parseSizeString(text: string): number | null {
-  const match = SIZE_PATTERN.exec(text);
-  if (match === null) return null;
-  const [, whole = "", fraction = "", unit] = match;
-  const multiplier = unitBytes(unit);
-  if (multiplier === null) return null;
+/** Why a value is not a usable size, or null when parseSize accepts it. */
+export type SizeProblem = "syntax" | "fractional" | "zero" | "too-large";
+
+/** Bytes for a size, or why it is not one. Exact (bigint arithmetic): "1.1GB" is 1,100,000,000. */
+export function readSize(value: number | string): { bytes: number } | { problem: SizeProblem } {
+  if (typeof value === "number") {
+    if (!Number.isInteger(value)) return { problem: Number.isNaN(value) ? "syntax" : "fractional" };
+    if (value < 1) return { problem: "zero" };
+    return Number.isSafeInteger(value) ? { bytes: value } : { problem: "too-large" };
+  }
+  const match = SIZE_PATTERN.exec(value);
+  const multiplier = match === null ? null : unitBytes(match[3]);
+  if (match === null || multiplier === null) return { problem: "syntax" };
+  const [, whole = "", fraction = ""] = match;
   const scale = 10n ** BigInt(fraction.length);
   const scaled = BigInt(whole + fraction) * multiplier;
-  if (scaled % scale !== 0n) return null;
+  if (scaled === 0n) return { problem: "zero" };
+  if (scaled % scale !== 0n) return { problem: "fractional" };
   const bytes = scaled / scale;
-  if (bytes < 1n || bytes > BigInt(Number.MAX_SAFE_INTEGER)) return null;
-  return Number(bytes);
+  return bytes > BigInt(Number.MAX_SAFE_INTEGER)
+    ? { problem: "too-large" }
+    : { bytes: Number(bytes) };
 }
 
 /** Bytes for a manifest size (integer bytes or a string such as "20GiB"); null when it is not a whole, positive, safe number of bytes. */
 export function parseSize(value: number | string): number | null {
-  if (typeof value === "number") {
-    return Number.isSafeInteger(value) && value >= 1 ? value : null;
-  }
-  return parseSizeString(value);
+  const result = readSize(value);
+  return "bytes" in result ? result.bytes : null;
 }
 
 /** A byte count for people in IEC units with at most three significant digits ("20 GiB", "1.5 GiB"); below 1 KiB the exact count ("100 B"). */

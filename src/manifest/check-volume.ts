@@ -1,0 +1,117 @@
+// Rules for one volume that the schema cannot express: paths, seeds and combinations of options.
+import { checkFormat, fsTypeOf } from "./check-format.js";
+import { checkSize } from "./check-size.js";
+import { isRecord, stringAt } from "./guards.js";
+import { error, pointer, warning, type Issue } from "./issue.js";
+import { checkAbsolutePath, normalizePath, pathProblem } from "./paths.js";
+
+function checkSeed(id: string, volume: Record<string, unknown>): Issue[] {
+  const seed = volume.seed;
+  const from = isRecord(seed) ? stringAt(seed, "from") : undefined;
+  if (from === undefined) return [];
+  const at = pointer("volumes", id, "seed", "from");
+  const what = `volume ${JSON.stringify(id)}: seed.from`;
+  const bad = checkAbsolutePath({ value: from, pointer: at, what });
+  if (bad !== null) return [bad];
+  const path = stringAt(volume, "path");
+  if (
+    path !== undefined &&
+    pathProblem(path) === null &&
+    normalizePath(path) === normalizePath(from)
+  ) {
+    return [
+      error(
+        at,
+        `${what} ${JSON.stringify(from)} is the volume's own path; an image cannot be copied onto itself.`,
+        "Point seed.from at the base image (for example a raw image in the Nix store), or remove seed.",
+      ),
+    ];
+  }
+  return [];
+}
+
+// A block device is only checked for existence and size, so options that create or change it make no sense.
+function checkBlockDevice(id: string, volume: Record<string, unknown>): Issue[] {
+  if (volume.kind !== "block-device") return [];
+  const name = `volume ${JSON.stringify(id)}`;
+  const issues: Issue[] = [];
+  const refuse = (key: string, found: string): void => {
+    const message = `${name} is a block device, which volplan never creates, formats or writes, but it declares ${found}.`;
+    issues.push(
+      error(
+        pointer("volumes", id, key),
+        message,
+        `Remove ${key}, or make the volume kind "image".`,
+      ),
+    );
+  };
+  if (volume.seed !== undefined) refuse("seed", "a seed");
+  if (volume.allocation === "preallocate" || volume.allocation === "zero") {
+    refuse("allocation", `allocation ${JSON.stringify(volume.allocation)}`);
+  }
+  const type = fsTypeOf(volume);
+  if (type !== undefined && type !== "none") refuse("format", `format ${JSON.stringify(type)}`);
+  if (volume.growFilesystem === "host" || volume.growFilesystem === "guest") {
+    refuse("growFilesystem", `growFilesystem ${JSON.stringify(volume.growFilesystem)}`);
+  }
+  return issues;
+}
+
+function checkOptions(id: string, volume: Record<string, unknown>): Issue[] {
+  const name = `volume ${JSON.stringify(id)}`;
+  const issues: Issue[] = [];
+  const type = fsTypeOf(volume);
+  if (volume.growFilesystem === "host" && (type === "vfat" || type === "swap" || type === "none")) {
+    issues.push(
+      error(
+        pointer("volumes", id, "growFilesystem"),
+        `${name}: growFilesystem "host" is declared, but volplan cannot grow ${type === "none" ? "a raw image's contents" : `a ${type} filesystem`}.`,
+        `Set growFilesystem to "guest" or "auto", or remove it.`,
+      ),
+    );
+  }
+  if (volume.seed !== undefined && volume.allocation === "zero") {
+    issues.push(
+      error(
+        pointer("volumes", id, "allocation"),
+        `${name}: allocation "zero" is declared together with a seed; a seeded image is a copy of its base image, not zeros.`,
+        `Use allocation "sparse" or "preallocate", or remove seed.`,
+      ),
+    );
+  }
+  const mode = stringAt(volume, "mode");
+  if (mode !== undefined && /^0?[0-7]{3}$/.test(mode) && (parseInt(mode, 8) & 0o002) !== 0) {
+    issues.push(
+      warning(
+        pointer("volumes", id, "mode"),
+        `${name}: mode ${JSON.stringify(mode)} lets every user on the host write the image.`,
+        `Use "0660" with a group such as "kvm", or "0600".`,
+      ),
+    );
+  }
+  return issues;
+}
+
+/** Issues with one volume on its own (paths, size, format, option combinations). */
+export function checkVolume(input: { id: string; volume: unknown }): Issue[] {
+  const { id, volume } = input;
+  if (!isRecord(volume)) return [];
+  const path = checkAbsolutePath({
+    value: volume.path,
+    pointer: pointer("volumes", id, "path"),
+    what: `volume ${JSON.stringify(id)}: path`,
+  });
+  return [
+    ...(path === null ? [] : [path]),
+    ...checkSize({
+      value: volume.size,
+      pointer: pointer("volumes", id, "size"),
+      what: `volume ${JSON.stringify(id)}: size`,
+      sectors: true,
+    }),
+    ...checkSeed(id, volume),
+    ...checkFormat({ id, volume }),
+    ...checkBlockDevice(id, volume),
+    ...checkOptions(id, volume),
+  ];
+}

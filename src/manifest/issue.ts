@@ -1,0 +1,77 @@
+// Validation issues: what is wrong in a manifest, where (a JSON pointer), and how to fix it.
+
+/** One problem found in a manifest. Errors make it invalid; warnings do not. */
+export interface Issue {
+  severity: "error" | "warning";
+  /** RFC 6901 JSON pointer such as "/volumes/web~1root/size"; "" for the whole document. */
+  pointer: string;
+  message: string;
+  fix: string;
+}
+
+/** An error issue. */
+export function error(pointer: string, message: string, fix: string): Issue {
+  return { severity: "error", pointer, message, fix };
+}
+
+/** A warning issue. */
+export function warning(pointer: string, message: string, fix: string): Issue {
+  return { severity: "warning", pointer, message, fix };
+}
+
+/** A JSON pointer from unescaped path segments: pointer("volumes", "web/root") is "/volumes/web~1root". */
+export function pointer(...segments: readonly (string | number)[]): string {
+  return segments.map((s) => "/" + String(s).replaceAll("~", "~0").replaceAll("/", "~1")).join("");
+}
+
+/** The unescaped segments of a JSON pointer. */
+export function pointerSegments(text: string): string[] {
+  if (text === "") return [];
+  return text
+    .slice(1)
+    .split("/")
+    .map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"));
+}
+
+/** Issues without repeats (same severity, pointer and message), sorted by pointer, then errors first, then message. */
+export function sortIssues(issues: readonly Issue[]): Issue[] {
+  const seen = new Set<string>();
+  const unique = issues.filter((issue) => {
+    const key = `${issue.severity}\0${issue.pointer}\0${issue.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return unique.sort(
+    (a, b) =>
+      compareCodePoints(a.pointer, b.pointer) ||
+      compareCodePoints(a.severity, b.severity) ||
+      compareCodePoints(a.message, b.message),
+  );
+}
+
+/** Code-point order of two strings (not locale order), for stable sorting. */
+export function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  // Plain < compares UTF-16 code units; compare code points so astral characters sort after U+FFFF.
+  const left = Array.from(a);
+  const right = Array.from(b);
+  const length = Math.min(left.length, right.length);
+  for (let i = 0; i < length; i++) {
+    const x = left[i]!.codePointAt(0)!;
+    const y = right[i]!.codePointAt(0)!;
+    if (x !== y) return x - y;
+  }
+  return left.length - right.length;
+}
+
+/** Where a pointer is, in words: `volume "web/root": size`, `artifact "kexec"`, `policy.reserve`, `the manifest`. */
+export function describePointer(text: string): string {
+  const [top, id, ...rest] = pointerSegments(text);
+  if (top === undefined) return "the manifest";
+  if ((top === "volumes" || top === "artifacts") && id !== undefined) {
+    const owner = `${top === "volumes" ? "volume" : "artifact"} ${JSON.stringify(id)}`;
+    return rest.length === 0 ? owner : `${owner}: ${rest.join(".")}`;
+  }
+  return [top, id, ...rest].filter((s) => s !== undefined).join(".");
+}

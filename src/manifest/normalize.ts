@@ -1,0 +1,92 @@
+// Turns a valid manifest into DesiredState: defaults filled, sizes in bytes, hashes normalized, sorted by id.
+import type { Manifest } from "../generated/manifest-types.js";
+import { parseSize } from "../units/size.js";
+import { DEFAULT_STATE_DIR } from "./check-volumes.js";
+import type { DesiredArtifact, DesiredState, DesiredVolume, FsType, Reserve } from "./desired.js";
+import { readReserve } from "./reserve.js";
+import { lastUrlComponent } from "./file-name.js";
+import { parseSha256 } from "./hash.js";
+import { compareCodePoints } from "./issue.js";
+import { normalizePath } from "./paths.js";
+
+type ManifestVolume = NonNullable<NonNullable<Manifest["volumes"]>[string]>;
+type ManifestArtifact = NonNullable<NonNullable<Manifest["artifacts"]>[string]>;
+
+const GROW_AUTO: Readonly<Record<FsType, DesiredVolume["growFilesystem"]>> = {
+  ext2: "host",
+  ext3: "host",
+  ext4: "host",
+  xfs: "guest",
+  btrfs: "guest",
+  vfat: "none",
+  swap: "none",
+  none: "none",
+};
+
+// Sizes were checked before normalizing; a null here is a bug in the checks.
+function bytes(size: number | string): number {
+  const parsed = parseSize(size);
+  if (parsed === null) throw new Error(`unchecked size ${JSON.stringify(size)}`);
+  return parsed;
+}
+
+// Reserves were checked before normalizing; a problem here is a bug in the checks.
+function reserve(value: number | string | undefined): Reserve {
+  const read = readReserve(value ?? "5%");
+  if ("problem" in read) throw new Error(`unchecked reserve ${JSON.stringify(value)}`);
+  return read;
+}
+
+function volume(id: string, v: ManifestVolume): DesiredVolume {
+  const kind = v.kind ?? "image";
+  const type = v.format?.type ?? "none";
+  const grow = v.growFilesystem ?? "auto";
+  return {
+    id,
+    kind,
+    path: normalizePath(v.path),
+    size: bytes(v.size),
+    allocation: v.allocation ?? "sparse",
+    format: {
+      type,
+      label: v.format?.label ?? null,
+      uuid: v.format?.uuid?.toLowerCase() ?? null,
+      mkfsArgs: [...(v.format?.mkfsArgs ?? [])],
+    },
+    seed: v.seed === undefined ? null : { from: normalizePath(v.seed.from) },
+    growFilesystem: kind === "block-device" ? "none" : grow === "auto" ? GROW_AUTO[type] : grow,
+    owner: v.owner ?? 0,
+    group: v.group ?? 0,
+    mode: v.mode === undefined ? 0o600 : parseInt(v.mode, 8),
+  };
+}
+
+function artifact(name: string, a: ManifestArtifact): DesiredArtifact {
+  const hash = a.hash === undefined ? null : parseSha256(a.hash);
+  const size = a.size === undefined ? null : bytes(a.size);
+  if (a.urls !== undefined) {
+    const fileName = a.fileName ?? lastUrlComponent(a.urls[0]) ?? "";
+    return { name, source: { kind: "urls", urls: [...a.urls], fileName }, hash, size };
+  }
+  return { name, source: { kind: "store-path", path: normalizePath(a.path ?? "") }, hash, size };
+}
+
+function sortedById<T>(record: Readonly<Record<string, T | undefined>> | undefined): [string, T][] {
+  return Object.entries(record ?? {})
+    .filter((entry): entry is [string, T] => entry[1] !== undefined)
+    .sort(([a], [b]) => compareCodePoints(a, b));
+}
+
+/** The DesiredState of a manifest that passed the schema and the semantic checks. */
+export function normalizeManifest(manifest: Manifest): DesiredState {
+  return {
+    version: 1,
+    stateDir: normalizePath(manifest.stateDir ?? DEFAULT_STATE_DIR),
+    policy: {
+      reserve: reserve(manifest.policy?.reserve),
+      overcommit: manifest.policy?.overcommit ?? "warn",
+    },
+    volumes: sortedById(manifest.volumes).map(([id, v]) => volume(id, v)),
+    artifacts: sortedById(manifest.artifacts).map(([name, a]) => artifact(name, a)),
+  };
+}
