@@ -119,7 +119,10 @@ export interface ObservedArtifact {
   /** Bytes of a partial download that can be resumed. */
   readonly partialBytes: number;
   /** Why the path cannot be used: a symlinked or foreign-owned cache path, or a store path that is not a regular file. */
-  readonly problem?: { readonly code: "unsafe-cache" | "not-a-file"; readonly detail: string } | null;
+  readonly problem?: {
+    readonly code: "unsafe-cache" | "not-a-file";
+    readonly detail: string;
+  } | null;
 }
 
 /** Everything observed, keyed by volume id, filesystem id, seed path and artifact name. */

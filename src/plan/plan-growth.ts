@@ -1,0 +1,129 @@
+// Growing an existing image and the filesystem inside it.
+import type { DetectedFsType } from "../manifest/desired.js";
+import { chooseAllocation } from "./allocation.js";
+import { growFilesystemBytes, growImageBytes } from "./consumption.js";
+import type { VolumeContext, VolumeResult } from "./context.js";
+import { volumeBase } from "./context.js";
+import { formatBytes } from "./format-size.js";
+import type { FoundFilesystem } from "./snapshot.js";
+import type { GrowFilesystemAction, PlanWarning } from "./types.js";
+
+const KIB = 1024;
+const MIB = 1024 * KIB;
+
+// How much smaller than its image a filesystem that fills it may be. mkfs and resize2fs leave a
+// tail they cannot use; measured (mkfs-args.ts flags, image size − block count × block size):
+//   1 GiB + 3 KiB: ext2/ext4/xfs/btrfs 3 KiB; 100 MiB + 512 B and 300 MiB + 4.5 KiB: 512 B;
+//   1 GiB + 64.5 KiB: xfs/btrfs 512 B but ext2/ext4 64.5 KiB, because mke2fs drops a last
+//   block group smaller than its own overhead (3 + inode-table + reserved-GDT blocks + 50),
+//   which reaches ~6 MiB at 4 KiB blocks and more with a denser inode ratio.
+// xfs drops a last allocation group under 64 blocks (256 KiB); swap rounds to pages (≤ 64 KiB);
+// FAT rounds to clusters (≤ 64 KiB). A tolerance below what the tools leave would plan a
+// grow-filesystem that can never take effect.
+const TAIL_TOLERANCE: Readonly<Record<DetectedFsType, number>> = {
+  ext2: 16 * MIB,
+  ext3: 16 * MIB,
+  ext4: 16 * MIB,
+  xfs: MIB,
+  btrfs: MIB,
+  vfat: MIB,
+  swap: 64 * KIB,
+};
+
+/** Whether a filesystem spans its image, up to the tail the tools leave unused. */
+export function fillsImage(found: FoundFilesystem, imageSize: number): boolean {
+  return found.size + TAIL_TOLERANCE[found.type] >= imageSize;
+}
+
+type GrowableType = GrowFilesystemAction["fsType"];
+
+function growable(type: DetectedFsType): type is GrowableType {
+  return type !== "vfat" && type !== "swap";
+}
+
+/** Who grows the filesystem actually found: nobody for raw images, FAT and swap. */
+export function effectiveGrower(
+  ctx: VolumeContext,
+  found: FoundFilesystem | null,
+): "host" | "guest" | "none" {
+  if (found === null || !growable(found.type)) return "none";
+  return ctx.volume.growFilesystem;
+}
+
+function growFilesystemAction(
+  ctx: VolumeContext,
+  input: { found: FoundFilesystem; to: number; reason: string },
+): GrowFilesystemAction {
+  const fsType = input.found.type as GrowableType;
+  return {
+    kind: "grow-filesystem",
+    ...volumeBase(ctx),
+    consumes: {
+      filesystem: ctx.filesystem,
+      bytes: growFilesystemBytes({ fsType, from: input.found.size, to: input.to }),
+    },
+    reason: input.reason,
+    fsType,
+    from: input.found.size,
+    to: input.to,
+    // Why: ext2/3/4 grow offline; xfs and btrfs grow only while mounted (privately, on a loop device).
+    method: fsType === "xfs" || fsType === "btrfs" ? "loop-mount" : "resize2fs",
+  };
+}
+
+function guestWarning(ctx: VolumeContext, found: FoundFilesystem, what: string): PlanWarning {
+  return {
+    code: what === "grows" ? "growth-by-guest" : "filesystem-smaller-than-image",
+    subject: ctx.volume.id,
+    message:
+      what === "grows"
+        ? `volume ${ctx.volume.id}: ${ctx.volume.path} grows to ${formatBytes(ctx.volume.size)}, but its ${found.type} filesystem (${formatBytes(found.size)}) is left for the guest to grow. Make sure the guest grows it at boot (for example x-systemd.growfs), or set growFilesystem = "host".`
+        : `volume ${ctx.volume.id}: the ${found.type} filesystem in ${ctx.volume.path} spans ${formatBytes(found.size)} of the image's ${formatBytes(ctx.volume.size)}. The guest must grow it (for example x-systemd.growfs), or set growFilesystem = "host" for volplan to grow it.`,
+  };
+}
+
+/** Growth actions for an existing image of `size` bytes (not larger than declared). */
+export function planGrowth(
+  ctx: VolumeContext,
+  input: { size: number; found: FoundFilesystem | null },
+): VolumeResult {
+  const declared = ctx.volume.size;
+  const grower = effectiveGrower(ctx, input.found);
+  if (input.size < declared) {
+    const choice = chooseAllocation(ctx);
+    const result: VolumeResult = {
+      actions: [],
+      warnings: choice.warning === null ? [] : [choice.warning],
+    };
+    result.actions.push({
+      kind: "grow-image",
+      ...volumeBase(ctx),
+      consumes: {
+        filesystem: ctx.filesystem,
+        bytes: growImageBytes({ allocation: choice.allocation, from: input.size, to: declared }),
+      },
+      reason: `${ctx.volume.path} is ${formatBytes(input.size)} but the manifest declares ${formatBytes(declared)}: grow the image`,
+      from: input.size,
+      to: declared,
+      allocation: choice.allocation,
+      filesystemGrownBy: grower,
+    });
+    if (input.found !== null && grower === "host") {
+      const reason = `the ${input.found.type} filesystem in ${ctx.volume.path} must fill the grown image`;
+      result.actions.push(growFilesystemAction(ctx, { found: input.found, to: declared, reason }));
+    }
+    if (input.found !== null && grower === "guest")
+      result.warnings.push(guestWarning(ctx, input.found, "grows"));
+    return result;
+  }
+  if (input.found === null || fillsImage(input.found, input.size))
+    return { actions: [], warnings: [] };
+  if (grower === "host") {
+    const reason = `${ctx.volume.path} was already grown to ${formatBytes(input.size)} but its ${input.found.type} filesystem was not (${formatBytes(input.found.size)})`;
+    return {
+      actions: [growFilesystemAction(ctx, { found: input.found, to: input.size, reason })],
+      warnings: [],
+    };
+  }
+  return { actions: [], warnings: [guestWarning(ctx, input.found, "smaller")] };
+}

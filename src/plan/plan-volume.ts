@@ -1,0 +1,32 @@
+// Planning one declared volume: path safety and ownership first, then by kind.
+import type { DesiredVolume } from "../manifest/desired.js";
+import { VolplanError } from "../errors.js";
+import type { VolumeContext, VolumeResult } from "./context.js";
+import { only } from "./context.js";
+import { resolveOwnership } from "./ownership.js";
+import { planBlockDevice } from "./plan-block-device.js";
+import { planImage } from "./plan-image.js";
+import { refusePathProblem, refuseUnknownOwner } from "./refusals.js";
+import type { Snapshot } from "./snapshot.js";
+
+/** The context for one volume; a volume observe did not report is a bug, not user input. */
+export function volumeContext(volume: DesiredVolume, snapshot: Snapshot): VolumeContext {
+  const observed = snapshot.volumes[volume.id];
+  if (observed === undefined) {
+    throw new VolplanError(
+      "snapshot-incomplete",
+      `the snapshot has no observation of volume ${volume.id}`,
+    );
+  }
+  return { volume, observed, snapshot, filesystem: observed.filesystem ?? "" };
+}
+
+/** Actions and warnings for one volume; its refusals never affect other volumes. */
+export function planVolume(ctx: VolumeContext): VolumeResult {
+  if (ctx.observed.pathProblem !== null)
+    return only(refusePathProblem(ctx, ctx.observed.pathProblem));
+  if (ctx.volume.kind === "block-device") return planBlockDevice(ctx);
+  const resolved = resolveOwnership(ctx.volume, ctx.snapshot);
+  if (!resolved.ok) return only(refuseUnknownOwner(ctx, resolved.what, resolved.name));
+  return planImage(ctx, resolved.ownership);
+}

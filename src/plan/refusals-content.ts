@@ -1,0 +1,160 @@
+// Refusals about what an existing image or device holds: its size, its filesystem, its users.
+import type { DesiredVolume } from "../manifest/desired.js";
+import type { VolumeContext } from "./context.js";
+import { exactSizeText, formatBytes } from "./format-size.js";
+import { refuse } from "./refusals.js";
+import type { FoundFilesystem, Holder } from "./snapshot.js";
+import type { RefuseAction } from "./types.js";
+
+/** Refusal to shrink an image larger than declared. */
+export function refuseShrink(ctx: VolumeContext, found: number): RefuseAction {
+  const { path, size } = ctx.volume;
+  return refuse(ctx, {
+    refusal: "shrink",
+    statement: `${path} is ${formatBytes(found)} but the manifest declares ${formatBytes(size)}; volplan never shrinks`,
+    found: formatBytes(found),
+    declared: formatBytes(size),
+    fix: `set size = "${exactSizeText(found)}", or remove the image yourself to recreate it (its data is lost)`,
+  });
+}
+
+/** Refusal for a block device smaller than declared (volplan never resizes devices). */
+export function refuseDeviceTooSmall(ctx: VolumeContext, found: number): RefuseAction {
+  const { path, size } = ctx.volume;
+  return refuse(ctx, {
+    refusal: "device-too-small",
+    statement: `the block device ${path} is ${formatBytes(found)} but the manifest declares ${formatBytes(size)}; volplan never resizes devices`,
+    found: formatBytes(found),
+    declared: formatBytes(size),
+    fix: `grow the device yourself (for example zfs set volsize=${exactSizeText(size)} or lvextend -L ${size}b), or set size = "${exactSizeText(found)}"`,
+  });
+}
+
+/** Refusal for a block device that does not exist. */
+export function refuseDeviceMissing(ctx: VolumeContext): RefuseAction {
+  const { path, size } = ctx.volume;
+  return refuse(ctx, {
+    refusal: "device-missing",
+    statement: `the block device ${path} does not exist; volplan never creates devices`,
+    found: "nothing",
+    declared: `a block device of at least ${formatBytes(size)}`,
+    fix: `create it yourself (for example zfs create -V ${exactSizeText(size)} or lvcreate -L ${size}b), or correct the path`,
+  });
+}
+
+/** Refusal for an image or device without a recognized filesystem where one is declared. */
+export function refuseUnformatted(ctx: VolumeContext): RefuseAction {
+  const { path, format } = ctx.volume;
+  return refuse(ctx, {
+    refusal: "unformatted",
+    statement: `${path} exists but holds no filesystem volplan recognizes, while the manifest declares ${format.type}; volplan formats only what it creates`,
+    found: "no filesystem",
+    declared: format.type,
+    fix: `set format.type = "none" to use it as it is, or remove it yourself to have it recreated as ${format.type} (its data is lost)`,
+  });
+}
+
+/** Refusal for a filesystem of another type than declared. */
+export function refuseTypeDiffers(ctx: VolumeContext, found: FoundFilesystem): RefuseAction {
+  const { path, format } = ctx.volume;
+  return refuse(ctx, {
+    refusal: "type-differs",
+    statement: `${path} holds ${found.type} but the manifest declares ${format.type}; volplan never reformats`,
+    found: found.type,
+    declared: format.type,
+    fix: `set format.type = "${found.type}", or remove it yourself to have it recreated as ${format.type} (its data is lost)`,
+  });
+}
+
+// The command that relabels a filesystem in place, for the fix of a label refusal.
+function relabelCommand(type: FoundFilesystem["type"], path: string, label: string): string {
+  switch (type) {
+    case "ext2":
+    case "ext3":
+    case "ext4":
+      return `e2label ${path} ${label}`;
+    case "xfs":
+      return `xfs_admin -L ${label} ${path}`;
+    case "btrfs":
+      return `btrfs filesystem label ${path} ${label}`;
+    case "vfat":
+      return `fatlabel ${path} ${label}`;
+    case "swap":
+      return `swaplabel -L ${label} ${path}`;
+  }
+}
+
+/** Refusal for a label other than the declared one. */
+export function refuseLabelDiffers(
+  ctx: VolumeContext,
+  found: FoundFilesystem,
+  declared: string,
+): RefuseAction {
+  const { path } = ctx.volume;
+  const foundText = found.label === null ? "no label" : `label "${found.label}"`;
+  const keep = found.label === null ? "remove format.label" : `set format.label = "${found.label}"`;
+  return refuse(ctx, {
+    refusal: "label-differs",
+    statement: `${path} holds ${found.type} with ${foundText} but the manifest declares label "${declared}"; volplan never relabels`,
+    found: foundText,
+    declared: `label "${declared}"`,
+    fix: `${keep}, or relabel it yourself while it is not in use (${relabelCommand(found.type, path, declared)})`,
+  });
+}
+
+/** Holders for messages: "pid 812 (qemu-system-x86) holding an OFD lock". */
+export function holdersText(holders: readonly Holder[]): string {
+  const how = {
+    "ofd-lock": "an OFD lock",
+    "posix-lock": "a POSIX lock",
+    flock: "a flock",
+    open: "it open",
+  } as const;
+  return holders
+    .map(
+      (h) =>
+        `${h.pid === null ? "an unknown process" : `pid ${h.pid}`}${h.command === null ? "" : ` (${h.command})`} holding ${how[h.how]}`,
+    )
+    .join(", ");
+}
+
+/** Refusal to write to an image a process holds. */
+export function refuseInUse(
+  ctx: VolumeContext,
+  input: { holders: readonly Holder[]; wanted: string },
+): RefuseAction {
+  const who = holdersText(input.holders);
+  return refuse(ctx, {
+    refusal: "in-use",
+    statement: `${ctx.volume.path} needs ${input.wanted}, but it is in use by ${who}; volplan does not write to an image in use`,
+    found: `in use by ${who}`,
+    declared: input.wanted,
+    fix: "stop what uses it (for example the VM), then run volplan again",
+  });
+}
+
+/** Refusal for a seed whose base image is missing. */
+export function refuseSeedMissing(ctx: VolumeContext, from: string): RefuseAction {
+  return refuse(ctx, {
+    refusal: "seed-missing",
+    statement: `${ctx.volume.path} is to be seeded from ${from}, which does not exist`,
+    found: `no file at ${from}`,
+    declared: `seed.from = "${from}"`,
+    fix: `build or copy the base image to ${from}, or remove seed to create an empty image`,
+  });
+}
+
+/** Refusal for a base image larger than the declared size. */
+export function refuseSeedTooLarge(
+  ctx: VolumeContext,
+  input: { from: string; seedSize: number },
+): RefuseAction {
+  const volume: DesiredVolume = ctx.volume;
+  return refuse(ctx, {
+    refusal: "seed-too-large",
+    statement: `${volume.path} is to be seeded from ${input.from}, which is ${formatBytes(input.seedSize)}, but the manifest declares ${formatBytes(volume.size)}; volplan never shrinks`,
+    found: `base image of ${formatBytes(input.seedSize)}`,
+    declared: formatBytes(volume.size),
+    fix: `set size = "${exactSizeText(input.seedSize)}" or larger`,
+  });
+}
