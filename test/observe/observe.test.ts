@@ -156,7 +156,7 @@ describe("observe: path problems", () => {
     // As root the new directory's group is root (trusted); give it a group nobody declared.
     if (process.getuid?.() === 0) await chown(join(dir, "foreign"), 0, 4242);
     const path = join(dir, "foreign", "x.img");
-    const snapshot = await observe(desired([volume({ id: "v", path, group: 4242 })]));
+    const snapshot = await observe(desired([volume({ id: "v", path, group: 4343 })]));
     expect(snapshot.volumes.v?.pathProblem).toMatchObject({
       code: "unsafe-parent",
       at: join(dir, "foreign"),
