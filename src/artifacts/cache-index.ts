@@ -87,12 +87,18 @@ export async function writeIndex(layout: CacheLayout, index: CacheIndex): Promis
   await fsyncDir(layout.root);
 }
 
-/** Reads, changes and writes the index (call under the global lock). */
-export async function updateIndex(
+let queue: Promise<void> = Promise.resolve();
+
+/** Reads, changes and writes the index (under the global lock; serialized within this process). */
+export function updateIndex(
   layout: CacheLayout,
   change: (index: CacheIndex) => void,
 ): Promise<void> {
-  const index = await readIndex(layout);
-  change(index);
-  await writeIndex(layout, index);
+  const next = queue.then(async () => {
+    const index = await readIndex(layout);
+    change(index);
+    await writeIndex(layout, index);
+  });
+  queue = next.catch(() => undefined);
+  return next;
 }

@@ -1,0 +1,135 @@
+// One attempt at one URL: resume with Range/If-Range when the partial allows it, else start over.
+import { fileURLToPath } from "node:url";
+import type { FetchTuning } from "./fetch-tuning.js";
+import { HASH_READ_SIZE, openRegular } from "./hash-file.js";
+import { httpGet, type HttpResponse } from "./http-source.js";
+import { ifRangeValidator, writePartialMeta, type PartialMeta } from "./partial-meta.js";
+import type { PartialWriter } from "./partial-writer.js";
+import { SourceError } from "./source-error.js";
+
+/** Called after every chunk with bytes so far and the total when known. */
+export type ByteProgress = (received: number, total: number | null) => void;
+
+/** Everything an attempt needs; `meta` is what the partial on disk came from. */
+export interface AttemptInput {
+  readonly url: string;
+  readonly writer: PartialWriter;
+  readonly meta: PartialMeta | null;
+  readonly metaPath: string;
+  readonly tuning: FetchTuning;
+  readonly onBytes: ByteProgress;
+}
+
+const META_EVERY = 64 * 1024 * 1024;
+
+/** Downloads `url` into the partial; returns the metadata now describing it. */
+export async function attemptDownload(input: AttemptInput): Promise<PartialMeta> {
+  const scheme = new URL(input.url).protocol;
+  if (scheme === "file:") return attemptFile(input);
+  if (scheme === "http:" || scheme === "https:") return attemptHttp(input);
+  throw new SourceError({
+    code: "download-scheme",
+    message: `${input.url}: only https, http and file URLs are supported`,
+    retry: false,
+  });
+}
+
+async function attemptHttp(input: AttemptInput): Promise<PartialMeta> {
+  const response = await request(input);
+  const meta: PartialMeta = {
+    url: input.url,
+    etag: response.headers.get("etag"),
+    lastModified: response.headers.get("last-modified"),
+    bytes: input.writer.bytes,
+  };
+  await writePartialMeta(input.metaPath, meta);
+  const total = expectedTotal(response, input.writer.bytes);
+  let nextMeta = input.writer.bytes + META_EVERY;
+  try {
+    for await (const chunk of response.body) {
+      await input.writer.write(chunk, input.url);
+      input.onBytes(input.writer.bytes, total);
+      if (input.writer.bytes >= nextMeta) {
+        nextMeta += META_EVERY;
+        await writePartialMeta(input.metaPath, { ...meta, bytes: input.writer.bytes });
+      }
+    }
+  } finally {
+    response.cancel();
+    await input.writer.flush();
+  }
+  if (total !== null && input.writer.bytes !== total) {
+    throw new SourceError({
+      code: "download-short",
+      message: `${input.url}: got ${input.writer.bytes} of ${total} bytes`,
+      retry: true,
+    });
+  }
+  return { ...meta, bytes: input.writer.bytes };
+}
+
+// A 200 to a Range request, a 206 starting elsewhere, or 416 all mean: start over from byte 0.
+async function request(input: AttemptInput): Promise<HttpResponse> {
+  const onDisk = input.writer.bytes;
+  const validator = onDisk > 0 ? ifRangeValidator(input.meta, input.url) : null;
+  if (validator === null) {
+    await input.writer.start(0);
+    return httpGet({ url: input.url, headers: {}, tuning: input.tuning });
+  }
+  const headers = { range: `bytes=${onDisk}-`, "if-range": validator };
+  const response = await httpGet({ url: input.url, headers, tuning: input.tuning }).catch(
+    (error: unknown) => {
+      if (error instanceof SourceError && error.status === 416) return null;
+      throw error;
+    },
+  );
+  if (response !== null && response.status === 206 && rangeStart(response) === onDisk) {
+    await input.writer.start(onDisk);
+    return response;
+  }
+  if (response !== null && response.status === 200) {
+    await input.writer.start(0);
+    return response;
+  }
+  response?.cancel();
+  await input.writer.start(0);
+  return httpGet({ url: input.url, headers: {}, tuning: input.tuning });
+}
+
+function rangeStart(response: HttpResponse): number | null {
+  const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(response.headers.get("content-range") ?? "");
+  return match?.[1] === undefined ? null : Number(match[1]);
+}
+
+function expectedTotal(response: HttpResponse, start: number): number | null {
+  const length = response.headers.get("content-length");
+  if (length === null || !/^\d+$/.test(length)) return null;
+  return start + Number(length);
+}
+
+async function attemptFile(input: AttemptInput): Promise<PartialMeta> {
+  await input.writer.start(0);
+  const handle = await openRegular(fileURLToPath(input.url)).catch((error: unknown) => {
+    throw new SourceError({
+      code: "download-file",
+      message: `${input.url}: ${(error as Error).message}`,
+      retry: false,
+      cause: error,
+    });
+  });
+  try {
+    const total = (await handle.stat()).size;
+    for (;;) {
+      // A fresh buffer per read: the writer keeps chunks until it flushes.
+      const buffer = Buffer.allocUnsafe(HASH_READ_SIZE);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      await input.writer.write(buffer.subarray(0, bytesRead), input.url);
+      input.onBytes(input.writer.bytes, total);
+    }
+  } finally {
+    await handle.close();
+    await input.writer.flush();
+  }
+  return { url: input.url, etag: null, lastModified: null, bytes: input.writer.bytes };
+}

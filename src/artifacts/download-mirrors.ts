@@ -1,0 +1,73 @@
+// Tries each mirror in order, retrying each with exponential backoff while attempts make no progress.
+import { setTimeout as sleep } from "node:timers/promises";
+import { VolplanError } from "../errors.js";
+import { attemptDownload, type ByteProgress } from "./download-attempt.js";
+import { backoffDelay, type FetchTuning } from "./fetch-tuning.js";
+import { readPartialMeta, type PartialMeta } from "./partial-meta.js";
+import type { PartialWriter } from "./partial-writer.js";
+import { SourceError } from "./source-error.js";
+
+// A transfer that keeps moving may be retried this many times in a row, whatever the attempts setting.
+const MAX_TRIES_PER_URL = 50;
+
+/** Downloads into the writer from the first mirror that works; throws with every mirror's failure. */
+export async function downloadFromMirrors(input: {
+  readonly urls: readonly string[];
+  readonly writer: PartialWriter;
+  readonly meta: PartialMeta | null;
+  readonly metaPath: string;
+  readonly tuning: FetchTuning;
+  readonly onBytes: ByteProgress;
+}): Promise<{ url: string; resumedFrom: number }> {
+  const failures: string[] = [];
+  let meta = input.meta;
+  for (const url of input.urls) {
+    try {
+      return await fromOneUrl({ ...input, url, meta });
+    } catch (error) {
+      if (!(error instanceof SourceError)) throw error;
+      failures.push(error.message);
+      meta = null;
+      // Bytes from a source that overran the declared size are not worth resuming.
+      if (error.code === "artifact-too-large") await input.writer.start(0);
+    }
+  }
+  throw new VolplanError(
+    "artifact-download-failed",
+    `could not download from any URL:\n  ${failures.join("\n  ")}\nCheck the URLs and the network, or add a mirror to urls.`,
+  );
+}
+
+async function fromOneUrl(input: {
+  readonly url: string;
+  readonly writer: PartialWriter;
+  readonly meta: PartialMeta | null;
+  readonly metaPath: string;
+  readonly tuning: FetchTuning;
+  readonly onBytes: ByteProgress;
+}): Promise<{ url: string; resumedFrom: number }> {
+  let meta = input.meta;
+  let failures = 0;
+  const resumedFrom = meta?.url === input.url ? input.writer.bytes : 0;
+  for (let tries = 1; ; tries++) {
+    const before = input.writer.bytes;
+    try {
+      await attemptDownload({ ...input, meta });
+      return { url: input.url, resumedFrom };
+    } catch (error) {
+      if (!(error instanceof SourceError) || !error.retry) throw error;
+      const progressed = input.writer.bytes > before;
+      failures = progressed ? 0 : failures + 1;
+      if (failures >= input.tuning.attempts || tries >= MAX_TRIES_PER_URL) throw error;
+      // Resume needs the validators the failed attempt saw; it wrote them beside the partial.
+      meta = {
+        url: input.url,
+        etag: null,
+        lastModified: null,
+        bytes: input.writer.bytes,
+        ...(await readPartialMeta(input.metaPath)),
+      };
+      await sleep(progressed ? 0 : backoffDelay(input.tuning, failures));
+    }
+  }
+}

@@ -1,0 +1,106 @@
+// Fetches one URL artifact into the cache: reuse a verified entry, else download (mirrors, retries, resume), verify, install.
+import { constants } from "node:fs";
+import { open, unlink } from "node:fs/promises";
+import type { DesiredArtifact, Sha256 } from "../manifest/desired.js";
+import { VolplanError } from "../errors.js";
+import { entryPath, partialMetaPath, partialPath, type CacheLayout } from "./cache-layout.js";
+import { assertSafeCachePath } from "./cache-safety.js";
+import { downloadFromMirrors } from "./download-mirrors.js";
+import type { FetchTuning } from "./fetch-tuning.js";
+import { installPartial } from "./install.js";
+import { mismatchError } from "./mismatch-error.js";
+import { readPartialMeta } from "./partial-meta.js";
+import { PartialWriter } from "./partial-writer.js";
+import { reuseExisting } from "./reuse-existing.js";
+
+/** Progress of one artifact's download. */
+export interface ArtifactProgress {
+  readonly artifact: string;
+  readonly received: number;
+  readonly total: number | null;
+}
+
+/** How an artifact came to be in the cache. */
+export interface FetchOutcome {
+  readonly artifact: string;
+  readonly path: string;
+  readonly hash: string;
+  readonly status: "cached" | "verified" | "downloaded";
+  readonly bytes: number;
+  /** URL it was downloaded from, and bytes that were already in the partial. */
+  readonly url: string | null;
+  readonly resumedFrom: number;
+}
+
+/** Inputs of fetchOne. */
+export interface FetchOneInput {
+  readonly layout: CacheLayout;
+  readonly artifact: DesiredArtifact & { readonly source: { readonly kind: "urls" } };
+  readonly verify: boolean;
+  readonly tuning: FetchTuning;
+  readonly onProgress: ((progress: ArtifactProgress) => void) | undefined;
+}
+
+/** Makes one URL artifact present and verified in the cache (caller holds the global lock). */
+export async function fetchOne(input: FetchOneInput): Promise<FetchOutcome> {
+  const { artifact, layout } = input;
+  const hash = requireHash(artifact);
+  const final = entryPath(layout, hash.hex, artifact.source.fileName);
+  const base = { artifact: artifact.name, path: final, hash: hash.sri, url: null, resumedFrom: 0 };
+  const reused = await reuseExisting({ layout, file: final, hex: hash.hex, verify: input.verify });
+  if (reused !== null) return { ...base, status: reused.status, bytes: reused.size };
+  const partial = partialPath(layout, hash.hex);
+  const metaPath = partialMetaPath(layout, hash.hex);
+  await assertSafeCachePath(partial, "file");
+  await assertSafeCachePath(metaPath, "file");
+  const flags = constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW;
+  const handle = await open(partial, flags, 0o644);
+  try {
+    const onDisk = (await handle.stat()).size;
+    const writer = new PartialWriter({ handle, limit: artifact.size, onDisk });
+    const meta = await readPartialMeta(metaPath);
+    const onBytes = (received: number, total: number | null) =>
+      input.onProgress?.({ artifact: artifact.name, received, total: artifact.size ?? total });
+    const got = await downloadFromMirrors({
+      urls: artifact.source.urls,
+      writer,
+      meta,
+      metaPath,
+      tuning: input.tuning,
+      onBytes,
+    });
+    const actual = await writer.finish();
+    if (actual !== hash.hex || (artifact.size !== null && writer.bytes !== artifact.size)) {
+      await discard(partial, metaPath);
+      throw mismatchError({ artifact, url: got.url, actualHex: actual, bytes: writer.bytes });
+    }
+    await handle.chmod(0o444);
+    await handle.close().catch(() => undefined);
+    await installPartial({ layout, partial, metaPath, final, hex: hash.hex });
+    return {
+      ...base,
+      status: "downloaded",
+      bytes: writer.bytes,
+      url: got.url,
+      resumedFrom: got.resumedFrom,
+    };
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+function requireHash(artifact: DesiredArtifact): Sha256 {
+  if (artifact.hash === null) {
+    throw new VolplanError(
+      "artifact-no-hash",
+      `artifact ${artifact.name}: a downloaded artifact needs a pinned hash`,
+    );
+  }
+  return artifact.hash;
+}
+
+/** Removes a partial and its metadata (missing is fine). */
+export async function discard(partial: string, metaPath: string): Promise<void> {
+  await unlink(partial).catch(() => undefined);
+  await unlink(metaPath).catch(() => undefined);
+}

@@ -1,0 +1,93 @@
+// Appends downloaded bytes to a partial file while hashing them, in large writes.
+import { createHash, type Hash } from "node:crypto";
+import type { FileHandle } from "node:fs/promises";
+import { SourceError } from "./source-error.js";
+import { hashRange } from "./hash-file.js";
+
+const FLUSH_BYTES = 4 * 1024 * 1024;
+
+/** The partial file of one artifact: where the next byte goes and the hash of everything before it. */
+export class PartialWriter {
+  readonly #handle: FileHandle;
+  #hash: Hash = createHash("sha256");
+  #position = 0;
+  #pending: Uint8Array[] = [];
+  #pendingBytes = 0;
+  readonly #limit: number | null;
+  /** True once the hash covers every byte before #position. */
+  #primed = false;
+
+  constructor(input: { handle: FileHandle; limit: number | null; onDisk: number }) {
+    this.#handle = input.handle;
+    this.#limit = input.limit;
+    this.#position = input.onDisk;
+  }
+
+  /** Bytes written (or buffered) so far. */
+  get bytes(): number {
+    return this.#position + this.#pendingBytes;
+  }
+
+  /** Continues after the bytes already in the file (re-hashing them), or starts over when `keep` is 0. */
+  async start(keep: number): Promise<void> {
+    if (this.#primed && keep === this.bytes && this.#pendingBytes === 0) return;
+    this.#primed = true;
+    this.#hash = createHash("sha256");
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    this.#position =
+      keep > 0 ? await hashRange({ handle: this.#handle, hash: this.#hash, bytes: keep }) : 0;
+    await this.#handle.truncate(this.#position);
+  }
+
+  /** Hashes and buffers one chunk; refuses to grow beyond the declared size. */
+  async write(chunk: Uint8Array, url: string): Promise<void> {
+    if (this.#limit !== null && this.bytes + chunk.length > this.#limit) {
+      throw new SourceError({
+        code: "artifact-too-large",
+        message: `${url} sends more than the declared size of ${this.#limit} bytes`,
+        retry: false,
+      });
+    }
+    this.#hash.update(chunk);
+    this.#pending.push(chunk);
+    this.#pendingBytes += chunk.length;
+    if (this.#pendingBytes >= FLUSH_BYTES) await this.flush();
+  }
+
+  /** Writes buffered chunks to the file. */
+  async flush(): Promise<void> {
+    let buffers = this.#pending;
+    const total = this.#pendingBytes;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    let position = this.#position;
+    this.#position += total;
+    while (buffers.length > 0) {
+      const { bytesWritten } = await this.#handle.writev(buffers, position);
+      position += bytesWritten;
+      buffers = dropWritten(buffers, bytesWritten);
+    }
+  }
+
+  /** Flushes, fsyncs and returns the sha256 (hex) of the whole file. */
+  async finish(): Promise<string> {
+    await this.flush();
+    await this.#handle.sync();
+    return this.#hash.digest("hex");
+  }
+}
+
+function dropWritten(buffers: Uint8Array[], written: number): Uint8Array[] {
+  let left = written;
+  const rest: Uint8Array[] = [];
+  for (const buffer of buffers) {
+    if (left >= buffer.length) {
+      left -= buffer.length;
+      continue;
+    }
+    rest.push(left > 0 ? buffer.subarray(left) : buffer);
+    left = 0;
+  }
+  return rest;
+}

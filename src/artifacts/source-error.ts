@@ -1,0 +1,41 @@
+// Why one download attempt failed, and whether retrying the same URL can help.
+import { VolplanError } from "../errors.js";
+
+/** A failed attempt: `retry` says whether the same URL is worth another try. */
+export class SourceError extends VolplanError {
+  readonly retry: boolean;
+  /** HTTP status when the server answered with an error status. */
+  readonly status: number | null;
+
+  constructor(input: {
+    code: string;
+    message: string;
+    retry: boolean;
+    cause?: unknown;
+    status?: number;
+  }) {
+    super(input.code, input.message, { cause: input.cause });
+    this.name = "SourceError";
+    this.retry = input.retry;
+    this.status = input.status ?? null;
+  }
+}
+
+/** Statuses a server may answer differently a moment later. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 425 || status === 429 || status >= 500;
+}
+
+/** A network error or timeout from fetch, as a retryable SourceError. */
+export function networkError(url: string, error: unknown): SourceError {
+  if (error instanceof SourceError) return error;
+  const cause = (error as { cause?: { code?: string; message?: string } } | null)?.cause;
+  const detail =
+    cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  return new SourceError({
+    code: "download-network",
+    message: `${url}: transfer failed (${detail})`,
+    retry: true,
+    cause: error,
+  });
+}
