@@ -1,5 +1,5 @@
 // Reclaims a temp file left by an interrupted run: only volplan-named regular files of dead processes.
-import { access, lstat, unlink } from "node:fs/promises";
+import { lstat, readFile, unlink } from "node:fs/promises";
 import path from "node:path";
 import { VolplanError } from "../errors.js";
 import type { RemoveTempAction } from "../plan/types.js";
@@ -7,9 +7,10 @@ import type { ApplyContext, StepOutcome } from "./context.js";
 import { checkParentChain, fsyncDirectory } from "./safe-fs.js";
 import { parseTempName } from "./temp-name.js";
 
-async function processExists(pid: number): Promise<boolean> {
-  return access(`/proc/${pid}`).then(
-    () => true,
+// Same rule as observe: pids are reused, so a process counts only if its command line names volplan.
+async function isRunningVolplan(pid: number): Promise<boolean> {
+  return readFile(`/proc/${pid}/cmdline`, "utf8").then(
+    (cmdline) => cmdline.includes("volplan"),
     () => false,
   );
 }
@@ -38,10 +39,10 @@ export async function applyRemoveTemp(
       `${action.path} is not a regular file; volplan leaves it alone.`,
     );
   // Why a live pid blocks removal: another volplan (another state directory) may still be writing it.
-  if (parsed.pid === process.pid || (await processExists(parsed.pid))) {
+  if (parsed.pid === process.pid || (await isRunningVolplan(parsed.pid))) {
     throw new VolplanError(
       "TEMP_FILE_LIVE",
-      `${action.path} belongs to process ${parsed.pid}, which is still running; it is left alone.`,
+      `${action.path} belongs to process ${parsed.pid}, a volplan that is still running; it is left alone.`,
     );
   }
   await unlink(action.path);

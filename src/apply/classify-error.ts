@@ -1,0 +1,40 @@
+// Turns an executor's error into a report entry: a stable code, a message, and the status it means.
+import { VolplanError } from "../errors.js";
+import type { ActionStatus } from "./report.js";
+import { isNoSpace } from "./runner.js";
+
+/** How an error shows in the ApplyReport. */
+export interface ClassifiedError {
+  readonly status: ActionStatus;
+  readonly code: string;
+  readonly message: string;
+  /** The filesystem ran out of space: later space-consuming steps there are skipped. */
+  readonly noSpace: boolean;
+}
+
+// Errors that mean "left alone for now", not "broken": the image became busy, or the run was
+// stopped on a full filesystem before the step began.
+const REFUSED = new Set(["IMAGE_IN_USE", "TEMP_FILE_LIVE"]);
+const SKIPPED = new Set(["FILESYSTEM_EXHAUSTED", "NO_SPACE"]);
+
+/** Classifies anything an executor threw. */
+export function classifyError(error: unknown): ClassifiedError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof VolplanError) {
+    const noSpace = error.code === "NO_SPACE" || isNoSpace(error);
+    const status = REFUSED.has(error.code)
+      ? "refused"
+      : SKIPPED.has(error.code)
+        ? "skipped"
+        : "failed";
+    return {
+      status,
+      code: noSpace && !SKIPPED.has(error.code) ? "NO_SPACE" : error.code,
+      message,
+      noSpace,
+    };
+  }
+  const errno = (error as NodeJS.ErrnoException | null)?.code;
+  if (errno === "ENOSPC") return { status: "failed", code: "NO_SPACE", message, noSpace: true };
+  return { status: "failed", code: errno ?? "UNEXPECTED", message, noSpace: false };
+}

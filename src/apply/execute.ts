@@ -1,0 +1,82 @@
+// Dispatches one action to its executor; refusals and no-ops become results without touching the host.
+import type { Action, ArtifactFetchAction } from "../plan/types.js";
+import type { ApplyContext, StepOutcome } from "./context.js";
+import { applyCreate } from "./create.js";
+import { applyGrowFilesystem } from "./grow-filesystem.js";
+import { applyGrowImage } from "./grow.js";
+import { applyRemoveTemp } from "./remove-temp.js";
+import type { ActionStatus } from "./report.js";
+import { applySeed } from "./seed.js";
+import { applySetOwnership } from "./set-ownership.js";
+
+/** Downloads one artifact into the cache; supplied by the artifact stage. */
+export type ArtifactFetcher = (
+  action: ArtifactFetchAction,
+  ctx: ApplyContext,
+) => Promise<StepOutcome>;
+
+/** An action's outcome when it runs nothing, or the executor to run. */
+export type Execution =
+  | { readonly immediate: ActionStatus; readonly error?: { code: string; message: string } }
+  | { readonly run: () => Promise<StepOutcome> };
+
+/** The kinds that allocate space on a host filesystem: serialized per filesystem, free space re-checked first. */
+export function consumesSpace(action: Action): boolean {
+  switch (action.kind) {
+    case "create":
+    case "seed":
+    case "grow-image":
+    case "grow-filesystem":
+    case "artifact-fetch":
+      return true;
+    case "set-ownership":
+    case "remove-temp":
+    case "no-change":
+    case "refuse":
+    case "artifact-ok":
+    case "artifact-refuse":
+      return false;
+  }
+}
+
+/** What to do for one action. */
+export function executionOf(input: {
+  action: Action;
+  ctx: ApplyContext;
+  fetchArtifact: ArtifactFetcher | undefined;
+}): Execution {
+  const { action, ctx } = input;
+  switch (action.kind) {
+    case "create":
+      return { run: () => applyCreate(action, ctx) };
+    case "seed":
+      return { run: () => applySeed(action, ctx) };
+    case "grow-image":
+      return { run: () => applyGrowImage(action, ctx) };
+    case "grow-filesystem":
+      return { run: () => applyGrowFilesystem(action, ctx) };
+    case "set-ownership":
+      return { run: () => applySetOwnership(action, ctx) };
+    case "remove-temp":
+      return { run: () => applyRemoveTemp(action, ctx) };
+    case "artifact-fetch": {
+      const fetch = input.fetchArtifact;
+      if (fetch === undefined) {
+        return {
+          immediate: "skipped",
+          error: {
+            code: "ARTIFACT_FETCH_UNAVAILABLE",
+            message: `artifact ${action.artifact}: this build cannot download artifacts yet.`,
+          },
+        };
+      }
+      return { run: () => fetch(action, ctx) };
+    }
+    case "no-change":
+    case "artifact-ok":
+      return { immediate: "unchanged" };
+    case "refuse":
+    case "artifact-refuse":
+      return { immediate: "refused", error: { code: action.refusal, message: action.reason } };
+  }
+}
