@@ -1,0 +1,181 @@
+import { mkdir, readdir, stat } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyPlan } from "../../src/apply/apply.js";
+import type { Runner } from "../../src/apply/runner.js";
+import { CommandError, execaRunner } from "../../src/apply/runner.js";
+import type { CreateAction } from "../../src/plan/types.js";
+import { blkid, mountLoopFs, mountTmpfs, privilegeProblem } from "./fixtures/filesystems.js";
+import type { TestFs } from "./fixtures/filesystems.js";
+import { createAction, desiredStub, planOf } from "./fixtures/plan-builders.js";
+
+const MiB = 1024 * 1024;
+
+describe.skipIf(privilegeProblem !== null)("create on real filesystems", () => {
+  let ext4: TestFs;
+  let tmpfs: TestFs;
+  beforeAll(async () => {
+    ext4 = await mountLoopFs("ext4", 1024 * MiB);
+    tmpfs = await mountTmpfs(256 * MiB);
+  });
+  afterAll(async () => {
+    await ext4?.cleanup();
+    await tmpfs?.cleanup();
+  });
+
+  const formats = [
+    ["ext2", 64 * MiB, "ext2"],
+    ["ext3", 64 * MiB, "ext3"],
+    ["ext4", 64 * MiB, "ext4"],
+    ["xfs", 320 * MiB, "xfs"],
+    ["btrfs", 128 * MiB, "btrfs"],
+    ["vfat", 64 * MiB, "vfat"],
+    ["swap", 64 * MiB, "swap"],
+  ] as const;
+
+  it.each(formats)(
+    "creates a %s image that blkid recognizes, with owner and mode, and no temp file left",
+    async (type, size, blkType) => {
+      const file = path.join(ext4.mountPoint, `${type}.img`);
+      const label = type === "vfat" ? "VFATLBL" : `lbl-${type}`;
+      const action = createAction({
+        path: file,
+        filesystem: ext4.id,
+        size,
+        volume: `vm/${type}`,
+        format: { type, label, uuid: null, mkfsArgs: [] },
+        ownership: { uid: 1234, gid: 5678, mode: "0660" },
+      });
+      const report = await applyPlan({ plan: planOf([action]), desired: desiredStub });
+      expect(report.results[0]).toMatchObject({ status: "done", kind: "create" });
+      const info = await stat(file);
+      expect(info.size).toBe(size);
+      expect([info.uid, info.gid, info.mode & 0o7777]).toEqual([1234, 5678, 0o660]);
+      expect(await blkid(file)).toMatchObject({ TYPE: blkType, LABEL: label });
+      expect(
+        (await readdir(ext4.mountPoint)).filter((name) => name.includes("volplan-tmp")),
+      ).toEqual([]);
+    },
+  );
+
+  it("creates a raw image (format none) with no signature", async () => {
+    const file = path.join(ext4.mountPoint, "raw.img");
+    const report = await applyPlan({
+      plan: planOf([createAction({ path: file, filesystem: ext4.id, size: 8 * MiB })]),
+      desired: desiredStub,
+    });
+    expect(report.totals.done).toBe(1);
+    expect((await stat(file)).size).toBe(8 * MiB);
+    expect(await blkid(file)).toEqual({});
+  });
+
+  it.each([
+    ["sparse", 0, 1 * MiB],
+    ["preallocate", 32 * MiB, 33 * MiB],
+    ["zero", 32 * MiB, 33 * MiB],
+  ] as const)("allocates a %s image as declared", async (allocation, min, max) => {
+    const file = path.join(ext4.mountPoint, `alloc-${allocation}.img`);
+    const progress: number[] = [];
+    const report = await applyPlan({
+      plan: planOf([createAction({ path: file, filesystem: ext4.id, size: 32 * MiB, allocation })]),
+      desired: desiredStub,
+      options: { onProgress: (event) => progress.push(event.done) },
+    });
+    expect(report.results[0]?.status).toBe("done");
+    const allocated = (await stat(file)).blocks * 512;
+    expect(allocated).toBeGreaterThanOrEqual(min);
+    expect(allocated).toBeLessThanOrEqual(max);
+    if (allocation === "zero") expect(progress.at(-1)).toBe(32 * MiB);
+  });
+
+  it("preallocates on tmpfs", async () => {
+    const file = path.join(tmpfs.mountPoint, "pre.img");
+    const report = await applyPlan({
+      plan: planOf([
+        createAction({
+          path: file,
+          filesystem: tmpfs.id,
+          size: 16 * MiB,
+          allocation: "preallocate",
+        }),
+      ]),
+      desired: desiredStub,
+    });
+    expect(report.results[0]).toMatchObject({ status: "done" });
+    expect(report.results[0]?.note).toBeUndefined();
+    expect((await stat(file)).blocks * 512).toBeGreaterThanOrEqual(16 * MiB);
+  });
+
+  it("falls back to sparse with a note where fallocate is not supported", async () => {
+    const file = path.join(tmpfs.mountPoint, "fallback.img");
+    const runner: Runner = (file_, args, options) =>
+      file_ === "fallocate"
+        ? Promise.reject(
+            new CommandError({
+              code: "COMMAND_FAILED",
+              file: file_,
+              args,
+              exitCode: 1,
+              stderr: "fallocate: fallocate failed: Operation not supported",
+            }),
+          )
+        : execaRunner(file_, args, options);
+    const action: CreateAction = createAction({
+      path: file,
+      filesystem: tmpfs.id,
+      size: 16 * MiB,
+      allocation: "preallocate",
+      format: { type: "ext4", label: null, uuid: null, mkfsArgs: [] },
+    });
+    const report = await applyPlan({
+      plan: planOf([action]),
+      desired: desiredStub,
+      options: { runner },
+    });
+    expect(report.results[0]).toMatchObject({ status: "done" });
+    expect(report.results[0]?.note).toMatch(/preallocate not supported.*created sparse/);
+    expect((await stat(file)).blocks * 512).toBeLessThan(8 * MiB);
+    expect(await blkid(file)).toMatchObject({ TYPE: "ext4" });
+  });
+
+  it("removes the temp file and reports when mkfs fails", async () => {
+    const dir = path.join(tmpfs.mountPoint, "mkfs-fails");
+    await mkdir(dir);
+    const file = path.join(dir, "bad.img");
+    const action = createAction({
+      path: file,
+      filesystem: tmpfs.id,
+      size: 16 * MiB,
+      format: {
+        type: "ext4",
+        label: null,
+        uuid: null,
+        mkfsArgs: ["-O", "volplan_no_such_feature"],
+      },
+    });
+    const report = await applyPlan({ plan: planOf([action]), desired: desiredStub });
+    expect(report.results[0]).toMatchObject({
+      status: "failed",
+      error: { code: "COMMAND_FAILED" },
+    });
+    expect(report.results[0]?.error?.message).toContain("mkfs.ext4");
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("records every command through an injected runner", async () => {
+    const calls: string[] = [];
+    const runner: Runner = (file_, args, options) => {
+      calls.push(file_);
+      return execaRunner(file_, args, options);
+    };
+    const file = path.join(tmpfs.mountPoint, "recorded.img");
+    const action = createAction({
+      path: file,
+      filesystem: tmpfs.id,
+      size: 16 * MiB,
+      format: { type: "ext4", label: null, uuid: null, mkfsArgs: [] },
+    });
+    await applyPlan({ plan: planOf([action]), desired: desiredStub, options: { runner } });
+    expect(calls).toEqual(["mkfs.ext4"]);
+  });
+});
