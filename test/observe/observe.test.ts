@@ -183,7 +183,8 @@ describe("observe: temp files, seeds, accounts", () => {
         { path: dead, volume: "v", size: 8, live: false },
         { path: live, volume: "v", size: 0, live: true },
       ].sort((a, b) => (a.path < b.path ? -1 : 1));
-      expect(snapshot.tempFiles).toEqual(want.map((t) => expect.objectContaining(t)));
+      expect(snapshot.tempFiles).toMatchObject(want);
+      expect(snapshot.tempFiles).toHaveLength(2);
     } finally {
       await helper.stop();
     }

@@ -1,0 +1,53 @@
+import { truncate, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { observe } from "../../src/observe/observe.js";
+import { desired, haveRoot, run, tempDir, volume } from "./helpers.js";
+
+const MiB = 1024 * 1024;
+const root = haveRoot();
+let dir: string;
+let remove: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ dir, remove } = await tempDir());
+});
+afterAll(async () => {
+  await remove();
+});
+
+describe("observe: block devices", () => {
+  it.skipIf(!root)(
+    "reads a loop device's size from sysfs and its superblock (needs root)",
+    async () => {
+      const backing = join(dir, "backing.img");
+      await writeFile(backing, "");
+      await truncate(backing, 24 * MiB);
+      await run("mkfs.ext4", ["-F", "-q", "-L", "onloop", backing]);
+      const device = (await run("losetup", ["--find", "--show", backing])).trim();
+      try {
+        const snapshot = await observe(
+          desired([
+            volume({
+              id: "dev",
+              kind: "block-device",
+              path: device,
+              size: 16 * MiB,
+              owner: 0,
+              group: 0,
+            }),
+          ]),
+        );
+        expect(snapshot.volumes.dev?.pathProblem).toBeNull();
+        expect(snapshot.volumes.dev?.entry).toEqual({
+          type: "block-device",
+          size: 24 * MiB,
+          filesystem: { type: "ext4", label: "onloop", uuid: expect.any(String), size: 24 * MiB },
+          holders: [],
+        });
+      } finally {
+        await run("losetup", ["-d", device]);
+      }
+    },
+  );
+});
