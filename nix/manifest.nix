@@ -167,7 +167,7 @@ let
       byPath = groupBy (id: volumes.${id}.path) (attrNames volumes);
       shared = filter (path: length byPath.${path} > 1) (attrNames byPath);
     in
-    map (path: "volumes ${concatStringsSep " and " byPath.${path}} all use the image ${path}; an image used by two volumes (or two VMs) would be grown and formatted twice and written by both guests. Give each its own image path, or keep one declaration and set autoCreate = false on the others (microvm.nix) so volplan manages it once.") shared;
+    map (path: "volumes ${concatStringsSep " and " byPath.${path}} use the same image ${path}; an image used by two volumes (or two VMs) would be grown and formatted twice and written by both guests. Give each its own image path, or keep one declaration and set autoCreate = false on the others (microvm.nix) so volplan manages it once.") shared;
 
   badIds = { pattern, kind, ids }:
     map (id: "${kind} id \"${id}\" has characters volplan does not accept in ids. Use letters, digits and _ . @ + - separated by \"/\", for example \"web/root\".")
