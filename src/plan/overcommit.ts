@@ -1,6 +1,6 @@
 // Sparse overcommit: grading it per filesystem and, under policy "refuse", refusing what exceeds it.
 import type { DesiredState, DesiredVolume } from "../manifest/desired.js";
-import { formatBytes } from "./format-size.js";
+import { formatBytes } from "../units/size.js";
 import { refuse } from "./refusals.js";
 import { existingSparse, sparseGrowthOf } from "./sparse-growth.js";
 import { volumeContext } from "./plan-volume.js";

@@ -2,7 +2,7 @@
 import type { VolumeContext, VolumeResult } from "./context.js";
 import { only, volumeBase } from "./context.js";
 import { checkFilesystem } from "./filesystem-checks.js";
-import { formatBytes } from "./format-size.js";
+import { formatBytes } from "../units/size.js";
 import { refuseDeviceMissing, refuseDeviceTooSmall } from "./refusals-content.js";
 import { refuseNotAFile, refuseSymlink } from "./refusals.js";
 

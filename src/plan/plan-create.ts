@@ -3,7 +3,7 @@ import { chooseAllocation } from "./allocation.js";
 import { createBytes, seedBytes } from "./consumption.js";
 import type { VolumeContext, VolumeResult } from "./context.js";
 import { hostFilesystem, hostFilesystemName, only, volumeBase } from "./context.js";
-import { formatBytes } from "./format-size.js";
+import { formatBytes } from "../units/size.js";
 import { refuseSeedMissing, refuseSeedTooLarge } from "./refusals-content.js";
 import type { Ownership, PlanWarning } from "./types.js";
 

@@ -2,7 +2,7 @@
 import type { VolumeContext, VolumeResult } from "./context.js";
 import { only, volumeBase } from "./context.js";
 import { checkFilesystem } from "./filesystem-checks.js";
-import { formatBytes } from "./format-size.js";
+import { formatBytes } from "../units/size.js";
 import { modeText, ownershipText, sameOwnership } from "./ownership.js";
 import { planGrowth } from "./plan-growth.js";
 import { refuseInUse, refuseShrink } from "./refusals-content.js";

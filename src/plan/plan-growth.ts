@@ -4,7 +4,7 @@ import { chooseAllocation } from "./allocation.js";
 import { growFilesystemBytes, growImageBytes } from "./consumption.js";
 import type { VolumeContext, VolumeResult } from "./context.js";
 import { volumeBase } from "./context.js";
-import { formatBytes } from "./format-size.js";
+import { formatBytes } from "../units/size.js";
 import type { FoundFilesystem } from "./snapshot.js";
 import type { GrowFilesystemAction, PlanWarning } from "./types.js";
 

@@ -1,7 +1,8 @@
 // Refusals about what an existing image or device holds: its size, its filesystem, its users.
 import type { DesiredVolume } from "../manifest/desired.js";
 import type { VolumeContext } from "./context.js";
-import { exactSizeText, formatBytes } from "./format-size.js";
+import { formatBytes } from "../units/size.js";
+import { exactSizeText } from "./size-text.js";
 import { refuse } from "./refusals.js";
 import type { FoundFilesystem, Holder } from "./snapshot.js";
 import type { RefuseAction } from "./types.js";

@@ -1,5 +1,5 @@
 // Reclaiming temp files left by interrupted runs.
-import { formatBytes } from "./format-size.js";
+import { formatBytes } from "../units/size.js";
 import type { Snapshot } from "./snapshot.js";
 import type { RemoveTempAction } from "./types.js";
 
