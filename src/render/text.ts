@@ -5,7 +5,7 @@ import type { ChangeLine, ChangeSymbol } from "./change-lines.js";
 import { palette } from "./colors.js";
 import type { Palette } from "./colors.js";
 import { spaceRow } from "./space-rows.js";
-import { infeasibleLine, summaryLine } from "./summary.js";
+import { infeasibleLine, isNoOp, summaryLine } from "./summary.js";
 import { alignColumns } from "./table.js";
 
 /** What the text view shows. */
@@ -43,8 +43,14 @@ function changeSection(lines: readonly ChangeLine[], p: Palette): string[] {
   });
 }
 
+// A plan with nothing to do needs no budget, unless sparse volumes already overcommit a filesystem.
+function spaceWorthShowing(plan: Plan): boolean {
+  if (!isNoOp(plan)) return true;
+  return plan.filesystems.some((fs) => !fs.feasible || fs.overcommit !== "none");
+}
+
 function spaceSection(plan: Plan, p: Palette): string[] {
-  if (plan.filesystems.length === 0) return [];
+  if (plan.filesystems.length === 0 || !spaceWorthShowing(plan)) return [];
   const rows = plan.filesystems.map(spaceRow);
   const table = alignColumns(
     [

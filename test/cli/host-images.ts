@@ -50,10 +50,10 @@ export function canMount(): boolean {
   return root;
 }
 
-/** Mounts a tmpfs of `size` bytes at `dir`, runs `body`, and always unmounts. */
+/** Mounts a tmpfs of `size` bytes at `dir` (mode 0755: volplan refuses world-writable parents), runs `body`, and always unmounts. */
 export async function withTmpfs<T>(dir: string, size: number, body: () => Promise<T>): Promise<T> {
   await mkdir(dir, { recursive: true });
-  await execa("mount", ["-t", "tmpfs", "-o", `size=${size}`, "volplan-test", dir], {
+  await execa("mount", ["-t", "tmpfs", "-o", `size=${size},mode=0755`, "volplan-test", dir], {
     timeout: 30_000,
   });
   try {

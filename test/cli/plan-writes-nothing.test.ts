@@ -17,7 +17,16 @@ async function fingerprintTree(root: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   async function walk(entry: string): Promise<void> {
     const st = await lstat(entry);
-    const fields = [st.size, st.mtimeMs, st.ctimeMs, st.mode, st.ino, st.uid, st.gid, st.blocks];
+    const fields: (number | string)[] = [
+      st.size,
+      st.mtimeMs,
+      st.ctimeMs,
+      st.mode,
+      st.ino,
+      st.uid,
+      st.gid,
+      st.blocks,
+    ];
     if (st.isFile())
       fields.push(
         createHash("sha256")
@@ -59,7 +68,7 @@ beforeAll(async () => {
       small: volume("small.img", 32 * MiB, "ext4"),
       raw: volume("raw.img", 8 * MiB, "none"),
       new: volume("new.img", 32 * MiB, "ext4"),
-      sub: volume("sub/dir/new.img", 32 * MiB, "xfs"),
+      sub: volume("sub/dir/new.img", 320 * MiB, "xfs"),
     },
   };
   await writeFile(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);

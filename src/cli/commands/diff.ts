@@ -3,6 +3,7 @@ import type { DesiredState } from "../../manifest/desired.js";
 import type { Plan, PlanWarning } from "../../plan/types.js";
 import type { Command, CommandContext } from "../command.js";
 import { UsageError } from "../command.js";
+import { diffSnapshot } from "../diff-snapshot.js";
 import { EXIT, planExitCode } from "../exit-codes.js";
 import { loadOrReport } from "../load-manifest.js";
 import { parseCommandArgs } from "../parse-command-args.js";
@@ -47,7 +48,8 @@ export function removalWarnings(oldState: DesiredState, newState: DesiredState):
 export async function diffPlan(oldState: DesiredState, newState: DesiredState): Promise<Plan> {
   const { idealSnapshot } = await import("../../plan/simulate.js");
   const { plan } = await import("../../plan/plan.js");
-  const result = plan(newState, idealSnapshot(oldState));
+  const snapshot = diffSnapshot({ oldState, newState, idealSnapshot });
+  const result = plan(newState, snapshot);
   return {
     ...result,
     filesystems: [],
