@@ -18,7 +18,9 @@ function parseJson(text: string, source: string): { data: unknown } | { issue: I
   try {
     return { data: JSON.parse(text) as unknown };
   } catch (cause) {
-    const found = findJsonError(text) ?? { offset: 0, problem: String((cause as Error).message) };
+    // JSON.parse gives up on extreme nesting (RangeError) where the scanner finds nothing wrong.
+    const problem = cause instanceof RangeError ? "nested too deeply to read" : String(cause);
+    const found = findJsonError(text) ?? { offset: 0, problem };
     const { line, column } = lineColumn(text, found.offset);
     return {
       issue: error(
