@@ -4,6 +4,7 @@ import { lstat, open, readFile, readdir, readlink, stat, statfs } from "node:fs/
 import type { HostFs } from "./host-fs.js";
 import { isAbsent, sameFile, usageFrom } from "./host-fs.js";
 import { observeError } from "./observe-error.js";
+import { HEAD_BYTES, detectFilesystem } from "./superblock/detect.js";
 
 const HEAD_FLAGS =
   constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NOCTTY | constants.O_NONBLOCK;
@@ -26,7 +27,7 @@ export const asyncHostFs: HostFs = {
   readText: (path) => orNull("read", path, () => readFile(path, "utf8")),
   statfs: (path) =>
     orNull("statfs", path, async () => usageFrom(await statfs(path, { bigint: true }))),
-  readHead: ({ path, length, expect }) =>
+  probeSuperblock: ({ path, expect }) =>
     orNull("read superblock of", path, async () => {
       const handle = await open(path, HEAD_FLAGS).catch((error: unknown) => {
         // ELOOP: the path became a symlink after lstat; report nothing rather than follow it.
@@ -36,9 +37,9 @@ export const asyncHostFs: HostFs = {
       if (handle === null) return null;
       try {
         if (!sameFile(await handle.stat(), expect)) return null;
-        const buf = Buffer.allocUnsafe(length);
-        const { bytesRead } = await handle.read(buf, 0, length, 0);
-        return buf.subarray(0, bytesRead);
+        const buf = Buffer.allocUnsafe(HEAD_BYTES);
+        const { bytesRead } = await handle.read(buf, 0, HEAD_BYTES, 0);
+        return detectFilesystem(buf.subarray(0, bytesRead));
       } finally {
         await handle.close();
       }

@@ -10,9 +10,11 @@ import {
 } from "node:fs";
 import { readFileSync, readlinkSync, statSync, statfsSync } from "node:fs";
 import type { Stats } from "node:fs";
+import type { FoundFilesystem } from "../plan/snapshot.js";
 import type { HostFs } from "./host-fs.js";
 import { isAbsent, sameFile, usageFrom } from "./host-fs.js";
 import { observeError } from "./observe-error.js";
+import { HEAD_BYTES, detectFilesystem } from "./superblock/detect.js";
 
 // O_NONBLOCK: a FIFO swapped in after lstat must not hang the open; O_NOCTTY: never acquire a tty.
 const HEAD_FLAGS =
@@ -27,8 +29,12 @@ function orNull<T>(what: string, path: string, call: () => T): Promise<T | null>
   }
 }
 
-/** Reads the head of a file with one open, one read and one close. */
-export function readHeadSync(path: string, length: number, expect: Stats): Buffer | null {
+// One buffer for every probe: the bytes are parsed before the call returns, and reusing it
+// saves allocating (and page-faulting) 68 KiB per image.
+const head = Buffer.alloc(HEAD_BYTES);
+
+/** Reads the head of a file with one open, one read and one close, and parses it. */
+export function probeSuperblockSync(path: string, expect: Stats): FoundFilesystem | null {
   let fd: number;
   try {
     fd = openSync(path, HEAD_FLAGS);
@@ -39,9 +45,8 @@ export function readHeadSync(path: string, length: number, expect: Stats): Buffe
   }
   try {
     if (!sameFile(fstatSync(fd), expect)) return null;
-    const buf = Buffer.allocUnsafe(length);
-    const read = readSync(fd, buf, 0, length, 0);
-    return buf.subarray(0, read);
+    const read = readSync(fd, head, 0, HEAD_BYTES, 0);
+    return detectFilesystem(head.subarray(0, read));
   } finally {
     closeSync(fd);
   }
@@ -55,6 +60,6 @@ export const syncHostFs: HostFs = {
   readdir: (path) => orNull("read directory", path, () => readdirSync(path)),
   readText: (path) => orNull("read", path, () => readFileSync(path, "utf8")),
   statfs: (path) => orNull("statfs", path, () => usageFrom(statfsSync(path, { bigint: true }))),
-  readHead: ({ path, length, expect }) =>
-    orNull("read superblock of", path, () => readHeadSync(path, length, expect)),
+  probeSuperblock: ({ path, expect }) =>
+    orNull("read superblock of", path, () => probeSuperblockSync(path, expect)),
 };

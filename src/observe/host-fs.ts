@@ -1,5 +1,6 @@
 // The read-only filesystem calls observe makes, behind one seam (synchronous and asynchronous forms).
 import type { BigIntStatsFs, Stats } from "node:fs";
+import type { FoundFilesystem } from "../plan/snapshot.js";
 
 /** statfs numbers observe uses. */
 export interface FsUsage {
@@ -17,8 +18,12 @@ export interface HostFs {
   readdir(path: string): Promise<string[] | null>;
   readText(path: string): Promise<string | null>;
   statfs(path: string): Promise<FsUsage | null>;
-  /** Up to `length` bytes from offset 0 of a regular file or block device, never following symlinks. */
-  readHead(input: { path: string; length: number; expect: Stats }): Promise<Buffer | null>;
+  /**
+   * The filesystem whose superblock starts a regular file or block device (one open, one read
+   * of HEAD_BYTES, one close; never following symlinks); null when none is known or the path
+   * no longer is the file `expect` describes.
+   */
+  probeSuperblock(input: { path: string; expect: Stats }): Promise<FoundFilesystem | null>;
 }
 
 /** True for errors that mean the path (or one of its parents) is not there. */

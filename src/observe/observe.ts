@@ -12,6 +12,7 @@ import type { HostFs } from "./host-fs.js";
 import { syncHostFs } from "./host-fs-sync.js";
 import { LstatCache } from "./lstat-cache.js";
 import { mapBounded } from "./map-bounded.js";
+import { ParentWalks } from "./path-safety.js";
 import type { Mount } from "./mountinfo.js";
 import { parseMountinfo } from "./mountinfo.js";
 import { observeSeeds } from "./seeds.js";
@@ -40,10 +41,10 @@ export async function observe(
   const host = options.host ?? syncHostFs;
   const procRoot = options.procRoot ?? "/proc";
   const accounts = await observeAccounts({ desired, host, etcDir: options.etcDir ?? "/etc" });
-  const cache = new LstatCache(host);
+  const walks = new ParentWalks(new LstatCache(host), host);
   const sysRoot = options.sysRoot ?? "/sys";
   const scanned = await mapBounded(desired.volumes, options.concurrency ?? 16, (volume) =>
-    scanVolume({ volume, accounts, host, cache, sysRoot }),
+    scanVolume({ volume, accounts, host, walks, sysRoot }),
   );
   const mounts = parseMountinfo((await host.readText(`${procRoot}/self/mountinfo`)) ?? "");
   const volumes = await withHolders({ scanned, mounts, host, procRoot });

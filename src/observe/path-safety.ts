@@ -100,3 +100,24 @@ export function kindOf(stats: Stats): string {
   if (stats.isSocket()) return "a socket";
   return stats.isDirectory() ? "a directory" : "of an unknown type";
 }
+
+/** walkParents memoized per (parent directory, trusted owner and group): images usually share directories. */
+export class ParentWalks {
+  readonly #walks = new Map<string, Promise<PathWalk>>();
+
+  constructor(
+    readonly cache: LstatCache,
+    readonly host: HostFs,
+  ) {}
+
+  /** The walk for `path`'s parent directory, done at most once per directory and trust. */
+  walk(path: string, trusted: Trusted): Promise<PathWalk> {
+    const key = `${dirname(path)}\0${trusted.uid}\0${trusted.gid}`;
+    let walk = this.#walks.get(key);
+    if (walk === undefined) {
+      walk = walkParents({ path, cache: this.cache, host: this.host, trusted });
+      this.#walks.set(key, walk);
+    }
+    return walk;
+  }
+}

@@ -4,7 +4,6 @@ import type { ObservedEntry } from "../plan/snapshot.js";
 import { deviceId } from "./device-id.js";
 import type { HostFs } from "./host-fs.js";
 import { kindOf } from "./path-safety.js";
-import { HEAD_BYTES, detectFilesystem } from "./superblock/detect.js";
 
 /** The entry at `path` given its lstat (null when missing); holders are filled in later. */
 export async function observeEntry(input: {
@@ -44,13 +43,8 @@ export async function observeEntry(input: {
   return { type: "other", detail: kindOf(stats) };
 }
 
-async function superblockOf(input: { path: string; stats: Stats; host: HostFs }) {
-  const head = await input.host.readHead({
-    path: input.path,
-    length: HEAD_BYTES,
-    expect: input.stats,
-  });
-  return head === null ? null : detectFilesystem(head);
+function superblockOf(input: { path: string; stats: Stats; host: HostFs }) {
+  return input.host.probeSuperblock({ path: input.path, expect: input.stats });
 }
 
 /** Bytes from a sysfs "size" file; 0 when unreadable. */

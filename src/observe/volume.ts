@@ -5,8 +5,7 @@ import type { ObservedVolume } from "../plan/snapshot.js";
 import type { Accounts } from "./accounts.js";
 import { deviceId } from "./device-id.js";
 import type { HostFs } from "./host-fs.js";
-import type { LstatCache } from "./lstat-cache.js";
-import { walkParents } from "./path-safety.js";
+import type { ParentWalks } from "./path-safety.js";
 import { observeEntry } from "./volume-entry.js";
 
 /** A volume as observed, with what the later whole-host passes need. */
@@ -24,15 +23,15 @@ export async function scanVolume(input: {
   volume: DesiredVolume;
   accounts: Accounts;
   host: HostFs;
-  cache: LstatCache;
+  walks: ParentWalks;
   sysRoot: string;
 }): Promise<ScannedVolume> {
-  const { volume, accounts, host, cache, sysRoot } = input;
+  const { volume, accounts, host, walks, sysRoot } = input;
   const trusted = {
     uid: typeof volume.owner === "number" ? volume.owner : (accounts.users[volume.owner] ?? null),
     gid: typeof volume.group === "number" ? volume.group : (accounts.groups[volume.group] ?? null),
   };
-  const walk = await walkParents({ path: volume.path, cache, host, trusted });
+  const walk = await walks.walk(volume.path, trusted);
   // Below a missing, symlinked or non-directory parent there is nothing of ours to look at.
   const reachable = walk.problem === null || walk.problem.code === "unsafe-parent";
   const stats = reachable ? await host.lstat(volume.path) : null;
