@@ -42,7 +42,7 @@ describe.skipIf(!nixAvailable)("examples", () => {
       expr: 'import ./examples/basic { baseDir = "/srv/try/"; }',
     })) as { volumes: Record<string, { path: string }> };
     const paths = Object.values(manifest.volumes).map((v) => v.path);
-    expect(paths).toContain("/srv/try/demo/root.img");
-    expect(paths.every((p) => p.startsWith("/srv/try/demo/"))).toBe(true);
+    expect(paths).toContain("/srv/try/root.img");
+    expect(paths.every((p) => p.startsWith("/srv/try/"))).toBe(true);
   });
 });
