@@ -1,0 +1,163 @@
+// Small builders for planner tests: declared volumes, observed entries and whole snapshots.
+import type { DesiredArtifact, DesiredState, DesiredVolume } from "../../src/manifest/desired.js";
+import type {
+  FoundFilesystem,
+  ObservedEntry,
+  ObservedFilesystem,
+  ObservedSeed,
+  ObservedTempFile,
+  ObservedVolume,
+  PathProblem,
+  Snapshot,
+} from "../../src/plan/snapshot.js";
+
+export const KIB = 1024;
+export const MIB = 1024 * KIB;
+export const GIB = 1024 * MIB;
+export const TIB = 1024 * GIB;
+
+/** Id of the default host filesystem in these tests. */
+export const HOST_FS = "8:1";
+
+type FileEntry = Extract<ObservedEntry, { type: "file" }>;
+
+/** A declared image volume "web/root" of 8 GiB ext4, sparse, owned by root, with overrides. */
+export function desiredVolume(
+  overrides: Partial<Omit<DesiredVolume, "format">> & {
+    format?: Partial<DesiredVolume["format"]>;
+  } = {},
+): DesiredVolume {
+  const id = overrides.id ?? "web/root";
+  const { format, ...rest } = overrides;
+  return {
+    id,
+    kind: "image",
+    path: `/var/lib/microvms/${id}.img`,
+    size: 8 * GIB,
+    allocation: "sparse",
+    seed: null,
+    growFilesystem: "host",
+    owner: "root",
+    group: "root",
+    mode: 0o600,
+    ...rest,
+    format: { type: "ext4", label: null, uuid: null, mkfsArgs: [], ...format },
+  };
+}
+
+/** A desired state with the given volumes (sorted by id), artifacts and policy. */
+export function desiredState(input: {
+  volumes: readonly DesiredVolume[];
+  artifacts?: readonly DesiredArtifact[];
+  policy?: Partial<DesiredState["policy"]>;
+}): DesiredState {
+  return {
+    version: 1,
+    stateDir: "/var/lib/volplan",
+    policy: { reserve: { kind: "percent", percent: 5 }, overcommit: "warn", ...input.policy },
+    volumes: [...input.volumes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    artifacts: input.artifacts ?? [],
+  };
+}
+
+/** A filesystem found in an image: ext4 of `size` bytes without label. */
+export function foundFs(size: number, overrides: Partial<FoundFilesystem> = {}): FoundFilesystem {
+  return { type: "ext4", label: null, uuid: null, size, ...overrides };
+}
+
+/** An existing image file of 8 GiB holding a matching ext4, owned by root with mode 0600. */
+export function observedFile(overrides: Partial<FileEntry> = {}): FileEntry {
+  const size = overrides.size ?? 8 * GIB;
+  return {
+    type: "file",
+    size,
+    allocated: 10 * MIB,
+    uid: 0,
+    gid: 0,
+    mode: 0o600,
+    ino: 12,
+    mtimeMs: 0,
+    filesystem: foundFs(size),
+    holders: [],
+    ...overrides,
+  };
+}
+
+/** A host filesystem "8:1" at /var/lib: 1 TiB, 500 GiB free, sparse and fallocate, no reflink. */
+export function hostFs(overrides: Partial<ObservedFilesystem> = {}): ObservedFilesystem {
+  return {
+    id: HOST_FS,
+    mountPoint: "/var/lib",
+    type: "ext4",
+    total: TIB,
+    free: 500 * GIB,
+    blockSize: 4096,
+    capabilities: { sparse: true, reflink: false, fallocate: true },
+    ...overrides,
+  };
+}
+
+/** A temp file left by a dead run for a volume. */
+export function tempFile(overrides: Partial<ObservedTempFile> = {}): ObservedTempFile {
+  return {
+    path: "/var/lib/microvms/.root.img.volplan-tmp-4242-0badcafe",
+    volume: "web/root",
+    filesystem: HOST_FS,
+    size: 8 * GIB,
+    allocated: 3 * MIB,
+    live: false,
+    ...overrides,
+  };
+}
+
+/** A base image for seeding. */
+export function seedImage(path: string, overrides: Partial<ObservedSeed> = {}): ObservedSeed {
+  return {
+    path,
+    exists: true,
+    size: 2 * GIB,
+    allocated: 700 * MIB,
+    filesystem: HOST_FS,
+    ...overrides,
+  };
+}
+
+/** What a test says about each volume: its entry, and optionally a path problem or filesystem id. */
+export interface VolumeObservation {
+  readonly entry?: ObservedEntry;
+  readonly pathProblem?: PathProblem | null;
+  readonly filesystem?: string | null;
+}
+
+/** A snapshot observing every volume of `desired` (missing unless given), on hostFs() unless given. */
+export function snapshotWith(input: {
+  desired: DesiredState;
+  volumes?: Readonly<Record<string, VolumeObservation>>;
+  filesystems?: readonly ObservedFilesystem[];
+  tempFiles?: readonly ObservedTempFile[];
+  seeds?: readonly ObservedSeed[];
+  users?: Readonly<Record<string, number>>;
+  groups?: Readonly<Record<string, number>>;
+  artifacts?: Snapshot["artifacts"];
+}): Snapshot {
+  const volumes: Record<string, ObservedVolume> = {};
+  for (const volume of input.desired.volumes) {
+    const seen = input.volumes?.[volume.id] ?? {};
+    volumes[volume.id] = {
+      path: volume.path,
+      filesystem: seen.filesystem === undefined ? HOST_FS : seen.filesystem,
+      pathProblem: seen.pathProblem ?? null,
+      entry: seen.entry ?? { type: "missing" },
+    };
+  }
+  const filesystems = input.filesystems ?? [hostFs()];
+  return {
+    volumes,
+    filesystems: Object.fromEntries(filesystems.map((fs) => [fs.id, fs])),
+    tempFiles: input.tempFiles ?? [],
+    seeds: Object.fromEntries((input.seeds ?? []).map((s) => [s.path, s])),
+    artifacts: input.artifacts ?? {},
+    users: input.users ?? { root: 0, microvm: 995 },
+    groups: input.groups ?? { root: 0, kvm: 302 },
+  };
+}
