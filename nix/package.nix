@@ -18,8 +18,8 @@ let
   packageJson = lib.importJSON (root + "/package.json");
   runtimeTools = [ coreutils util-linux e2fsprogs xfsprogs btrfs-progs dosfstools ];
 
-  # Only what the build and its tests read; test/ and vitest.config.ts are used by checkPhase
-  # and never installed.
+  # Only what the build and its tests read; scripts/, test/ and vitest.config.ts are used by the
+  # build and checkPhase, and only dist/volplan.mjs and schema/ are installed.
   src = lib.fileset.toSource {
     inherit root;
     fileset = lib.fileset.unions [
@@ -29,7 +29,9 @@ let
       (root + "/vitest.config.ts")
       (root + "/src")
       (root + "/schema")
-      (root + "/scripts/build.mjs")
+      # build.mjs builds; the rest, and the generated reference, are read by test/generated.test.ts.
+      (root + "/scripts")
+      (lib.fileset.maybeMissing (root + "/docs/manifest-reference.md"))
       (root + "/test")
     ];
   };
