@@ -89,7 +89,7 @@ async function probeReflink(sample: string, runner: Runner): Promise<boolean> {
     withProbeFile(sample, async (copy) => {
       await writeFile(source, Buffer.alloc(4096, 0x5a), { flag: "r+" });
       return runner("cp", ["--reflink=always", "--", source, copy], {
-        timeoutMs: TIMEOUTS.quick,
+        timeoutMs: PROBE_TIMEOUT_MS,
       }).then(
         () => true,
         () => false,
@@ -118,7 +118,7 @@ async function probeOne(
 export async function probeCapabilities(input: {
   desired: DesiredState;
   snapshot: Snapshot;
-  runner?: Runner;
+  runner: Runner;
   cache?: ProbeCache;
 }): Promise<Snapshot> {
   const { snapshot } = input;
