@@ -1,6 +1,6 @@
 // HostFs over fs/promises: lets observe overlap calls, useful on slow (network) filesystems.
 import { constants } from "node:fs";
-import { lstat, open, readFile, readdir, readlink, stat, statfs } from "node:fs/promises";
+import { lstat, open, readFile, readdir, readlink, realpath, stat, statfs } from "node:fs/promises";
 import type { HostFs } from "./host-fs.js";
 import { isAbsent, sameFile, usageFrom } from "./host-fs.js";
 import { observeError } from "./observe-error.js";
@@ -23,6 +23,7 @@ export const asyncHostFs: HostFs = {
   lstat: (path) => orNull("lstat", path, () => lstat(path)),
   stat: (path) => orNull("stat", path, () => stat(path)),
   readlink: (path) => orNull("readlink", path, () => readlink(path)),
+  realpath: (path) => orNull("resolve", path, () => realpath(path)),
   readdir: (path) => orNull("read directory", path, () => readdir(path)),
   readText: (path) => orNull("read", path, () => readFile(path, "utf8")),
   statfs: (path) =>

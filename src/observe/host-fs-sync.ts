@@ -8,7 +8,7 @@ import {
   readSync,
   readdirSync,
 } from "node:fs";
-import { readFileSync, readlinkSync, statSync, statfsSync } from "node:fs";
+import { readFileSync, readlinkSync, realpathSync, statSync, statfsSync } from "node:fs";
 import type { Stats } from "node:fs";
 import type { FoundFilesystem } from "../plan/snapshot.js";
 import type { HostFs } from "./host-fs.js";
@@ -57,6 +57,7 @@ export const syncHostFs: HostFs = {
   lstat: (path) => orNull("lstat", path, () => lstatSync(path)),
   stat: (path) => orNull("stat", path, () => statSync(path)),
   readlink: (path) => orNull("readlink", path, () => readlinkSync(path)),
+  realpath: (path) => orNull("resolve", path, () => realpathSync(path)),
   readdir: (path) => orNull("read directory", path, () => readdirSync(path)),
   readText: (path) => orNull("read", path, () => readFileSync(path, "utf8")),
   statfs: (path) => orNull("statfs", path, () => usageFrom(statfsSync(path, { bigint: true }))),

@@ -15,6 +15,8 @@ export interface HostFs {
   /** stat that follows symlinks. */
   stat(path: string): Promise<Stats | null>;
   readlink(path: string): Promise<string | null>;
+  /** The path with every symlink resolved. */
+  realpath(path: string): Promise<string | null>;
   readdir(path: string): Promise<string[] | null>;
   readText(path: string): Promise<string | null>;
   statfs(path: string): Promise<FsUsage | null>;

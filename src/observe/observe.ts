@@ -79,26 +79,17 @@ async function withHolders(input: {
   procRoot: string;
 }): Promise<Record<string, ObservedVolume>> {
   const queries: HolderQuery[] = [];
-  for (const { volume, observed, stats } of input.scanned) {
-    if (
-      stats === null ||
-      (observed.entry.type !== "file" && observed.entry.type !== "block-device")
-    ) {
-      continue;
-    }
+  for (const { volume, observed, target } of input.scanned) {
+    const stats = target.stats;
+    const type = observed.entry.type;
+    if (stats === null || (type !== "file" && type !== "block-device")) continue;
     const id = deviceId(stats.dev);
-    const mount = mountFor(input.mounts, id, volume.path);
+    const mount = mountFor(input.mounts, id, target.path);
     // Locks on btrfs name the superblock's device, not the subvolume's anonymous one.
     const devices = mount?.type === "btrfs" ? [id, mount.device] : [id];
     const candidate = observed.entry.type === "file" && mayWrite(observed.entry, volume.size);
-    queries.push({
-      key: volume.id,
-      path: volume.path,
-      dev: stats.dev,
-      ino: stats.ino,
-      devices,
-      candidate,
-    });
+    const { dev, ino } = stats;
+    queries.push({ key: volume.id, path: target.path, dev, ino, devices, candidate });
   }
   const holders = await findHolders({
     images: queries,

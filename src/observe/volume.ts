@@ -12,8 +12,8 @@ import { observeEntry } from "./volume-entry.js";
 export interface ScannedVolume {
   readonly volume: DesiredVolume;
   readonly observed: ObservedVolume;
-  /** lstat of the path itself (null when missing). */
-  readonly stats: Stats | null;
+  /** The file observed: the path itself, or the block device a symlink at it resolves to. */
+  readonly target: { readonly path: string; readonly stats: Stats | null };
   /** An existing path on the volume's host filesystem, for statfs and mountinfo. */
   readonly fsPath: string | null;
 }
@@ -35,7 +35,12 @@ export async function scanVolume(input: {
   // Below a missing, symlinked or non-directory parent there is nothing of ours to look at.
   const reachable = walk.problem === null || walk.problem.code === "unsafe-parent";
   const stats = reachable ? await host.lstat(volume.path) : null;
-  const entry = await observeEntry({ path: volume.path, stats, host, sysRoot });
+  const device =
+    volume.kind === "block-device" && stats?.isSymbolicLink() === true
+      ? await resolveDevice(host, volume.path)
+      : null;
+  const target = device ?? { path: volume.path, stats };
+  const entry = await observeEntry({ ...target, host, sysRoot });
   const onFs = stats ?? walk.nearest?.stats ?? null;
   return {
     volume,
@@ -45,8 +50,16 @@ export async function scanVolume(input: {
       pathProblem: walk.problem,
       entry,
     },
-    stats,
+    target,
     // statfs follows symlinks, so it is given the image only when that is a regular file.
     fsPath: stats?.isFile() === true ? volume.path : (walk.nearest?.path ?? null),
   };
+}
+
+// Block devices are usually named through udev's symlinks (/dev/disk/by-id, /dev/vg/lv,
+// /dev/zvol/...): follow one, but only to a block device.
+async function resolveDevice(host: HostFs, path: string) {
+  const real = await host.realpath(path);
+  const stats = real === null ? null : await host.lstat(real);
+  return real !== null && stats?.isBlockDevice() === true ? { path: real, stats } : null;
 }

@@ -1,4 +1,4 @@
-import { truncate, writeFile } from "node:fs/promises";
+import { symlink, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { observe } from "../../src/observe/observe.js";
@@ -38,6 +38,18 @@ describe("observe: block devices", () => {
             }),
           ]),
         );
+        // A udev-style symlink to the device is followed for block-device volumes only.
+        const link = join(dir, "by-id-link");
+        await symlink(device, link);
+        const viaLink = await observe(
+          desired([volume({ id: "dev", kind: "block-device", path: link, size: 16 * MiB })]),
+        );
+        await symlink(device, join(dir, "img-link"));
+        expect(viaLink.volumes.dev?.entry).toMatchObject({ type: "block-device", size: 24 * MiB });
+        const imageViaLink = await observe(
+          desired([volume({ id: "img", path: join(dir, "img-link"), size: 16 * MiB })]),
+        );
+        expect(imageViaLink.volumes.img?.entry).toEqual({ type: "symlink", target: device });
         expect(snapshot.volumes.dev?.pathProblem).toBeNull();
         expect(snapshot.volumes.dev?.entry).toEqual({
           type: "block-device",
