@@ -11,13 +11,45 @@ import { desiredStub, planOf } from "./fixtures/plan-builders.js";
 const MiB = 1024 * 1024;
 const T = { timeout: 120_000 };
 
-function growImage(input: { file: string; fs: TestFs; from: number; to: number; by: "host" | "guest" | "none" }): GrowImageAction {
-  return { kind: "grow-image", volume: "vm/disk", path: input.file, reason: "declared larger", consumes: { filesystem: input.fs.id, bytes: 0 }, from: input.from, to: input.to, allocation: "sparse", filesystemGrownBy: input.by };
+function growImage(input: {
+  file: string;
+  fs: TestFs;
+  from: number;
+  to: number;
+  by: "host" | "guest" | "none";
+}): GrowImageAction {
+  return {
+    kind: "grow-image",
+    volume: "vm/disk",
+    path: input.file,
+    reason: "declared larger",
+    consumes: { filesystem: input.fs.id, bytes: 0 },
+    from: input.from,
+    to: input.to,
+    allocation: "sparse",
+    filesystemGrownBy: input.by,
+  };
 }
 
-function growFs(input: { file: string; fs: TestFs; fsType: GrowFilesystemAction["fsType"]; from: number; to: number }): GrowFilesystemAction {
+function growFs(input: {
+  file: string;
+  fs: TestFs;
+  fsType: GrowFilesystemAction["fsType"];
+  from: number;
+  to: number;
+}): GrowFilesystemAction {
   const method = input.fsType === "xfs" || input.fsType === "btrfs" ? "loop-mount" : "resize2fs";
-  return { kind: "grow-filesystem", volume: "vm/disk", path: input.file, reason: "filesystem smaller than image", consumes: { filesystem: input.fs.id, bytes: 0 }, fsType: input.fsType, from: input.from, to: input.to, method };
+  return {
+    kind: "grow-filesystem",
+    volume: "vm/disk",
+    path: input.file,
+    reason: "filesystem smaller than image",
+    consumes: { filesystem: input.fs.id, bytes: 0 },
+    fsType: input.fsType,
+    from: input.from,
+    to: input.to,
+    method,
+  };
 }
 
 async function extBlocks(file: string): Promise<number> {
@@ -40,7 +72,10 @@ describe.skipIf(privilegeProblem !== null)("grow on real filesystems", () => {
     const file = path.join(host.mountPoint, "grow-ext4.img");
     await execa("truncate", ["-s", String(64 * MiB), file], T);
     await execa("mkfs.ext4", ["-F", "-q", file], T);
-    const plan = planOf([growImage({ file, fs: host, from: 64 * MiB, to: 256 * MiB, by: "host" }), growFs({ file, fs: host, fsType: "ext4", from: 64 * MiB, to: 256 * MiB })]);
+    const plan = planOf([
+      growImage({ file, fs: host, from: 64 * MiB, to: 256 * MiB, by: "host" }),
+      growFs({ file, fs: host, fsType: "ext4", from: 64 * MiB, to: 256 * MiB }),
+    ]);
     const report = await applyPlan({ plan, desired: desiredStub });
     expect(report.results.map((r) => r.status)).toEqual(["done", "done"]);
     expect((await stat(file)).size).toBe(256 * MiB);
@@ -53,7 +88,10 @@ describe.skipIf(privilegeProblem !== null)("grow on real filesystems", () => {
     await execa("truncate", ["-s", String(64 * MiB), file], T);
     await execa("mkfs.ext4", ["-F", "-q", file], T);
     await truncate(file, 128 * MiB);
-    const report = await applyPlan({ plan: planOf([growFs({ file, fs: host, fsType: "ext4", from: 64 * MiB, to: 128 * MiB })]), desired: desiredStub });
+    const report = await applyPlan({
+      plan: planOf([growFs({ file, fs: host, fsType: "ext4", from: 64 * MiB, to: 128 * MiB })]),
+      desired: desiredStub,
+    });
     expect(report.results[0]?.status).toBe("done");
     expect(await extBlocks(file)).toBe(128 * MiB);
   });
@@ -62,10 +100,17 @@ describe.skipIf(privilegeProblem !== null)("grow on real filesystems", () => {
     const file = path.join(host.mountPoint, "grow.xfs");
     await execa("truncate", ["-s", String(320 * MiB), file], T);
     await execa("mkfs.xfs", ["-q", "-f", file], T);
-    const plan = planOf([growImage({ file, fs: host, from: 320 * MiB, to: 512 * MiB, by: "host" }), growFs({ file, fs: host, fsType: "xfs", from: 320 * MiB, to: 512 * MiB })]);
+    const plan = planOf([
+      growImage({ file, fs: host, from: 320 * MiB, to: 512 * MiB, by: "host" }),
+      growFs({ file, fs: host, fsType: "xfs", from: 320 * MiB, to: 512 * MiB }),
+    ]);
     const report = await applyPlan({ plan, desired: desiredStub });
     expect(report.results.map((r) => r.status)).toEqual(["done", "done"]);
-    const { stdout } = await execa("xfs_db", ["-r", "-c", "sb 0", "-c", "p dblocks", "-c", "p blocksize", file], T);
+    const { stdout } = await execa(
+      "xfs_db",
+      ["-r", "-c", "sb 0", "-c", "p dblocks", "-c", "p blocksize", file],
+      T,
+    );
     const dblocks = Number(/dblocks = (\d+)/.exec(stdout)?.[1]);
     const blocksize = Number(/blocksize = (\d+)/.exec(stdout)?.[1]);
     expect(dblocks * blocksize).toBe(512 * MiB);
@@ -76,7 +121,10 @@ describe.skipIf(privilegeProblem !== null)("grow on real filesystems", () => {
     const file = path.join(host.mountPoint, "grow.btrfs");
     await execa("truncate", ["-s", String(128 * MiB), file], T);
     await execa("mkfs.btrfs", ["-q", "-f", file], T);
-    const plan = planOf([growImage({ file, fs: host, from: 128 * MiB, to: 256 * MiB, by: "host" }), growFs({ file, fs: host, fsType: "btrfs", from: 128 * MiB, to: 256 * MiB })]);
+    const plan = planOf([
+      growImage({ file, fs: host, from: 128 * MiB, to: 256 * MiB, by: "host" }),
+      growFs({ file, fs: host, fsType: "btrfs", from: 128 * MiB, to: 256 * MiB }),
+    ]);
     const report = await applyPlan({ plan, desired: desiredStub });
     expect(report.results.map((r) => r.status)).toEqual(["done", "done"]);
     const { stdout } = await execa("btrfs", ["inspect-internal", "dump-super", file], T);
@@ -87,7 +135,10 @@ describe.skipIf(privilegeProblem !== null)("grow on real filesystems", () => {
   it("skips the filesystem step when the image step fails, and never shrinks", async () => {
     const file = path.join(host.mountPoint, "changed.img");
     await execa("truncate", ["-s", String(96 * MiB), file], T);
-    const plan = planOf([growImage({ file, fs: host, from: 64 * MiB, to: 128 * MiB, by: "host" }), growFs({ file, fs: host, fsType: "ext4", from: 64 * MiB, to: 128 * MiB })]);
+    const plan = planOf([
+      growImage({ file, fs: host, from: 64 * MiB, to: 128 * MiB, by: "host" }),
+      growFs({ file, fs: host, fsType: "ext4", from: 64 * MiB, to: 128 * MiB }),
+    ]);
     const report = await applyPlan({ plan, desired: desiredStub });
     expect(report.results.map((r) => [r.status, r.error?.code])).toEqual([
       ["failed", "STALE_PLAN"],
@@ -109,13 +160,21 @@ describe.skipIf(privilegeProblem !== null)("grow on real filesystems", () => {
     const holder = execa("python3", ["-c", script, file], { timeout: 300_000, reject: false });
     try {
       await new Promise<void>((resolve, reject) => {
-        holder.stdout.on("data", (chunk: Buffer) => (chunk.toString().includes("locked") ? resolve() : undefined));
+        holder.stdout.on("data", (chunk: Buffer) =>
+          chunk.toString().includes("locked") ? resolve() : undefined,
+        );
         holder.once("exit", () => reject(new Error("lock helper exited early")));
       });
       expect(await execa("grep", ["OFDLCK", "/proc/locks"], T)).toBeTruthy();
       const before = await stat(file);
-      const report = await applyPlan({ plan: planOf([growImage({ file, fs: host, from: 32 * MiB, to: 64 * MiB, by: "none" })]), desired: desiredStub });
-      expect(report.results[0]).toMatchObject({ status: "refused", error: { code: "IMAGE_IN_USE" } });
+      const report = await applyPlan({
+        plan: planOf([growImage({ file, fs: host, from: 32 * MiB, to: 64 * MiB, by: "none" })]),
+        desired: desiredStub,
+      });
+      expect(report.results[0]).toMatchObject({
+        status: "refused",
+        error: { code: "IMAGE_IN_USE" },
+      });
       expect(report.results[0]?.error?.message).toContain(`pid ${holder.pid}`);
       expect(report.results[0]?.error?.message).toMatch(/python/);
       expect(report.results[0]?.error?.message).toContain("OFD lock");

@@ -1,10 +1,25 @@
 import { createHash } from "node:crypto";
-import { chmod, lstat, mkdir, open, readdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  lstat,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  stat,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyPlan } from "../../src/apply/apply.js";
-import type { RefuseAction, RemoveTempAction, SeedAction, SetOwnershipAction } from "../../src/plan/types.js";
+import type {
+  RefuseAction,
+  RemoveTempAction,
+  SeedAction,
+  SetOwnershipAction,
+} from "../../src/plan/types.js";
 import { mountLoopFs, privilegeProblem } from "./fixtures/filesystems.js";
 import type { TestFs } from "./fixtures/filesystems.js";
 import { createAction, desiredStub, planOf } from "./fixtures/plan-builders.js";
@@ -13,7 +28,9 @@ const MiB = 1024 * 1024;
 const T = { timeout: 120_000 };
 
 async function sha256(file: string): Promise<string> {
-  return createHash("sha256").update(await readFile(file)).digest("hex");
+  return createHash("sha256")
+    .update(await readFile(file))
+    .digest("hex");
 }
 
 describe.skipIf(privilegeProblem !== null)("apply safety on a real filesystem", () => {
@@ -41,7 +58,16 @@ describe.skipIf(privilegeProblem !== null)("apply safety on a real filesystem", 
     await handle.write(Buffer.alloc(4 * MiB, 0xab), 0, 4 * MiB, 64 * MiB);
     await handle.close();
     const file = path.join(d, "seeded.img");
-    const action: SeedAction = { kind: "seed", volume: "vm/seeded", path: file, reason: "missing", consumes: { filesystem: host.id, bytes: 8 * MiB }, size: 256 * MiB, from: base, ownership: { uid: 0, gid: 0, mode: "0640" } };
+    const action: SeedAction = {
+      kind: "seed",
+      volume: "vm/seeded",
+      path: file,
+      reason: "missing",
+      consumes: { filesystem: host.id, bytes: 8 * MiB },
+      size: 256 * MiB,
+      from: base,
+      ownership: { uid: 0, gid: 0, mode: "0640" },
+    };
     const report = await applyPlan({ plan: planOf([action]), desired: desiredStub });
     expect(report.results[0]).toMatchObject({ status: "done" });
     const [src, copy] = [await stat(base), await stat(file)];
@@ -49,7 +75,9 @@ describe.skipIf(privilegeProblem !== null)("apply safety on a real filesystem", 
     expect(copy.mode & 0o7777).toBe(0o640);
     // Never denser than the source (zero runs in the source, such as its journal, may even become holes).
     expect(copy.blocks * 512).toBeLessThanOrEqual(src.blocks * 512 + MiB);
-    expect((await execa("cmp", ["-n", String(128 * MiB), base, file], { reject: false, ...T })).exitCode).toBe(0);
+    expect(
+      (await execa("cmp", ["-n", String(128 * MiB), base, file], { reject: false, ...T })).exitCode,
+    ).toBe(0);
     const { stdout } = await execa("blkid", ["-p", "-o", "value", "-s", "LABEL", file], T);
     expect(stdout).toBe("base");
   });
@@ -57,7 +85,15 @@ describe.skipIf(privilegeProblem !== null)("apply safety on a real filesystem", 
   it("repairs owner and mode in place", async () => {
     const file = path.join(await freshDir(), "owned.img");
     await writeFile(file, "data", { mode: 0o644 });
-    const action: SetOwnershipAction = { kind: "set-ownership", volume: "vm/owned", path: file, reason: "owner differs", consumes: { filesystem: host.id, bytes: 0 }, from: { uid: 0, gid: 0, mode: "0644" }, to: { uid: 4321, gid: 8765, mode: "0660" } };
+    const action: SetOwnershipAction = {
+      kind: "set-ownership",
+      volume: "vm/owned",
+      path: file,
+      reason: "owner differs",
+      consumes: { filesystem: host.id, bytes: 0 },
+      from: { uid: 0, gid: 0, mode: "0644" },
+      to: { uid: 4321, gid: 8765, mode: "0660" },
+    };
     const report = await applyPlan({ plan: planOf([action]), desired: desiredStub });
     expect(report.results[0]?.status).toBe("done");
     const info = await stat(file);
@@ -70,7 +106,17 @@ describe.skipIf(privilegeProblem !== null)("apply safety on a real filesystem", 
     await execa("truncate", ["-s", String(16 * MiB), file], T);
     await execa("mkfs.ext4", ["-F", "-q", file], T);
     const before = { sha: await sha256(file), stat: await stat(file) };
-    const refuse: RefuseAction = { kind: "refuse", volume: "vm/refused", path: file, reason: "volume vm/refused: image is 16 MiB but the manifest declares 8 MiB", consumes: { filesystem: host.id, bytes: 0 }, refusal: "shrink", found: "16 MiB", declared: "8 MiB", fix: 'size = "16MiB"' };
+    const refuse: RefuseAction = {
+      kind: "refuse",
+      volume: "vm/refused",
+      path: file,
+      reason: "volume vm/refused: image is 16 MiB but the manifest declares 8 MiB",
+      consumes: { filesystem: host.id, bytes: 0 },
+      refusal: "shrink",
+      found: "16 MiB",
+      declared: "8 MiB",
+      fix: 'size = "16MiB"',
+    };
     const report = await applyPlan({ plan: planOf([refuse]), desired: desiredStub });
     expect(report.results[0]).toMatchObject({ status: "refused", error: { code: "shrink" } });
     expect(report.totals.refused).toBe(1);
@@ -83,7 +129,10 @@ describe.skipIf(privilegeProblem !== null)("apply safety on a real filesystem", 
     const target = path.join(d, "target-elsewhere");
     const file = path.join(d, "disk.img");
     await symlink(target, file);
-    const report = await applyPlan({ plan: planOf([createAction({ path: file, filesystem: host.id, size: 8 * MiB })]), desired: desiredStub });
+    const report = await applyPlan({
+      plan: planOf([createAction({ path: file, filesystem: host.id, size: 8 * MiB })]),
+      desired: desiredStub,
+    });
     expect(report.results[0]).toMatchObject({ status: "failed", error: { code: "PATH_TAKEN" } });
     expect((await lstat(file)).isSymbolicLink()).toBe(true);
     expect(await readdir(d)).toEqual(["disk.img"]);
@@ -94,7 +143,16 @@ describe.skipIf(privilegeProblem !== null)("apply safety on a real filesystem", 
     const real = path.join(d, "real");
     await mkdir(real);
     await symlink(real, path.join(d, "link"));
-    const report = await applyPlan({ plan: planOf([createAction({ path: path.join(d, "link", "disk.img"), filesystem: host.id, size: 8 * MiB })]), desired: desiredStub });
+    const report = await applyPlan({
+      plan: planOf([
+        createAction({
+          path: path.join(d, "link", "disk.img"),
+          filesystem: host.id,
+          size: 8 * MiB,
+        }),
+      ]),
+      desired: desiredStub,
+    });
     expect(report.results[0]).toMatchObject({ status: "failed", error: { code: "UNSAFE_PATH" } });
     expect(await readdir(real)).toEqual([]);
   });
@@ -102,7 +160,12 @@ describe.skipIf(privilegeProblem !== null)("apply safety on a real filesystem", 
   it("refuses to create in a world-writable directory", async () => {
     const d = await freshDir();
     await chmod(d, 0o777);
-    const report = await applyPlan({ plan: planOf([createAction({ path: path.join(d, "disk.img"), filesystem: host.id, size: 8 * MiB })]), desired: desiredStub });
+    const report = await applyPlan({
+      plan: planOf([
+        createAction({ path: path.join(d, "disk.img"), filesystem: host.id, size: 8 * MiB }),
+      ]),
+      desired: desiredStub,
+    });
     expect(report.results[0]).toMatchObject({ status: "failed", error: { code: "UNSAFE_PATH" } });
     expect(report.results[0]?.error?.message).toContain("chmod o-w");
     expect(await readdir(d)).toEqual([]);
@@ -114,8 +177,18 @@ describe.skipIf(privilegeProblem !== null)("apply safety on a real filesystem", 
     const notOurs = path.join(d, "disk.img.bak");
     await writeFile(stale, "partial");
     await writeFile(notOurs, "keep");
-    const removal = (p: string): RemoveTempAction => ({ kind: "remove-temp", volume: "vm/disk", path: p, reason: "left by an interrupted run", consumes: { filesystem: host.id, bytes: 0 }, frees: 4096 });
-    const report = await applyPlan({ plan: planOf([removal(stale), removal(notOurs)]), desired: desiredStub });
+    const removal = (p: string): RemoveTempAction => ({
+      kind: "remove-temp",
+      volume: "vm/disk",
+      path: p,
+      reason: "left by an interrupted run",
+      consumes: { filesystem: host.id, bytes: 0 },
+      frees: 4096,
+    });
+    const report = await applyPlan({
+      plan: planOf([removal(stale), removal(notOurs)]),
+      desired: desiredStub,
+    });
     expect(report.results.map((r) => [r.status, r.error?.code])).toEqual([
       ["done", undefined],
       ["failed", "NOT_A_TEMP_FILE"],

@@ -1,0 +1,90 @@
+import { lstat, mkdtemp, readFile, rm, stat, symlink } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { acquireHostLock, isHostLockHeld } from "../../src/apply/lock.js";
+import { bundle } from "./fixtures/bundle.js";
+import type { Bundle } from "./fixtures/bundle.js";
+
+describe("host lock", () => {
+  let work: string;
+  let holder: Bundle;
+  beforeAll(async () => {
+    work = await mkdtemp(path.join(os.tmpdir(), "volplan-lock-"));
+    holder = await bundle({
+      contents: `import { acquireHostLock } from "./src/apply/lock.ts";
+await acquireHostLock({ stateDir: process.argv[2] });
+process.stdout.write("held\\n");
+setInterval(() => undefined, 1000);`,
+    });
+  });
+  afterAll(async () => {
+    await holder?.cleanup();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it("creates the state directory with mode 0700 and records the holder", async () => {
+    const stateDir = path.join(work, "fresh", "state");
+    const lock = await acquireHostLock({ stateDir });
+    try {
+      expect((await stat(stateDir)).mode & 0o777).toBe(0o700);
+      expect(await readFile(path.join(stateDir, "lock"), "utf8")).toMatch(
+        new RegExp(`^pid ${process.pid}\\nstarted `),
+      );
+      expect(await isHostLockHeld(stateDir)).toBe(true);
+    } finally {
+      await lock.release();
+    }
+    expect(await isHostLockHeld(stateDir)).toBe(false);
+  });
+
+  it("refuses a symlinked state directory", async () => {
+    const real = path.join(work, "real-state");
+    const link = path.join(work, "link-state");
+    await execa("mkdir", [real]);
+    await symlink(real, link);
+    await expect(acquireHostLock({ stateDir: link })).rejects.toMatchObject({
+      code: "STATE_DIR_UNSAFE",
+    });
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+  });
+
+  it("fails at once with LOCK_BUSY under no-wait, times out when waiting, and is freed when its SIGKILLed holder dies", async () => {
+    const stateDir = path.join(work, "contended");
+    const child = execa("node", [holder.file, stateDir], { timeout: 60_000, reject: false });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on("data", (chunk: Buffer) =>
+          chunk.toString().includes("held") ? resolve() : undefined,
+        );
+        child.once("exit", () => reject(new Error("lock holder exited early")));
+      });
+      const busy = await acquireHostLock({ stateDir, wait: false }).catch((e: unknown) => e);
+      expect(busy).toMatchObject({ code: "LOCK_BUSY" });
+      expect((busy as Error).message).toContain(`pid ${child.pid}`);
+      const waits: unknown[] = [];
+      const timedOut = await acquireHostLock({
+        stateDir,
+        timeoutMs: 1500,
+        onWaiting: (h) => waits.push(h),
+      }).catch((e: unknown) => e);
+      expect(timedOut).toMatchObject({ code: "LOCK_TIMEOUT" });
+      expect(waits).toEqual([{ pid: child.pid, startedAt: expect.any(String) }]);
+    } finally {
+      child.kill("SIGKILL");
+      await child;
+    }
+    const lock = await acquireHostLock({ stateDir, wait: false });
+    await lock.release();
+  });
+
+  it("waits for a holder that releases", async () => {
+    const stateDir = path.join(work, "handover");
+    const first = await acquireHostLock({ stateDir });
+    const second = acquireHostLock({ stateDir, pollMs: 20 });
+    await first.release();
+    await (await second).release();
+    expect(await isHostLockHeld(stateDir)).toBe(false);
+  });
+});
