@@ -8,6 +8,8 @@ import { error, pointer, type Issue } from "./issue.js";
 // Characters a FAT volume label may hold besides A-Z, 0-9 and space (as mkfs.fat accepts them).
 const VFAT_LABEL = /^[A-Z0-9 !#$%&'()@^_`{}~-]+$/;
 
+const utf8 = new TextEncoder();
+
 /** The declared filesystem type when it is a known one. */
 export function fsTypeOf(volume: Record<string, unknown>): FsType | undefined {
   const format = volume.format;
@@ -27,8 +29,9 @@ function checkLabel(input: { id: string; type: FsType; label: string }): Issue |
       "Remove format.label.",
     );
   }
-  const bytes = new TextEncoder().encode(label).length;
-  if (bytes > max) {
+  // Every UTF-16 unit is at most 3 bytes of UTF-8, so short labels need no encoding.
+  const bytes = label.length * 3 <= max ? null : utf8.encode(label).length;
+  if (bytes !== null && bytes > max) {
     return error(
       at,
       `${what} is ${bytes} bytes; ${type} labels hold at most ${max}.`,

@@ -96,17 +96,19 @@ function checkOptions(id: string, volume: Record<string, unknown>): Issue[] {
 export function checkVolume(input: { id: string; volume: unknown }): Issue[] {
   const { id, volume } = input;
   if (!isRecord(volume)) return [];
+  const base = pointer("volumes", id);
+  const name = `volume ${JSON.stringify(id)}`;
   const path = checkAbsolutePath({
     value: volume.path,
-    pointer: pointer("volumes", id, "path"),
-    what: `volume ${JSON.stringify(id)}: path`,
+    pointer: `${base}/path`,
+    what: `${name}: path`,
   });
   return [
     ...(path === null ? [] : [path]),
     ...checkSize({
       value: volume.size,
-      pointer: pointer("volumes", id, "size"),
-      what: `volume ${JSON.stringify(id)}: size`,
+      pointer: `${base}/size`,
+      what: `${name}: size`,
       sectors: true,
     }),
     ...checkSeed(id, volume),

@@ -21,12 +21,11 @@ export function checkVolumes(manifest: Record<string, unknown>): Issue[] {
     const path = isRecord(volume) ? stringAt(volume, "path") : undefined;
     if (path === undefined || path === "" || pathProblem(path) !== null) continue;
     const normalized = normalizePath(path);
-    const at = pointer("volumes", id, "path");
     const first = owners.get(normalized);
     if (first !== undefined) {
       issues.push(
         error(
-          at,
+          pointer("volumes", id, "path"),
           `volumes ${JSON.stringify(first)} and ${JSON.stringify(id)} both use ${normalized}; each volume needs its own image.`,
           `Give volume ${JSON.stringify(id)} a different path, or remove one of the two volumes.`,
         ),
@@ -37,7 +36,7 @@ export function checkVolumes(manifest: Record<string, unknown>): Issue[] {
     if (isSameOrInside(normalized, stateDir)) {
       issues.push(
         error(
-          at,
+          pointer("volumes", id, "path"),
           `volume ${JSON.stringify(id)}: path ${normalized} is inside volplan's state directory ${stateDir}, which volplan manages itself.`,
           `Move the image outside ${stateDir}, for example to /var/lib/microvms/${id}.img.`,
         ),

@@ -19,9 +19,17 @@ export function warning(pointer: string, message: string, fix: string): Issue {
   return { severity: "warning", pointer, message, fix };
 }
 
+function escapeSegment(segment: string | number): string {
+  const text = String(segment);
+  if (!text.includes("~") && !text.includes("/")) return text;
+  return text.replaceAll("~", "~0").replaceAll("/", "~1");
+}
+
 /** A JSON pointer from unescaped path segments: pointer("volumes", "web/root") is "/volumes/web~1root". */
 export function pointer(...segments: readonly (string | number)[]): string {
-  return segments.map((s) => "/" + String(s).replaceAll("~", "~0").replaceAll("/", "~1")).join("");
+  let text = "";
+  for (const segment of segments) text += "/" + escapeSegment(segment);
+  return text;
 }
 
 /** The unescaped segments of a JSON pointer. */
@@ -50,19 +58,21 @@ export function sortIssues(issues: readonly Issue[]): Issue[] {
   );
 }
 
-/** Code-point order of two strings (not locale order), for stable sorting. */
+// A UTF-16 code unit shifted so that surrogates sort above U+E000-U+FFFF, as their code points do.
+function codePointRank(unit: number): number {
+  if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
+  return unit >= 0xe000 ? unit - 0x800 : unit;
+}
+
+/** Code-point order of two strings (not locale order, not UTF-16 order), for stable sorting. */
 export function compareCodePoints(a: string, b: string): number {
-  if (a === b) return 0;
-  // Plain < compares UTF-16 code units; compare code points so astral characters sort after U+FFFF.
-  const left = Array.from(a);
-  const right = Array.from(b);
-  const length = Math.min(left.length, right.length);
+  const length = Math.min(a.length, b.length);
   for (let i = 0; i < length; i++) {
-    const x = left[i]!.codePointAt(0)!;
-    const y = right[i]!.codePointAt(0)!;
-    if (x !== y) return x - y;
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
   }
-  return left.length - right.length;
+  return a.length - b.length;
 }
 
 /** Where a pointer is, in words: `volume "web/root": size`, `artifact "kexec"`, `policy.reserve`, `the manifest`. */

@@ -1,8 +1,12 @@
 // Absolute paths from a manifest: refused when relative or tricky, normalized before comparison.
 import { error, type Issue } from "./issue.js";
 
+// "//", "/./", a trailing "/." or a trailing "/" (other than the root itself).
+const UNNORMALIZED = /\/\/|\/\.(?:\/|$)|.\/$/;
+
 /** The path with "//" and "/./" collapsed and no trailing "/" (except for "/" itself). */
 export function normalizePath(path: string): string {
+  if (!UNNORMALIZED.test(path)) return path;
   const parts = path.split("/").filter((part) => part !== "" && part !== ".");
   return "/" + parts.join("/");
 }
@@ -26,7 +30,7 @@ export function pathProblem(path: string): { found: string; fix: string } | null
       fix: `Write the full path, starting with "/" (for example "/var/lib/microvms/${path.replace(/^\.?\/*/, "")}").`,
     };
   }
-  if (path.split("/").includes("..")) {
+  if (/(?:^|\/)\.\.(?:\/|$)/.test(path)) {
     return {
       found: 'has a ".." component, which could point outside the intended directory',
       fix: 'Write the path without "..", as the directory it resolves to.',

@@ -10,14 +10,23 @@ const EXPONENT: Readonly<Record<string, number>> = { K: 1, M: 2, G: 3, T: 4, P: 
 
 const IEC_UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"] as const;
 
-// Bytes in one unit as a bigint, or null for a unit the pattern does not allow.
-function unitBytes(unit: string | undefined): bigint | null {
-  if (unit === undefined || unit === "B") return 1n;
-  const exponent = EXPONENT[unit[0]!.toUpperCase()];
-  if (exponent === undefined) return null;
-  const base = unit[1] === "i" ? 1024n : 1000n;
-  return base ** BigInt(exponent);
-}
+// Bytes in each unit spelling the pattern allows, computed once.
+const UNIT_BYTES: ReadonlyMap<string, bigint> = new Map([
+  ["", 1n],
+  ["B", 1n],
+  ...Object.entries(EXPONENT).flatMap(([letter, exponent]) => {
+    const si = 1000n ** BigInt(exponent);
+    const iec = 1024n ** BigInt(exponent);
+    const lower = letter === "K" ? [["k", si] as const, ["kB", si] as const] : [];
+    return [
+      [letter, si],
+      [`${letter}B`, si],
+      [`${letter}i`, iec],
+      [`${letter}iB`, iec],
+      ...lower,
+    ] as const;
+  }),
+]);
 
 /** Why a value is not a usable size, or null when parseSize accepts it. */
 export type SizeProblem = "syntax" | "fractional" | "zero" | "too-large";
@@ -30,9 +39,14 @@ export function readSize(value: number | string): { bytes: number } | { problem:
     return Number.isSafeInteger(value) ? { bytes: value } : { problem: "too-large" };
   }
   const match = SIZE_PATTERN.exec(value);
-  const multiplier = match === null ? null : unitBytes(match[3]);
-  if (match === null || multiplier === null) return { problem: "syntax" };
+  const multiplier = match === null ? undefined : UNIT_BYTES.get(match[3] ?? "");
+  if (match === null || multiplier === undefined) return { problem: "syntax" };
   const [, whole = "", fraction = ""] = match;
+  // Fast path without bigints: whole numbers whose product stays below 2^53 are exact as doubles.
+  if (fraction === "" && whole.length <= 15) {
+    const bytes = Number(whole) * Number(multiplier);
+    if (bytes <= Number.MAX_SAFE_INTEGER) return bytes === 0 ? { problem: "zero" } : { bytes };
+  }
   const scale = 10n ** BigInt(fraction.length);
   const scaled = BigInt(whole + fraction) * multiplier;
   if (scaled === 0n) return { problem: "zero" };
