@@ -23,7 +23,6 @@ function draft(input: {
   desired: DesiredState;
   volumes: readonly DesiredVolume[];
   snapshot: Snapshot;
-  options: PlanOptions;
 }) {
   const actions: Action[] = [];
   const warnings: PlanWarning[] = [];
@@ -32,8 +31,7 @@ function draft(input: {
     actions.push(...result.actions);
     warnings.push(...result.warnings);
   }
-  const scope = input.options.only === undefined ? null : new Set(input.volumes.map((v) => v.id));
-  actions.push(...planTempFiles(input.snapshot, scope));
+  actions.push(...planTempFiles(input.snapshot, new Set(input.volumes.map((v) => v.id))));
   actions.push(
     ...planArtifacts({ artifacts: input.desired.artifacts, observed: input.snapshot.artifacts }),
   );
@@ -43,7 +41,7 @@ function draft(input: {
 /** The plan that makes the host match `desired`, given what `snapshot` observed. Pure and deterministic. */
 export function plan(desired: DesiredState, snapshot: Snapshot, options: PlanOptions = {}): Plan {
   const volumes = selectVolumes(desired, options);
-  const first = draft({ desired, volumes, snapshot, options });
+  const first = draft({ desired, volumes, snapshot });
   const { reserve, overcommit } = desired.policy;
   let actions = first.actions;
   let refusedOn = new Set<string>();

@@ -1,0 +1,215 @@
+// fast-check generators of declared states and host snapshots with arbitrary existing images.
+import fc from "fast-check";
+import type { DesiredState, DesiredVolume, FsType } from "../../src/manifest/desired.js";
+import type {
+  FoundFilesystem,
+  Holder,
+  ObservedEntry,
+  ObservedFilesystem,
+  ObservedVolume,
+  PathProblem,
+  Snapshot,
+} from "../../src/plan/snapshot.js";
+import { GIB, KIB, MIB } from "./builders.js";
+
+const IDS = ["a", "b", "c/d", "Web/root", "z"] as const;
+const FS_IDS = ["8:1", "259:3"] as const;
+const SEED = "/seeds/base.img";
+const TYPES: readonly FsType[] = ["ext2", "ext3", "ext4", "xfs", "btrfs", "vfat", "swap", "none"];
+const SIZES = [64 * MIB, GIB, GIB + 3 * KIB, 8 * GIB, 20 * GIB, 100 * GIB + 512];
+
+const sizeArb = fc.oneof(fc.constantFrom(...SIZES), fc.integer({ min: 1, max: 200 * GIB }));
+const labelArb = fc.constantFrom(null, "nixos", "data");
+
+function volumeArb(id: string): fc.Arbitrary<DesiredVolume> {
+  return fc
+    .record({
+      kind: fc.constantFrom("image", "image", "image", "block-device") as fc.Arbitrary<
+        DesiredVolume["kind"]
+      >,
+      size: sizeArb,
+      allocation: fc.constantFrom("sparse", "preallocate", "zero") as fc.Arbitrary<
+        DesiredVolume["allocation"]
+      >,
+      type: fc.constantFrom(...TYPES),
+      label: labelArb,
+      uuid: fc.constantFrom(null, "0b7c3f1e-2d4a-4c5b-9e6f-1a2b3c4d5e6f"),
+      seeded: fc.boolean(),
+      growFilesystem: fc.constantFrom("host", "guest", "none") as fc.Arbitrary<
+        DesiredVolume["growFilesystem"]
+      >,
+      owner: fc.constantFrom<string | number>("root", "microvm", 0, 1000, "ghost"),
+      group: fc.constantFrom<string | number>("root", "kvm", 0, 100),
+      mode: fc.constantFrom(0o600, 0o660, 0o640),
+    })
+    .map((r) => ({
+      id,
+      kind: r.kind,
+      path: `/var/lib/microvms/${id}.img`,
+      size: r.size,
+      allocation: r.allocation,
+      format: { type: r.type, label: r.label, uuid: r.uuid, mkfsArgs: [] },
+      seed: r.seeded ? { from: SEED } : null,
+      growFilesystem: r.growFilesystem,
+      owner: r.owner,
+      group: r.group,
+      mode: r.mode,
+    }));
+}
+
+/** A desired state with a random subset of volumes and a random policy. */
+export const desiredArb: fc.Arbitrary<DesiredState> = fc
+  .record({
+    ids: fc.subarray([...IDS], { minLength: 1 }),
+    reserve: fc.oneof(
+      fc.record({
+        kind: fc.constant("percent" as const),
+        percent: fc.integer({ min: 0, max: 20 }),
+      }),
+      fc.record({
+        kind: fc.constant("bytes" as const),
+        bytes: fc.integer({ min: 0, max: 50 * GIB }),
+      }),
+    ),
+    overcommit: fc.constantFrom("warn", "refuse", "ignore") as fc.Arbitrary<
+      DesiredState["policy"]["overcommit"]
+    >,
+  })
+  .chain((r) =>
+    fc.tuple(...r.ids.map(volumeArb)).map((volumes) => ({
+      version: 1 as const,
+      stateDir: "/var/lib/volplan",
+      policy: { reserve: r.reserve, overcommit: r.overcommit },
+      volumes,
+      artifacts: [],
+    })),
+  );
+
+const holderArb: fc.Arbitrary<Holder> = fc.record({
+  pid: fc.constantFrom(null, 812),
+  command: fc.constantFrom(null, "qemu-system-x86"),
+  how: fc.constantFrom("ofd-lock", "posix-lock", "flock", "open") as fc.Arbitrary<Holder["how"]>,
+});
+
+function foundArb(imageSize: number): fc.Arbitrary<FoundFilesystem | null> {
+  return fc.option(
+    fc.record({
+      type: fc.constantFrom("ext2", "ext3", "ext4", "xfs", "btrfs", "vfat", "swap") as fc.Arbitrary<
+        FoundFilesystem["type"]
+      >,
+      label: labelArb,
+      uuid: fc.constant(null),
+      size: fc.oneof(fc.constant(imageSize), fc.integer({ min: 1, max: imageSize })),
+    }),
+  );
+}
+
+const entryArb: fc.Arbitrary<ObservedEntry> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant({ type: "missing" as const }) },
+  {
+    weight: 6,
+    arbitrary: sizeArb.chain((size) =>
+      fc.record({
+        type: fc.constant("file" as const),
+        size: fc.constant(size),
+        allocated: fc.integer({ min: 0, max: size }),
+        uid: fc.constantFrom(0, 995, 1000),
+        gid: fc.constantFrom(0, 302, 100),
+        mode: fc.constantFrom(0o600, 0o660, 0o640),
+        ino: fc.constant(7),
+        mtimeMs: fc.constant(0),
+        filesystem: foundArb(size),
+        holders: fc.array(holderArb, { maxLength: 1 }),
+      }),
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: sizeArb.chain((size) =>
+      fc.record({
+        type: fc.constant("block-device" as const),
+        size: fc.constant(size),
+        filesystem: foundArb(size),
+        holders: fc.array(holderArb, { maxLength: 1 }),
+      }),
+    ),
+  },
+  { weight: 1, arbitrary: fc.constant({ type: "symlink" as const, target: "/elsewhere.img" }) },
+  { weight: 1, arbitrary: fc.constant({ type: "directory" as const }) },
+);
+
+const problemArb: fc.Arbitrary<PathProblem | null> = fc.oneof(
+  { weight: 9, arbitrary: fc.constant(null) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      code: fc.constantFrom(
+        "symlinked-parent",
+        "unsafe-parent",
+        "parent-missing",
+        "parent-not-directory",
+      ) as fc.Arbitrary<PathProblem["code"]>,
+      at: fc.constant("/var/lib/microvms"),
+      detail: fc.constant("as found"),
+    }),
+  },
+);
+
+const filesystemArb = (id: string): fc.Arbitrary<ObservedFilesystem> =>
+  fc.record({
+    id: fc.constant(id),
+    mountPoint: fc.constant(id === "8:1" ? "/" : "/srv"),
+    type: fc.constantFrom("ext4", "xfs", "btrfs", "zfs", "tmpfs"),
+    total: fc.constant(1024 * GIB),
+    free: fc.integer({ min: 0, max: 1024 * GIB }),
+    blockSize: fc.constant(4096),
+    capabilities: fc.record({
+      sparse: fc.constantFrom(true, false, null),
+      reflink: fc.constantFrom(true, false, null),
+      fallocate: fc.constantFrom(true, false, null),
+    }),
+  });
+
+/** A snapshot for `desired` with arbitrary entries, filesystems, seed and temp files. */
+export function snapshotArb(desired: DesiredState): fc.Arbitrary<Snapshot> {
+  const volumeObs = desired.volumes.map((v) =>
+    fc
+      .record({ filesystem: fc.constantFrom(...FS_IDS), pathProblem: problemArb, entry: entryArb })
+      .map((o): [string, ObservedVolume] => [v.id, { path: v.path, ...o }]),
+  );
+  return fc
+    .record({
+      volumes: fc.tuple(...volumeObs),
+      filesystems: fc.tuple(...FS_IDS.map(filesystemArb)),
+      seed: fc.record({
+        path: fc.constant(SEED),
+        exists: fc.boolean(),
+        size: fc.constantFrom(64 * MIB, GIB, 2 * GIB),
+        allocated: fc.constantFrom(0, 20 * MIB),
+        filesystem: fc.constantFrom<string | null>(...FS_IDS, null),
+      }),
+      temps: fc.subarray(desired.volumes.map((v) => v.id)),
+      live: fc.boolean(),
+    })
+    .map((r) => ({
+      volumes: Object.fromEntries(r.volumes),
+      filesystems: Object.fromEntries(r.filesystems.map((f) => [f.id, f])),
+      tempFiles: r.temps.map((id, i) => ({
+        path: `/var/lib/microvms/.${i}.img.volplan-tmp-1-0000000${i}`,
+        volume: id,
+        filesystem: "8:1",
+        size: GIB,
+        allocated: MIB,
+        live: r.live && i === 0,
+      })),
+      seeds: { [SEED]: r.seed },
+      artifacts: {},
+      users: { root: 0, microvm: 995 },
+      groups: { root: 0, kvm: 302 },
+    }));
+}
+
+/** A desired state together with a snapshot of some host. */
+export const scenarioArb = desiredArb.chain((desired) =>
+  snapshotArb(desired).map((snapshot) => ({ desired, snapshot })),
+);
