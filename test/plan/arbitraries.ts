@@ -24,20 +24,14 @@ const labelArb = fc.constantFrom(null, "nixos", "data");
 function volumeArb(id: string): fc.Arbitrary<DesiredVolume> {
   return fc
     .record({
-      kind: fc.constantFrom("image", "image", "image", "block-device") as fc.Arbitrary<
-        DesiredVolume["kind"]
-      >,
+      kind: fc.constantFrom<DesiredVolume["kind"]>("image", "image", "image", "block-device"),
       size: sizeArb,
-      allocation: fc.constantFrom("sparse", "preallocate", "zero") as fc.Arbitrary<
-        DesiredVolume["allocation"]
-      >,
+      allocation: fc.constantFrom<DesiredVolume["allocation"]>("sparse", "preallocate", "zero"),
       type: fc.constantFrom(...TYPES),
       label: labelArb,
       uuid: fc.constantFrom(null, "0b7c3f1e-2d4a-4c5b-9e6f-1a2b3c4d5e6f"),
       seeded: fc.boolean(),
-      growFilesystem: fc.constantFrom("host", "guest", "none") as fc.Arbitrary<
-        DesiredVolume["growFilesystem"]
-      >,
+      growFilesystem: fc.constantFrom<DesiredVolume["growFilesystem"]>("host", "guest", "none"),
       owner: fc.constantFrom<string | number>("root", "microvm", 0, 1000, "ghost"),
       group: fc.constantFrom<string | number>("root", "kvm", 0, 100),
       mode: fc.constantFrom(0o600, 0o660, 0o640),
@@ -71,9 +65,7 @@ export const desiredArb: fc.Arbitrary<DesiredState> = fc
         bytes: fc.integer({ min: 0, max: 50 * GIB }),
       }),
     ),
-    overcommit: fc.constantFrom("warn", "refuse", "ignore") as fc.Arbitrary<
-      DesiredState["policy"]["overcommit"]
-    >,
+    overcommit: fc.constantFrom<DesiredState["policy"]["overcommit"]>("warn", "refuse", "ignore"),
   })
   .chain((r) =>
     fc.tuple(...r.ids.map(volumeArb)).map((volumes) => ({
@@ -88,15 +80,21 @@ export const desiredArb: fc.Arbitrary<DesiredState> = fc
 const holderArb: fc.Arbitrary<Holder> = fc.record({
   pid: fc.constantFrom(null, 812),
   command: fc.constantFrom(null, "qemu-system-x86"),
-  how: fc.constantFrom("ofd-lock", "posix-lock", "flock", "open") as fc.Arbitrary<Holder["how"]>,
+  how: fc.constantFrom<Holder["how"]>("ofd-lock", "posix-lock", "flock", "open"),
 });
 
 function foundArb(imageSize: number): fc.Arbitrary<FoundFilesystem | null> {
   return fc.option(
     fc.record({
-      type: fc.constantFrom("ext2", "ext3", "ext4", "xfs", "btrfs", "vfat", "swap") as fc.Arbitrary<
-        FoundFilesystem["type"]
-      >,
+      type: fc.constantFrom<FoundFilesystem["type"]>(
+        "ext2",
+        "ext3",
+        "ext4",
+        "xfs",
+        "btrfs",
+        "vfat",
+        "swap",
+      ),
       label: labelArb,
       uuid: fc.constant(null),
       size: fc.oneof(fc.constant(imageSize), fc.integer({ min: 1, max: imageSize })),
@@ -143,12 +141,12 @@ const problemArb: fc.Arbitrary<PathProblem | null> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc.record({
-      code: fc.constantFrom(
+      code: fc.constantFrom<PathProblem["code"]>(
         "symlinked-parent",
         "unsafe-parent",
         "parent-missing",
         "parent-not-directory",
-      ) as fc.Arbitrary<PathProblem["code"]>,
+      ),
       at: fc.constant("/var/lib/microvms"),
       detail: fc.constant("as found"),
     }),
