@@ -68,3 +68,15 @@ describe("volplan (bundle)", () => {
     expect(result.stderr).toContain("from-env.json");
   });
 });
+
+describe("volplan plan --out", () => {
+  it("explains an unwritable --out path in one line", async () => {
+    const manifest = path.join(dir, "empty.json");
+    await writeFile(manifest, '{ "version": 1 }\n');
+    const out = path.join(dir, "no-such-dir", "plan.json");
+    const result = await volplan(["plan", "--manifest", manifest, "--out", out]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/^volplan: cannot save the plan to \S+plan\.json \(.*ENOENT/);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});

@@ -1,11 +1,13 @@
 // The dispatcher in-process: global options, unknown commands and flags, error printing, colour choice.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/run-cli.js";
 import { splitGlobalArgs } from "../../src/cli/global-args.js";
 import { planExitCode } from "../../src/cli/exit-codes.js";
 import { noOpPlan, samplePlan } from "../render/sample-plan.js";
 
-async function run(argv: string[], env: Record<string, string> = {}) {
+async function run(argv: string[], env: Record<string, string> = {}, tty = false) {
   let stdout = "";
   let stderr = "";
   const code = await runCli({
@@ -14,7 +16,7 @@ async function run(argv: string[], env: Record<string, string> = {}) {
     stderr: { write: (t) => void (stderr += t) },
     env,
     cwd: "/",
-    stdoutIsTTY: false,
+    stdoutIsTTY: tty,
     version: "9.9.9",
   });
   return { code, stdout, stderr };
@@ -92,5 +94,18 @@ describe("planExitCode", () => {
     const refused = { ...changes, summary: { ...changes.summary, refused: 1 } };
     expect(planExitCode(refused, false)).toBe(3);
     expect(planExitCode(samplePlan(), true)).toBe(4);
+  });
+});
+
+describe("colour choice (auto)", () => {
+  const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures", "diff");
+  const argv = ["diff", path.join(fixtures, "old.json"), path.join(fixtures, "added.json")];
+
+  it("colours a terminal, not when NO_COLOR is set, and not with --color=never", async () => {
+    expect((await run(argv, {}, true)).stdout).toContain("\u001b[");
+    expect((await run(argv, { NO_COLOR: "1" }, true)).stdout).not.toContain("\u001b[");
+    expect((await run([...argv, "--color=never"], {}, true)).stdout).not.toContain("\u001b[");
+    expect((await run(argv, { NO_COLOR: "" }, true)).stdout).toContain("\u001b[");
+    expect((await run(argv, {}, false)).stdout).not.toContain("\u001b[");
   });
 });

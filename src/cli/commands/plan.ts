@@ -1,6 +1,7 @@
 // `volplan plan`: observes the host and shows what apply would do; writes nothing but --out.
 import path from "node:path";
 import type { Command, CommandContext } from "../command.js";
+import { UserError } from "../command.js";
 import { EXIT, planExitCode } from "../exit-codes.js";
 import { loadOrReport } from "../load-manifest.js";
 import { parseCommandArgs } from "../parse-command-args.js";
@@ -47,11 +48,16 @@ async function savePlan(input: {
     fingerprint: fingerprintSnapshot(input.snapshot),
     manifest: input.loaded.manifest,
   };
-  await writeFileAtomic({
-    file: input.file,
-    text: `${JSON.stringify(saved, null, 2)}\n`,
-    mode: 0o600,
-  });
+  const text = `${JSON.stringify(saved, null, 2)}\n`;
+  try {
+    await writeFileAtomic({ file: input.file, text, mode: 0o600 });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UserError(
+      `cannot save the plan to ${input.file} (${reason}); choose a --out path in an existing directory you can write to`,
+      { cause: error },
+    );
+  }
 }
 
 async function run(ctx: CommandContext): Promise<number> {
