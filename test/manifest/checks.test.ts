@@ -1,0 +1,132 @@
+import { describe, expect, it } from "vitest";
+import { parseManifestText } from "../../src/manifest/load.js";
+
+const HEX = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+function issuesOf(manifest: unknown): { pointer: string; message: string; fix: string }[] {
+  const result = parseManifestText(JSON.stringify(manifest), "checks.json");
+  return result.ok ? result.warnings : result.issues;
+}
+
+function volumes(entries: Record<string, unknown>): unknown {
+  return { version: 1, volumes: entries };
+}
+
+describe("semantic check messages", () => {
+  it.each([
+    {
+      name: "two volumes on one path name both ids",
+      manifest: volumes({
+        a: { path: "/v/x.img", size: 512 },
+        b: { path: "/v//./x.img/", size: 512 },
+      }),
+      pointer: "/volumes/b/path",
+      words: ['"a"', '"b"', "/v/x.img"],
+      fix: ['volume "b"'],
+    },
+    {
+      name: "a size off the sector grid suggests the next multiple",
+      manifest: volumes({ a: { path: "/a.img", size: 1000 } }),
+      pointer: "/volumes/a/size",
+      words: ["1000 bytes", "512-byte sectors"],
+      fix: ["1024"],
+    },
+    {
+      name: "a size below the filesystem minimum names the minimum",
+      manifest: volumes({ a: { path: "/a.img", size: "100MiB", format: { type: "btrfs" } } }),
+      pointer: "/volumes/a/size",
+      words: ["btrfs", "114294784 bytes"],
+      fix: ["at least 114294784"],
+    },
+    {
+      name: "a path equal to its seed",
+      manifest: volumes({ a: { path: "/a.img", size: 512, seed: { from: "//a.img" } } }),
+      pointer: "/volumes/a/seed/from",
+      words: ["own path"],
+      fix: ["base image"],
+    },
+    {
+      name: "a path inside stateDir",
+      manifest: { version: 1, volumes: { a: { path: "/var/lib/volplan/a.img", size: 512 } } },
+      pointer: "/volumes/a/path",
+      words: ["/var/lib/volplan"],
+      fix: ["outside"],
+    },
+    {
+      name: "growFilesystem host on swap",
+      manifest: volumes({
+        a: { path: "/a.img", size: "1GiB", format: { type: "swap" }, growFilesystem: "host" },
+      }),
+      pointer: "/volumes/a/growFilesystem",
+      words: ["swap"],
+      fix: ['"guest"'],
+    },
+    {
+      name: "a bare hash of the wrong length says which notation was assumed",
+      manifest: {
+        version: 1,
+        artifacts: { k: { urls: ["https://e.org/k.tar.gz"], hash: HEX.slice(0, 60) } },
+      },
+      pointer: "/artifacts/k/hash",
+      words: ["hex", "64 characters", "it has 60"],
+      fix: ["SRI"],
+    },
+    {
+      name: "an SRI hash with a bad character",
+      manifest: {
+        version: 1,
+        artifacts: { k: { urls: ["https://e.org/k"], hash: `sha256-${"!".repeat(43)}=` } },
+      },
+      pointer: "/artifacts/k/hash",
+      words: ["SRI base64", "44 characters"],
+      fix: ["sha256-"],
+    },
+    {
+      name: "a hidden default file name",
+      manifest: { version: 1, artifacts: { k: { urls: ["https://e.org/.hidden"], hash: HEX } } },
+      pointer: "/artifacts/k/fileName",
+      words: ['".hidden"', 'starts with "."'],
+      fix: ["Set fileName"],
+    },
+    {
+      name: "a world-writable mode",
+      manifest: volumes({ a: { path: "/a.img", size: 512, mode: "0777" } }),
+      pointer: "/volumes/a/mode",
+      words: ["every user"],
+      fix: ['"0660"'],
+    },
+    {
+      name: "an unknown top-level key lists the allowed ones",
+      manifest: { version: 1, zzz: true },
+      pointer: "/zzz",
+      words: ['"zzz"'],
+      fix: ['"stateDir"', '"volumes"'],
+    },
+  ])("$name", ({ manifest, pointer, words, fix }) => {
+    const issue = issuesOf(manifest).find((i) => i.pointer === pointer);
+    expect(issue, JSON.stringify(issuesOf(manifest))).toBeDefined();
+    for (const word of words) expect(issue!.message).toContain(word);
+    for (const word of fix) expect(issue!.fix).toContain(word);
+  });
+
+  it("accepts a block device declared with defaults only", () => {
+    const result = parseManifestText(
+      JSON.stringify(
+        volumes({
+          db: {
+            kind: "block-device",
+            path: "/dev/vg/db",
+            size: "10GiB",
+            allocation: "sparse",
+            format: { type: "none" },
+          },
+        }),
+      ),
+      "checks.json",
+    );
+    expect(result.ok && result.desired.volumes[0]).toMatchObject({
+      kind: "block-device",
+      growFilesystem: "none",
+    });
+  });
+});
