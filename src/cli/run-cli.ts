@@ -1,8 +1,8 @@
 // Dispatches `volplan [global options] <command> [args]`; returns the exit code, never exits.
-import { VolplanError } from "../errors.js";
 import type { Command, Writer } from "./command.js";
-import { UsageError, UserError } from "./command.js";
+import { UsageError } from "./command.js";
 import * as registry from "./commands/index.js";
+import { errorText } from "./error-text.js";
 import { EXIT } from "./exit-codes.js";
 import { splitGlobalArgs } from "./global-args.js";
 
@@ -38,32 +38,6 @@ Environment: VOLPLAN_MANIFEST (default manifest), NO_COLOR, VOLPLAN_DEBUG=1 (sta
 `;
 }
 
-function hint(command: string | null): string {
-  return command === null
-    ? "Run 'volplan --help' for usage."
-    : `Run 'volplan ${command} --help' for usage.`;
-}
-
-function reportError(error: unknown, input: CliInput): number {
-  if (error instanceof UsageError) {
-    input.stderr.write(`volplan: ${error.message}\n${hint(error.command)}\n`);
-  } else if (error instanceof UserError) {
-    input.stderr.write(`volplan: ${error.message}\n`);
-  } else if (error instanceof VolplanError) {
-    input.stderr.write(`volplan: ${error.message} [${error.code}]\n`);
-  } else {
-    const message = error instanceof Error ? error.message : String(error);
-    input.stderr.write(`volplan: internal error: ${message}\n`);
-    if (input.env["VOLPLAN_DEBUG"] === "1" && error instanceof Error && error.stack) {
-      input.stderr.write(`${error.stack}\n`);
-    }
-  }
-  if (input.env["VOLPLAN_DEBUG"] === "1" && error instanceof VolplanError && error.stack) {
-    input.stderr.write(`${error.stack}\n`);
-  }
-  return EXIT.error;
-}
-
 async function dispatch(input: CliInput): Promise<number> {
   const global = splitGlobalArgs(input.argv);
   if (global.version) {
@@ -90,6 +64,7 @@ export async function runCli(input: CliInput): Promise<number> {
   try {
     return await dispatch(input);
   } catch (error) {
-    return reportError(error, input);
+    input.stderr.write(errorText(error, input.env["VOLPLAN_DEBUG"] === "1"));
+    return EXIT.error;
   }
 }

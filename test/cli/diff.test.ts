@@ -30,7 +30,7 @@ describe("volplan diff", () => {
   it("finds no changes between a manifest and itself", async () => {
     const result = await volplan(["diff", OLD, OLD, "--detailed-exitcode"]);
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toBe("No changes. 3 volumes match the manifest.\n");
+    expect(result.stdout).toBe("No changes. 3 volumes and 1 artifact match the manifest.\n");
   });
 
   it("plans growth when a size is raised (exit 2)", async () => {
@@ -64,7 +64,11 @@ describe("volplan diff", () => {
     expect(plan.warnings).toContainEqual(
       expect.objectContaining({ code: "volume-removed", subject: "db/swap" }),
     );
+    expect(plan.warnings).toContainEqual(
+      expect.objectContaining({ code: "artifact-removed", subject: "kexec" }),
+    );
     expect(kinds(plan, "db/swap")).toEqual([]);
+    expect(plan.actions.filter((a) => "artifact" in a)).toEqual([]);
     const text = await volplan(["diff", OLD, fixture("removed")]);
     expect(text.stdout).toContain("volume-removed (db/swap)");
   });

@@ -100,7 +100,9 @@ describe("volplan plan on real images", () => {
     const text = await volplan(["plan", "--manifest", file]);
     expect(text.stdout).toBe("No changes. 6 volumes match the manifest.\n");
     const verbose = await volplan(["plan", "--manifest", file, "--verbose"]);
-    expect(verbose.stdout).toMatch(/^ {2}= sync\/xfs /m);
+    for (const id of Object.keys(inSync)) {
+      expect(verbose.stdout).toMatch(new RegExp(`^ {2}= ${id} +\\S+ +\\d+ MiB, as declared$`, "m"));
+    }
   });
 
   it("plans creation and growth (exit 2 with --detailed-exitcode, 0 without)", async () => {
