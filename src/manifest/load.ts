@@ -3,8 +3,8 @@ import type { Manifest } from "../generated/manifest-types.js";
 import validateManifestSchema from "../generated/validate-manifest.js";
 import { checkManifest } from "./check-manifest.js";
 import type { DesiredState } from "./desired.js";
-import { error, sortIssues, type Issue } from "./issue.js";
-import { findJsonError, lineColumn } from "./json-error.js";
+import { describePointer, error, pointerSegments, sortIssues, type Issue } from "./issue.js";
+import { lineColumn, scanJson } from "./json-scan.js";
 import { normalizeManifest } from "./normalize.js";
 import { readManifestFile } from "./read-manifest-file.js";
 import { schemaIssues } from "./schema-issues.js";
@@ -14,13 +14,24 @@ export type LoadResult =
   | { ok: true; desired: DesiredState; manifest: Manifest; warnings: Issue[] }
   | { ok: false; issues: Issue[] };
 
+// A key written twice in one object: JSON.parse keeps the last value and drops the first silently.
+function duplicateKey(at: string): Issue {
+  const key = pointerSegments(at).pop() ?? "";
+  const parent = at.slice(0, at.lastIndexOf("/"));
+  return error(
+    at,
+    `${describePointer(parent)} has the key ${JSON.stringify(key)} more than once; only the last one would count.`,
+    `Keep one ${JSON.stringify(key)} entry: remove the other or give it its own name.`,
+  );
+}
+
 function parseJson(text: string, source: string): { data: unknown } | { issue: Issue } {
   try {
     return { data: JSON.parse(text) as unknown };
   } catch (cause) {
     // JSON.parse gives up on extreme nesting (RangeError) where the scanner finds nothing wrong.
     const problem = cause instanceof RangeError ? "nested too deeply to read" : String(cause);
-    const found = findJsonError(text) ?? { offset: 0, problem };
+    const found = scanJson(text).error ?? { offset: 0, problem };
     const { line, column } = lineColumn(text, found.offset);
     return {
       issue: error(
@@ -42,9 +53,10 @@ export function parseManifestText(text: string, source: string): LoadResult {
   // Semantic checks run on every well-formed part; where the schema already complained, its issue stands alone.
   const schemaPointers = new Set(fromSchema.map((issue) => issue.pointer));
   const semantic = checkManifest(data).filter((issue) => !schemaPointers.has(issue.pointer));
-  const issues = sortIssues([...fromSchema, ...semantic]);
+  const duplicates = scanJson(text).duplicates.map(duplicateKey);
+  const issues = sortIssues([...duplicates, ...fromSchema, ...semantic]);
   const errors = issues.filter((issue) => issue.severity === "error");
-  if (!valid || errors.length > 0) return { ok: false, issues };
+  if (!valid || errors.length > 0 || duplicates.length > 0) return { ok: false, issues };
   const manifest = data as Manifest;
   return { ok: true, desired: normalizeManifest(manifest), manifest, warnings: issues };
 }

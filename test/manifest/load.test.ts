@@ -195,6 +195,15 @@ describe("issues", () => {
     expect(result.issues[0]!.message).not.toMatch(/ at |\n/);
   });
 
+  it("refuses keys written twice, wherever they are", () => {
+    const text =
+      '{"version":1,"volumes":{"a":{"path":"/a","size":512,"format":{"type":"ext4","mkfsArgs":[{"x":1,"\\u0078":2}]}},"a":{"path":"/b","size":512}}}';
+    const result = parseManifestText(text, "dup.json");
+    expect(pointers(result)).toEqual(["/volumes/a", "/volumes/a/format/mkfsArgs/0/x"]);
+    if (result.ok) return;
+    expect(result.issues[0]!.message).toContain('"a" more than once');
+  });
+
   it.each([
     ["", "1:1"],
     ["[".repeat(100_000), `1:${100_001}`],
