@@ -25,23 +25,36 @@ export function growImageBytes(input: {
   return input.allocation === "sparse" ? 0 : Math.max(0, input.to - input.from);
 }
 
-// Measured with e2fsprogs 1.47.0 on fresh lean images (mkfs-args.ts), then
-// `truncate -s TO; e2fsck -fy; resize2fs`, bytes = st_blocks×512 after − before:
+// Measured on fresh lean images (mkfs-args.ts), bytes = st_blocks×512 after − before.
+// ext: `truncate -s TO img; e2fsck -fy img; resize2fs img` (e2fsprogs 1.47.0):
 //   ext4 1→10 GiB 100 KiB, 10→100 GiB 896 KiB, 1 GiB→1 TiB 11.1 MiB   (≈ 11 KiB per GiB)
 //   ext2 1→10 GiB 145 MiB, 10→100 GiB 1.41 GiB, 1 GiB→1 TiB 16.1 GiB  (≈ 16 MiB per GiB:
 //   ext2/ext3 have no lazy inode tables, so resize2fs zeroes every new group's inode table)
-// xfs_growfs and btrfs resize write new allocation-group headers and a few tree blocks; they
-// are budgeted like ext4 (an estimate, not measured per size).
+// xfs/btrfs: `truncate`, `losetup --find --show`, mount, `xfs_growfs MNT` or
+// `btrfs filesystem resize max MNT`, umount (xfsprogs 6.1.0, btrfs-progs 6.2):
+//   xfs 1→10 GiB 864 KiB, 1→100 GiB 9.3 MiB, 10 GiB→1 TiB 9.5 MiB (new allocation-group headers;
+//   a small filesystem has small groups, so up to ≈ 96 KiB per GiB)
+//   btrfs 1→10 GiB 32 KiB, 1 GiB→1 TiB 36 KiB
+// Estimate: 1 MiB plus a per-GiB term above each measurement by at least 10%.
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
 
+type GrowableFsType = "ext2" | "ext3" | "ext4" | "xfs" | "btrfs";
+
+const PER_GIB: Readonly<Record<GrowableFsType, number>> = {
+  ext2: 18 * MIB,
+  ext3: 18 * MIB,
+  ext4: 16 * 1024,
+  xfs: 112 * 1024,
+  btrfs: 16 * 1024,
+};
+
 /** Estimated bytes growing the filesystem from `from` to `to` bytes writes into a sparse image. */
 export function growFilesystemBytes(input: {
-  fsType: "ext2" | "ext3" | "ext4" | "xfs" | "btrfs";
+  fsType: GrowableFsType;
   from: number;
   to: number;
 }): number {
   const grownGiB = Math.max(0, input.to - input.from) / GIB;
-  const perGiB = input.fsType === "ext2" || input.fsType === "ext3" ? 18 * MIB : 16 * 1024;
-  return Math.ceil((MIB + grownGiB * perGiB) / 4096) * 4096;
+  return Math.ceil((MIB + grownGiB * PER_GIB[input.fsType]) / 4096) * 4096;
 }
