@@ -48,13 +48,13 @@ function checkFileName(
   }
   const first = urls[0];
   if (typeof first !== "string" || first === "") return null;
+  if (!URL.canParse(first)) return null; // reported as a bad URL
   const derived = lastUrlComponent(first);
-  if (derived === null) return null;
-  const problem = fileNameProblem(derived);
+  const problem = derived === null ? "cannot be percent-decoded" : fileNameProblem(derived);
   if (problem === null) return null;
   return error(
     at,
-    `artifact ${JSON.stringify(name)} has no fileName, and the default taken from its first URL (${JSON.stringify(derived)}) ${problem}.`,
+    `artifact ${JSON.stringify(name)} has no fileName, and the default taken from its first URL (${JSON.stringify(derived ?? first)}) ${problem}.`,
     'Set fileName, keeping the suffix tools look at, for example "nixos-kexec-installer.tar.gz".',
   );
 }

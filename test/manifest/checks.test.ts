@@ -89,6 +89,13 @@ describe("semantic check messages", () => {
       fix: ["Set fileName"],
     },
     {
+      name: "a default file name that cannot be decoded",
+      manifest: { version: 1, artifacts: { k: { urls: ["https://e.org/a%ZZ%E0"], hash: HEX } } },
+      pointer: "/artifacts/k/fileName",
+      words: ["percent-decoded"],
+      fix: ["Set fileName"],
+    },
+    {
       name: "a world-writable mode",
       manifest: volumes({ a: { path: "/a.img", size: 512, mode: "0777" } }),
       pointer: "/volumes/a/mode",
