@@ -7,6 +7,12 @@ import { formatBytes } from "../units/size.js";
 import { refuseSeedMissing, refuseSeedTooLarge } from "./refusals-content.js";
 import type { Ownership, PlanWarning } from "./types.js";
 
+const ALLOCATION_WORD = {
+  sparse: "sparse",
+  preallocate: "preallocated",
+  zero: "zero-filled",
+} as const;
+
 // A create of a formatted (or raw) image.
 function planFresh(ctx: VolumeContext, ownership: Ownership): VolumeResult {
   const { volume } = ctx;
@@ -24,7 +30,7 @@ function planFresh(ctx: VolumeContext, ownership: Ownership): VolumeResult {
         kind: "create",
         ...volumeBase(ctx),
         consumes: { filesystem: ctx.filesystem, bytes },
-        reason: `${volume.path} does not exist: create a ${formatBytes(volume.size)} ${choice.allocation} ${what} image`,
+        reason: `${volume.path} does not exist: create a ${formatBytes(volume.size)} ${ALLOCATION_WORD[choice.allocation]} ${what} image`,
         size: volume.size,
         allocation: choice.allocation,
         format: {

@@ -65,7 +65,9 @@ export function plan(desired: DesiredState, snapshot: Snapshot, options: PlanOpt
         refused: refusedOn.has(budget.id),
       });
       if (graded.warning !== null) warnings.push(graded.warning);
-      return { ...budget, sparseDeclared: declared, overcommit: graded.grade };
+      const { consumers, ...rest } = budget;
+      // Key order follows the schema, so JSON output reads in the documented order.
+      return { ...rest, sparseDeclared: declared, overcommit: graded.grade, consumers };
     },
   );
   return {
