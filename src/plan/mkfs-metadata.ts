@@ -6,9 +6,11 @@ const MIB = 1024 * KIB;
 const GIB = 1024 * MIB;
 
 // Measured on ext4 (host), e2fsprogs 1.47.0, xfsprogs 6.1.0, btrfs-progs 6.2, dosfstools 4.2,
-// util-linux 2.38.1: bytes = st_blocks × 512 after `truncate -s SIZE img` and the mkfsCommand
-// flags (ext: -F -q -E lazy_itable_init=1,lazy_journal_init=1,discard; xfs/btrfs: -f -q -K), then
-// `sync img; echo $(( $(stat -c %b img) * 512 ))`.
+// util-linux 2.38.1, as root in a temp dir, for each TYPE and SIZE:
+//   rm -f img; truncate -s SIZE img; mkfs.TYPE <flags from mkfsCommand> img; sync img
+//   echo $(( $(stat -c %b img) * 512 ))
+// (ext: -F -q -E lazy_itable_init=1,lazy_journal_init=1,discard; xfs/btrfs: -f -q -K; vfat and
+// mkswap without flags). test/plan/mkfs-metadata.real.test.ts re-checks a subset on every run.
 //
 //   size    ext2      ext3       ext4      xfs        btrfs    vfat      swap
 //   64 MiB  392 KiB   4.4 MiB    384 KiB   (<300 MiB: mkfs.xfs refuses; btrfs needs 109 MiB)
@@ -21,7 +23,7 @@ const GIB = 1024 * MIB;
 // then ~12 KiB/GiB; ext2 ~0.32 MiB/GiB up to ~16 GiB, then ~70 KiB/GiB), xfs 200 GiB 100.3 MiB
 // and 2 TiB 1.0 GiB (the log, which mkfs.xfs always zeroes, is size/2048 between 64 MiB and
 // 2 GiB), vfat at 128/200/300 MiB (FAT16, under 300 KiB) and 8/9/17/33 GiB (two FATs of 4 bytes
-// per cluster; clusters of 4 KiB up to 8 GiB, then 8, 16 and 32 KiB beyond 16 and 32 GiB).
+// per cluster; clusters of 4 KiB up to 8 GiB, 8 KiB up to 16, 16 KiB up to 32, then 32 KiB).
 // For comparison, plain `mkfs.ext4 -F -q` on a sparse 100 GiB file allocates 517 MiB (the zeroed
 // journal); the lean flags allocate 5.1 MiB.
 // The fitted models below are at or above every measurement; the estimate adds 10% and rounds
