@@ -105,34 +105,36 @@ function refusalLine(action: Refusal): ChangeLine {
   };
 }
 
-function groupLines(group: readonly Action[]): ChangeLine[] {
-  const lines: ChangeLine[] = [];
+// The lines of one volume's or artifact's actions; an unchanged main line is only counted when `keepUnchanged` is false.
+function groupLines(
+  group: readonly Action[],
+  out: { lines: ChangeLine[]; unchanged: number },
+  keepUnchanged: boolean,
+): void {
+  const extra: ChangeLine[] = [];
   const rest: Action[] = [];
   for (const action of group) {
     if (action.kind === "refuse" || action.kind === "artifact-refuse") {
-      lines.push(refusalLine(action));
+      extra.push(refusalLine(action));
     } else if (action.kind === "remove-temp") {
       const detail = `reclaim a leftover temp file (frees ${formatBytes(action.frees)})`;
-      lines.push({ symbol: "-", subject: action.volume, path: action.path, detail, fix: null });
+      extra.push({ symbol: "-", subject: action.volume, path: action.path, detail, fix: null });
     } else {
       rest.push(action);
     }
   }
   const first = rest[0];
-  if (first === undefined) return lines;
-  const details = rest.map((a) => describeChange(a, rest)).filter((d): d is string => d !== null);
-  const main: ChangeLine = {
-    symbol: symbolOf(rest),
-    subject: subjectOf(first),
-    path: first.path,
-    detail: details.join("; "),
-    fix: null,
-  };
-  return [main, ...lines];
+  const symbol = symbolOf(rest);
+  if (first !== undefined && symbol === "=") out.unchanged++;
+  if (first !== undefined && (symbol !== "=" || keepUnchanged)) {
+    const details = rest.map((a) => describeChange(a, rest)).filter((d): d is string => d !== null);
+    const detail = details.join("; ");
+    out.lines.push({ symbol, subject: subjectOf(first), path: first.path, detail, fix: null });
+  }
+  out.lines.push(...extra);
 }
 
-/** One line per volume or artifact (plus one per temp file and per refusal), in plan order. */
-export function changeLines(actions: readonly Action[]): ChangeLine[] {
+function collect(actions: readonly Action[], keepUnchanged: boolean) {
   const groups = new Map<string, Action[]>();
   for (const action of actions) {
     const key = "volume" in action ? `v:${action.volume}` : `a:${action.artifact}`;
@@ -140,5 +142,20 @@ export function changeLines(actions: readonly Action[]): ChangeLine[] {
     if (group === undefined) groups.set(key, [action]);
     else group.push(action);
   }
-  return [...groups.values()].flatMap(groupLines);
+  const out = { lines: [] as ChangeLine[], unchanged: 0 };
+  for (const group of groups.values()) groupLines(group, out, keepUnchanged);
+  return out;
+}
+
+/** One line per volume or artifact (plus one per temp file and per refusal), in plan order. */
+export function changeLines(actions: readonly Action[]): ChangeLine[] {
+  return collect(actions, true).lines;
+}
+
+/** The lines that change something or refuse, and how many unchanged volumes and artifacts were left out (cheap for large no-op plans). */
+export function changedLinesOnly(actions: readonly Action[]): {
+  readonly lines: ChangeLine[];
+  readonly unchanged: number;
+} {
+  return collect(actions, false);
 }

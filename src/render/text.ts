@@ -1,6 +1,6 @@
 // The human view of a plan: Terraform-like change lines, refusals with fixes, space per filesystem, summary.
 import type { Plan, PlanWarning } from "../plan/types.js";
-import { changeLines } from "./change-lines.js";
+import { changeLines, changedLinesOnly } from "./change-lines.js";
 import type { ChangeLine, ChangeSymbol } from "./change-lines.js";
 import { palette } from "./colors.js";
 import type { Palette } from "./colors.js";
@@ -82,9 +82,9 @@ function warningSection(warnings: readonly PlanWarning[], p: Palette): string[] 
 /** Renders a plan for a terminal; ends with a newline. */
 export function renderText(plan: Plan, options: TextOptions): string {
   const p = palette(options.color);
-  const all = changeLines(plan.actions);
-  const shown = options.verbose ? all : all.filter((line) => line.symbol !== "=");
-  const hidden = all.length - shown.length;
+  const { lines: shown, unchanged: hidden } = options.verbose
+    ? { lines: changeLines(plan.actions), unchanged: 0 }
+    : changedLinesOnly(plan.actions);
   const out: string[] = changeSection(shown, p);
   if (hidden > 0 && shown.length > 0) {
     out.push(p.dim(`  (${hidden} unchanged not shown; --verbose lists them)`));
