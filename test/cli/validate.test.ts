@@ -1,5 +1,6 @@
 // `volplan validate` on the shared manifest fixtures: broken ones name every expected pointer, valid ones pass.
-import { readdir, readFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, volplan } from "./volplan.js";
@@ -64,5 +65,21 @@ describe("volplan validate", () => {
     const result = await volplan(["validate", ...files]);
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toMatch(/in 2 files\.\n$/);
+  });
+
+  it("prints warnings, marked, and still exits 0", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "volplan-cli-validate-"));
+    try {
+      const file = path.join(dir, "warn.json");
+      const volume = { path: "/srv/vm/a.img", size: "1GiB", mode: "0666" };
+      await writeFile(file, JSON.stringify({ version: 1, volumes: { a: volume } }));
+      const result = await volplan(["validate", file]);
+      expect(result.exitCode).toBe(0);
+      const line = result.stdout.split("\n").find((l) => l.startsWith(`${file}: warning `));
+      expect(line).toMatch(/: warning \/volumes\/a\/mode: .+ \(fix: .+\)$/);
+      expect(result.stdout).toMatch(/^1 file valid, 1 warning\.$/m);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
