@@ -35,26 +35,47 @@ export async function fetchArtifacts(input: FetchArtifactsInput): Promise<FetchR
     const limit = pLimit(Math.max(1, input.jobs ?? 2));
     const verify = input.verify ?? false;
     const tuning = input.tuning ?? DEFAULT_TUNING;
-    return Promise.all(
-      input.artifacts.map((artifact) =>
-        limit(async (): Promise<FetchResult> => {
-          try {
-            const outcome =
-              artifact.source.kind === "urls"
-                ? await fetchOne({
-                    layout,
-                    artifact: { ...artifact, source: artifact.source },
-                    verify,
-                    tuning,
-                    onProgress: input.onProgress,
-                  })
-                : await verifyStorePath({ layout, artifact, path: artifact.source.path, verify });
-            return { ok: true, outcome };
-          } catch (error) {
-            return { ok: false, artifact: artifact.name, error };
-          }
+    const one = async (artifact: DesiredArtifact): Promise<FetchResult> => {
+      try {
+        const outcome =
+          artifact.source.kind === "urls"
+            ? await fetchOne({
+                layout,
+                artifact: { ...artifact, source: artifact.source },
+                verify,
+                tuning,
+                onProgress: input.onProgress,
+              })
+            : await verifyStorePath({ layout, artifact, path: artifact.source.path, verify });
+        return { ok: true, outcome };
+      } catch (error) {
+        return { ok: false, artifact: artifact.name, error };
+      }
+    };
+    // Artifacts sharing a hash share a partial file: fetch them one after another (the later ones link the first).
+    const results = new Map<string, FetchResult>();
+    await Promise.all(
+      groupByHash(input.artifacts).map((group) =>
+        limit(async () => {
+          for (const artifact of group) results.set(artifact.name, await one(artifact));
         }),
       ),
     );
+    return input.artifacts.map(
+      (a) =>
+        results.get(a.name) ?? { ok: false, artifact: a.name, error: new Error("not fetched") },
+    );
   });
+}
+
+function groupByHash(artifacts: readonly DesiredArtifact[]): DesiredArtifact[][] {
+  const groups = new Map<string, DesiredArtifact[]>();
+  for (const artifact of artifacts) {
+    const key =
+      artifact.source.kind === "urls"
+        ? `hash:${artifact.hash?.hex ?? ""}`
+        : `name:${artifact.name}`;
+    groups.set(key, [...(groups.get(key) ?? []), artifact]);
+  }
+  return [...groups.values()];
 }

@@ -11,7 +11,7 @@ import { installPartial } from "./install.js";
 import { mismatchError } from "./mismatch-error.js";
 import { readPartialMeta } from "./partial-meta.js";
 import { PartialWriter } from "./partial-writer.js";
-import { reuseExisting } from "./reuse-existing.js";
+import { linkSibling, reuseExisting } from "./reuse-existing.js";
 
 /** Progress of one artifact's download. */
 export interface ArtifactProgress {
@@ -47,7 +47,9 @@ export async function fetchOne(input: FetchOneInput): Promise<FetchOutcome> {
   const hash = requireHash(artifact);
   const final = entryPath(layout, hash.hex, artifact.source.fileName);
   const base = { artifact: artifact.name, path: final, hash: hash.sri, url: null, resumedFrom: 0 };
-  const reused = await reuseExisting({ layout, file: final, hex: hash.hex, verify: input.verify });
+  const reused =
+    (await reuseExisting({ layout, file: final, hex: hash.hex, verify: input.verify })) ??
+    (await linkSibling({ layout, final, hex: hash.hex }));
   if (reused !== null) return { ...base, status: reused.status, bytes: reused.size };
   const partial = partialPath(layout, hash.hex);
   const metaPath = partialMetaPath(layout, hash.hex);

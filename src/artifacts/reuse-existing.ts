@@ -1,5 +1,7 @@
 // Decides whether a file already at an artifact's cache path can be used as it is.
-import { lstat, unlink } from "node:fs/promises";
+import { link, lstat, readdir, unlink } from "node:fs/promises";
+import path from "node:path";
+import { fsyncDir } from "./fsync-dir.js";
 import type { CacheLayout } from "./cache-layout.js";
 import { entryFor, indexMatches, readIndex, updateIndex } from "./cache-index.js";
 import { assertSafeCachePath } from "./cache-safety.js";
@@ -31,5 +33,31 @@ export async function reuseExisting(input: {
   await updateIndex(input.layout, (index) => {
     delete index[input.file];
   });
+  return null;
+}
+
+/** Hard-links a verified file with the same hash under another name into place (same content, no download). */
+export async function linkSibling(input: {
+  readonly layout: CacheLayout;
+  readonly final: string;
+  readonly hex: string;
+}): Promise<{ status: "cached"; size: number } | null> {
+  const dir = path.dirname(input.final);
+  const stats = await assertSafeCachePath(dir, "directory");
+  if (stats === null) return null;
+  const index = await readIndex(input.layout);
+  for (const name of await readdir(dir)) {
+    const sibling = path.join(dir, name);
+    const found = await lstat(sibling);
+    const entry = index[sibling];
+    if (!found.isFile() || !indexMatches(entry, found) || entry.hash !== input.hex) continue;
+    await link(sibling, input.final);
+    await fsyncDir(dir);
+    const linked = await lstat(input.final);
+    await updateIndex(input.layout, (current) => {
+      current[input.final] = entryFor(linked, input.hex);
+    });
+    return { status: "cached", size: linked.size };
+  }
   return null;
 }

@@ -1,0 +1,183 @@
+// `volplan artifact path|fetch|extract`: the boot artifact cache from the command line.
+import path from "node:path";
+import type { Command, CommandContext } from "../command.js";
+import { UsageError, UserError } from "../command.js";
+import { errorText } from "../error-text.js";
+import { EXIT } from "../exit-codes.js";
+import { loadOrReport, type Loaded } from "../load-manifest.js";
+import { parseCommandArgs } from "../parse-command-args.js";
+import { manifestPath } from "./plan.js";
+import type { ArtifactProgress } from "../../artifacts/fetch-one.js";
+
+const usage = `Usage: volplan artifact path NAME [--manifest FILE]
+       volplan artifact fetch [NAME...] [--verify] [--jobs N] [--manifest FILE]
+       volplan artifact extract NAME --to DIR [--manifest FILE]
+
+Boot artifacts (such as the kexec installer tarball) live in a verified, content-addressed cache
+under <stateDir>/cache.
+
+  path     print the cached path (for nixos-anywhere --kexec "$(volplan artifact path kexec)");
+           exit 1 when the artifact is not cached and verified yet. Never downloads or hashes.
+  fetch    download and verify the named artifacts (all when none are named); resumes partial
+           downloads; --verify re-hashes cached files instead of trusting the index.
+  extract  unpack a fresh private copy of a cached tarball into DIR (which must not exist or be
+           empty): kexec/run changes its files, so the cached tarball is never run in place.
+
+Options:
+  --manifest FILE  manifest (default: $VOLPLAN_MANIFEST, else /etc/volplan/manifest.json)
+  --verify         (fetch) re-hash cached files and store paths
+  --jobs N         (fetch) parallel downloads (default 2)
+  --to DIR         (extract) target directory
+  -h, --help       show this help
+
+Exit status: 0 ok, 1 error (not cached, download or verification failed).`;
+
+const OPTIONS = {
+  manifest: { type: "string" },
+  verify: { type: "boolean" },
+  jobs: { type: "string" },
+  to: { type: "string" },
+} as const;
+
+async function load(ctx: CommandContext, flag: string | undefined): Promise<Loaded | null> {
+  return loadOrReport({ file: manifestPath(ctx, flag), cwd: ctx.cwd, stderr: ctx.stderr });
+}
+
+function oneName(positionals: readonly string[], sub: string): string {
+  const [name, ...rest] = positionals;
+  if (name === undefined || rest.length > 0)
+    throw new UsageError(`artifact ${sub} takes exactly one NAME`, "artifact");
+  return name;
+}
+
+async function runPath(
+  ctx: CommandContext,
+  names: string[],
+  manifest: string | undefined,
+): Promise<number> {
+  const name = oneName(names, "path");
+  const loaded = await load(ctx, manifest);
+  if (loaded === null) return EXIT.error;
+  const { findCached } = await import("../../artifacts/find-cached.js");
+  const found = await findCached(loaded.desired, name);
+  if (!found.ok) throw new UserError(found.message);
+  ctx.stdout.write(`${found.path}\n`);
+  return EXIT.ok;
+}
+
+async function runExtract(
+  ctx: CommandContext,
+  names: string[],
+  values: { manifest?: string; to?: string },
+): Promise<number> {
+  const name = oneName(names, "extract");
+  if (values.to === undefined) throw new UsageError("artifact extract needs --to DIR", "artifact");
+  const loaded = await load(ctx, values.manifest);
+  if (loaded === null) return EXIT.error;
+  const { findCached } = await import("../../artifacts/find-cached.js");
+  const found = await findCached(loaded.desired, name);
+  if (!found.ok) throw new UserError(found.message);
+  const { extractTarball } = await import("../../artifacts/extract.js");
+  const to = path.resolve(ctx.cwd, values.to);
+  const summary = await extractTarball({ archive: found.path, to });
+  ctx.stdout.write(
+    `${name}: extracted ${summary.files} files, ${summary.directories} directories, ${summary.links} links into ${to}\n`,
+  );
+  return EXIT.ok;
+}
+
+function parseJobs(text: string | undefined): number {
+  if (text === undefined) return 2;
+  const jobs = Number(text);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)
+    throw new UsageError(`--jobs must be a whole number from 1 to 64, not '${text}'`, "artifact");
+  return jobs;
+}
+
+// A redrawn line on a terminal, silence otherwise; throttled so the terminal is not the bottleneck.
+function progressSink(ctx: CommandContext, line: (p: ArtifactProgress) => string) {
+  if (process.stderr.isTTY !== true) return { onProgress: undefined, clear: () => undefined };
+  let last = 0;
+  return {
+    onProgress: (progress: ArtifactProgress) => {
+      const now = Date.now();
+      if (now - last < 100) return;
+      last = now;
+      ctx.stderr.write(`\r\x1b[K${line(progress)}`);
+    },
+    clear: () => ctx.stderr.write("\r\x1b[K"),
+  };
+}
+
+async function runFetch(
+  ctx: CommandContext,
+  names: string[],
+  values: { manifest?: string; verify?: boolean; jobs?: string },
+): Promise<number> {
+  const jobs = parseJobs(values.jobs);
+  const loaded = await load(ctx, values.manifest);
+  if (loaded === null) return EXIT.error;
+  const { findArtifact } = await import("../../artifacts/find-cached.js");
+  const chosen =
+    names.length === 0
+      ? loaded.desired.artifacts
+      : names.map((n) => findArtifact(loaded.desired, n));
+  const unknown = chosen.find((a) => typeof a === "string");
+  if (typeof unknown === "string") throw new UserError(unknown);
+  const artifacts = chosen.filter((a) => typeof a !== "string");
+  const { fetchArtifacts } = await import("../../artifacts/fetch-artifacts.js");
+  const { outcomeLine, progressLine } = await import("../../artifacts/progress-text.js");
+  const progress = progressSink(ctx, progressLine);
+  const results = await fetchArtifacts({
+    stateDir: loaded.desired.stateDir,
+    artifacts,
+    verify: values.verify === true,
+    jobs,
+    ...(progress.onProgress === undefined ? {} : { onProgress: progress.onProgress }),
+    lock: {
+      onWaiting: (holder) =>
+        ctx.stderr.write(
+          `waiting for volplan${holder === null ? "" : ` (pid ${holder.pid})`} to finish…\n`,
+        ),
+    },
+  });
+  progress.clear();
+  for (const result of results) {
+    if (result.ok) ctx.stdout.write(`${outcomeLine(result.outcome)}\n`);
+    else ctx.stderr.write(errorText(result.error, ctx.env["VOLPLAN_DEBUG"] === "1"));
+  }
+  return results.every((r) => r.ok) ? EXIT.ok : EXIT.error;
+}
+
+async function run(ctx: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs({
+    command: "artifact",
+    args: ctx.args,
+    options: OPTIONS,
+    positionals: true,
+  });
+  const [sub, ...names] = positionals;
+  switch (sub ?? "") {
+    case "path":
+      return runPath(ctx, names, values.manifest);
+    case "fetch":
+      return runFetch(ctx, names, values);
+    case "extract":
+      return runExtract(ctx, names, values);
+    default:
+      throw new UsageError(
+        sub === undefined || sub === ""
+          ? "artifact needs a subcommand: path, fetch or extract"
+          : `unknown artifact subcommand '${sub}'`,
+        "artifact",
+      );
+  }
+}
+
+/** The artifact command. */
+export const artifactCommand: Command = {
+  name: "artifact",
+  summary: "print, fetch or extract cached boot artifacts",
+  usage,
+  run,
+};
