@@ -179,10 +179,12 @@ async function run(ctx: CommandContext): Promise<number> {
     }
     const { applyPlan } = await import("../../apply/apply.js");
     const hook = stopHook(ctx.env);
+    const { artifactFetcher } = await import("../../artifacts/apply-fetch.js");
+    const fetchArtifact = artifactFetcher({ desired: target.desired });
     const report = await applyPlan({
       plan,
       desired: target.desired,
-      options: { jobs, ...(hook === undefined ? {} : { hook }) },
+      options: { jobs, fetchArtifact, ...(hook === undefined ? {} : { hook }) },
     });
     if (json) {
       ctx.stdout.write(`${JSON.stringify({ plan, report }, null, 2)}\n`);
