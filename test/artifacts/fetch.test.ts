@@ -112,6 +112,16 @@ describe("artifact fetch", () => {
     expect(server.requests.map((r) => r.path)).toEqual(["/missing", "/good"]);
   });
 
+  it("lets two concurrent fetches of one artifact download it once (the global lock serializes them)", async () => {
+    server.routes.set("/k", { body: tarball.body });
+    const desired = kexec([`${server.url}/k`]);
+    const [a, b] = await Promise.all([fetchAll(desired), fetchAll(desired)]);
+    const statuses = [outcomeOf(a).status, outcomeOf(b).status].sort();
+    expect(statuses).toEqual(["cached", "downloaded"]);
+    expect(server.requests).toHaveLength(1);
+    expect((await readFile(outcomeOf(a).path)).equals(tarball.body)).toBe(true);
+  });
+
   it("follows a redirect", async () => {
     server.routes.set("/moved", { body: Buffer.alloc(0), redirectTo: "/k" });
     server.routes.set("/k", { body: tarball.body });
