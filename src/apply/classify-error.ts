@@ -12,9 +12,9 @@ export interface ClassifiedError {
   readonly noSpace: boolean;
 }
 
-// Errors that mean "left alone for now", not "broken": the image became busy, or the run was
-// stopped on a full filesystem before the step began.
-const REFUSED = new Set(["IMAGE_IN_USE", "TEMP_FILE_LIVE"]);
+// Errors that mean "left alone for now", not "broken": the image became busy or has other
+// names (hard links), or the run was stopped on a full filesystem before the step began.
+const REFUSED = new Set(["IMAGE_IN_USE", "TEMP_FILE_LIVE", "HARD_LINKED"]);
 const SKIPPED = new Set(["FILESYSTEM_EXHAUSTED", "NO_SPACE"]);
 
 /** Classifies anything an executor threw. */

@@ -1,11 +1,25 @@
 // The last steps of an atomic create: owner and mode, fsync, link into place without clobbering, fsync the directory.
-import { link, unlink } from "node:fs/promises";
+import { link, lstat, unlink } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { VolplanError } from "../errors.js";
 import type { Ownership } from "../plan/types.js";
 import type { ApplyContext } from "./context.js";
 import { fsyncDirectory } from "./safe-fs.js";
+
+/** Fails unless `file` is (not a symlink to) the inode volplan has open. */
+async function assertSameInode(input: {
+  file: string;
+  own: { dev: number; ino: number };
+  what: string;
+}): Promise<void> {
+  const found = await lstat(input.file);
+  if (found.dev === input.own.dev && found.ino === input.own.ino) return;
+  throw new VolplanError(
+    "PATH_SWAPPED",
+    `${input.file}: the ${input.what} was replaced by another process while volplan was creating it; nothing was written through it. Check who else writes to ${path.dirname(input.file)}, then run volplan apply again.`,
+  );
+}
 
 /** Parses a plan's "0660" mode into permission bits. */
 export function modeBits(mode: string): number {
@@ -35,6 +49,8 @@ export async function commitTemp(input: {
   await ctx.hook(`${prefix}:after-chown` as const, subject);
   await handle.sync();
   await ctx.hook(`${prefix}:after-fsync` as const, subject);
+  const own = await handle.stat();
+  await assertSameInode({ file: temp, own, what: "temp file" });
   try {
     await link(temp, finalPath);
   } catch (cause) {
@@ -47,6 +63,12 @@ export async function commitTemp(input: {
     }
     throw cause;
   }
+  // Why check again after link(): the temp name could have been swapped between the check and
+  // the link; link() never follows a symlink, so a swap shows up here as a foreign inode.
+  await assertSameInode({ file: finalPath, own, what: "new image" }).catch(async (error) => {
+    await unlink(finalPath).catch(() => undefined);
+    throw error;
+  });
   await ctx.hook(`${prefix}:after-link` as const, subject);
   await unlink(temp);
   await fsyncDirectory(path.dirname(finalPath));

@@ -10,7 +10,13 @@ import { TIMEOUTS } from "./context.js";
 import type { ApplyContext, StepOutcome } from "./context.js";
 import { isOnBtrfs } from "./host-fs.js";
 import { isNotSupported } from "./runner.js";
-import { checkParentChain, createExclusive, removeQuietly, writeZeros } from "./safe-fs.js";
+import {
+  checkParentChain,
+  createExclusive,
+  descriptorPath,
+  removeQuietly,
+  writeZeros,
+} from "./safe-fs.js";
 import { tempPathFor } from "./temp-name.js";
 
 /** Fails unless nothing at all (not even a dangling symlink) is at `file`. */
@@ -33,11 +39,10 @@ export async function assertNothingAt(file: string): Promise<void> {
 /** Gives the temp file its size with the plan's allocation; returns a note when it had to fall back. */
 async function sizeFile(input: {
   handle: FileHandle;
-  temp: string;
   action: CreateAction;
   ctx: ApplyContext;
 }): Promise<string | undefined> {
-  const { handle, temp, action, ctx } = input;
+  const { handle, action, ctx } = input;
   switch (action.allocation) {
     case "sparse":
       await handle.truncate(action.size);
@@ -45,7 +50,7 @@ async function sizeFile(input: {
     case "preallocate":
       try {
         // Why the command: Node has no fallocate(2); util-linux's fallocate is the portable way.
-        await ctx.runner("fallocate", ["-l", String(action.size), temp], {
+        await ctx.runner("fallocate", ["-l", String(action.size), descriptorPath(handle)], {
           timeoutMs: TIMEOUTS.fallocate,
         });
         return undefined;
@@ -80,9 +85,9 @@ export async function applyCreate(action: CreateAction, ctx: ApplyContext): Prom
       await ctx.runner("chattr", ["+C", temp], { timeoutMs: TIMEOUTS.quick });
       await ctx.hook("create:after-nocow", subject);
     }
-    const note = (await sizeFile({ handle, temp, action, ctx })) ?? action.note;
+    const note = (await sizeFile({ handle, action, ctx })) ?? action.note;
     await ctx.hook("create:after-truncate", subject);
-    const mkfs = mkfsCommand({ ...action.format, path: temp, size: action.size });
+    const mkfs = mkfsCommand({ ...action.format, path: descriptorPath(handle), size: action.size });
     if (mkfs !== null) {
       await ctx.runner(mkfs.file, mkfs.args, { timeoutMs: TIMEOUTS.mkfs });
       await ctx.hook("create:after-mkfs", subject);

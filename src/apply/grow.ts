@@ -7,7 +7,13 @@ import { TIMEOUTS } from "./context.js";
 import type { ApplyContext, StepOutcome } from "./context.js";
 import { describeHolders, holdersOf } from "./in-use.js";
 import { isNotSupported } from "./runner.js";
-import { checkParentChain, openRegularForWrite, writeZeros } from "./safe-fs.js";
+import {
+  checkParentChain,
+  descriptorPath,
+  hardLinkError,
+  openRegularForWrite,
+  writeZeros,
+} from "./safe-fs.js";
 
 /** Refuses (code IMAGE_IN_USE) when any process holds the image, naming pid and command. */
 export async function assertNotInUse(file: string, subject: string): Promise<void> {
@@ -32,6 +38,7 @@ export async function assertUnchanged(input: {
       `volume ${input.subject}: ${input.file} is no longer a regular file; run volplan plan again.`,
     );
   }
+  if (info.nlink > 1) throw hardLinkError(input.file, info.nlink);
   if (info.size !== input.expected) {
     throw new VolplanError(
       "STALE_PLAN",
@@ -64,7 +71,13 @@ export async function applyGrowImage(
       try {
         await ctx.runner(
           "fallocate",
-          ["-o", String(action.from), "-l", String(action.to - action.from), action.path],
+          [
+            "-o",
+            String(action.from),
+            "-l",
+            String(action.to - action.from),
+            descriptorPath(handle),
+          ],
           { timeoutMs: TIMEOUTS.fallocate },
         );
       } catch (cause) {

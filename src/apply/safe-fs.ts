@@ -26,12 +26,30 @@ export async function openRegularForRead(file: string): Promise<FileHandle> {
 
 async function ensureRegular(handle: FileHandle, file: string): Promise<FileHandle> {
   const stat = await handle.stat();
-  if (stat.isFile()) return handle;
+  if (stat.isFile() && stat.nlink === 1) return handle;
   await handle.close();
+  if (stat.isFile()) throw hardLinkError(file, stat.nlink);
   throw new VolplanError(
     "NOT_A_FILE",
     `${file} is no longer a regular file; volplan leaves it alone. Run volplan plan again.`,
   );
+}
+
+/** The refusal for an image with other names: growing or chowning it would change a file elsewhere too. */
+export function hardLinkError(file: string, nlink: number): VolplanError {
+  return new VolplanError(
+    "HARD_LINKED",
+    `${file} has ${nlink} hard links; volplan never resizes or chowns a file that has other names, which may lie outside the image directory. Replace it with a copy (cp --sparse=always) or remove the other links.`,
+  );
+}
+
+/**
+ * The path of an open descriptor for external commands (mkfs, fallocate, cp).
+ * Why not the file's name: whoever can write the directory could swap the name for a symlink
+ * between open and exec; /proc/<pid>/fd/<n> always reaches the inode volplan opened.
+ */
+export function descriptorPath(handle: FileHandle): string {
+  return `/proc/${process.pid}/fd/${handle.fd}`;
 }
 
 /** fsync a directory so a link, rename or unlink in it survives a crash. */

@@ -7,7 +7,13 @@ import { commitTemp } from "./commit-temp.js";
 import { TIMEOUTS } from "./context.js";
 import type { ApplyContext, StepOutcome } from "./context.js";
 import { assertNothingAt } from "./create.js";
-import { allocatedOf, checkParentChain, createExclusive, removeQuietly } from "./safe-fs.js";
+import {
+  allocatedOf,
+  checkParentChain,
+  createExclusive,
+  descriptorPath,
+  removeQuietly,
+} from "./safe-fs.js";
 import { tempPathFor } from "./temp-name.js";
 
 const MIB = 1024 * 1024;
@@ -41,7 +47,8 @@ export async function applySeed(action: SeedAction, ctx: ApplyContext): Promise<
   try {
     await ctx.hook("seed:after-open", subject);
     // Why cp and not fs.copyFile or streams: those fill holes in (sparse images become dense).
-    await ctx.runner("cp", ["--reflink=auto", "--sparse=always", "--", action.from, temp], {
+    const into = descriptorPath(handle);
+    await ctx.runner("cp", ["--reflink=auto", "--sparse=always", "--", action.from, into], {
       timeoutMs: TIMEOUTS.copy,
     });
     await ctx.hook("seed:after-copy", subject);
