@@ -7,6 +7,7 @@ import type { GrowFilesystemAction } from "../plan/types.js";
 import { TIMEOUTS } from "./context.js";
 import type { ApplyContext, StepOutcome } from "./context.js";
 import { assertNotInUse, assertUnchanged } from "./grow.js";
+import { growMountPrefix, reclaimStaleGrowMounts } from "./loop-devices.js";
 import { checkParentChain } from "./safe-fs.js";
 
 async function growExt(action: GrowFilesystemAction, ctx: ApplyContext): Promise<void> {
@@ -42,7 +43,8 @@ async function growThroughLoop(action: GrowFilesystemAction, ctx: ApplyContext):
   const device = attached.stdout.trim();
   try {
     await ctx.hook("grow:after-loop-attach", action.volume);
-    const mountPoint = await mkdtemp(path.join(os.tmpdir(), "volplan-grow-"));
+    // The pid in the name lets a later run reclaim this mount if this process is killed.
+    const mountPoint = await mkdtemp(growMountPrefix());
     try {
       // nouuid: an xfs image cloned from a mounted one shares its UUID and would not mount otherwise.
       const options =
@@ -70,8 +72,13 @@ export async function applyGrowFilesystem(
   ctx: ApplyContext,
 ): Promise<StepOutcome> {
   await checkParentChain(action.path);
+  const reclaimed = await reclaimStaleGrowMounts(action.path, ctx);
   await assertNotInUse(action.path, action.volume);
   await assertUnchanged({ file: action.path, subject: action.volume, expected: action.to });
+  const outcome =
+    reclaimed.length === 0
+      ? {}
+      : { note: `reclaimed a killed run's grow mount: ${reclaimed.join(", ")}` };
   switch (action.method) {
     case "resize2fs":
       if (!["ext2", "ext3", "ext4"].includes(action.fsType)) {
@@ -81,7 +88,7 @@ export async function applyGrowFilesystem(
         );
       }
       await growExt(action, ctx);
-      return {};
+      return outcome;
     case "loop-mount":
       if (action.fsType !== "xfs" && action.fsType !== "btrfs") {
         throw new VolplanError(
@@ -90,6 +97,6 @@ export async function applyGrowFilesystem(
         );
       }
       await growThroughLoop(action, ctx);
-      return {};
+      return outcome;
   }
 }

@@ -1,6 +1,7 @@
 // Right-before-write check that no process holds an image: /proc/locks entries and open descriptors.
 import { readdir, readFile, stat } from "node:fs/promises";
 import type { Holder } from "../plan/snapshot.js";
+import { loopHoldersOf } from "./loop-devices.js";
 
 function majorMinor(dev: bigint): { major: bigint; minor: bigint } {
   // Linux dev_t encoding (see <sys/sysmacros.h>).
@@ -60,7 +61,7 @@ export async function openersOf(dev: bigint, ino: bigint): Promise<Holder[]> {
   return holders;
 }
 
-/** Every holder of the file at `file` (locks first; OFD lock owners are named through their open descriptor). */
+/** Every holder of the file at `file` (locks first; OFD lock owners are named through their open descriptor; then busy loop devices). */
 export async function holdersOf(file: string): Promise<Holder[]> {
   const info = await stat(file, { bigint: true });
   const locks = await locksOn(info.dev, info.ino);
@@ -76,7 +77,8 @@ export async function holdersOf(file: string): Promise<Holder[]> {
         ? [{ pid: null, command: null, how: lockKind }]
         : openers.map((opener) => ({ ...opener, how: lockKind }));
   const seen = new Set(named.map((holder) => holder.pid));
-  return [...named, ...attributed.filter((holder) => !seen.has(holder.pid))];
+  const loops = await loopHoldersOf(file);
+  return [...named, ...attributed.filter((holder) => !seen.has(holder.pid)), ...loops];
 }
 
 /** "pid 123 (qemu-system-x86) holds an OFD lock" for messages. */
@@ -91,7 +93,7 @@ export function describeHolders(holders: readonly Holder[]): string {
     .map((holder) => {
       const who =
         holder.pid === null
-          ? "a process"
+          ? (holder.command ?? "a process")
           : `pid ${holder.pid}${holder.command === null ? "" : ` (${holder.command})`}`;
       return `${who} holds ${how[holder.how]}`;
     })

@@ -7,8 +7,8 @@ import type { ApplyContext, StepOutcome } from "./context.js";
 import { checkParentChain, fsyncDirectory } from "./safe-fs.js";
 import { parseTempName } from "./temp-name.js";
 
-// Same rule as observe: pids are reused, so a process counts only if its command line names volplan.
-async function isRunningVolplan(pid: number): Promise<boolean> {
+/** Whether `pid` is a running volplan; same rule as observe: pids are reused, so a process counts only if its command line names volplan. */
+export async function isRunningVolplan(pid: number): Promise<boolean> {
   return readFile(`/proc/${pid}/cmdline`, "utf8").then(
     (cmdline) => cmdline.includes("volplan"),
     () => false,

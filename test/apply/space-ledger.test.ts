@@ -1,3 +1,4 @@
+import { readlinkSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -83,7 +84,8 @@ describe.skipIf(privilegeProblem !== null)("space ledger on small tmpfs filesyst
     let release: () => void = () => undefined;
     const bothRunning = new Promise<void>((resolve) => (release = resolve));
     const runner: Runner = async (_file, args) => {
-      const target = args.at(-1) ?? "";
+      // mkfs gets the temp file as /proc/PID/fd/N; resolve it to the name to see which filesystem.
+      const target = readlinkSync(args.at(-1) ?? "");
       const fsKey = path.dirname(target);
       started.push(path.basename(target).replace(/^\.(.+)\.volplan-tmp.*$/, "$1"));
       inFlight.set(fsKey, (inFlight.get(fsKey) ?? 0) + 1);
