@@ -1,4 +1,5 @@
 // Named step boundaries inside apply, where a test may stop the process to kill it exactly there.
+import { writeSync } from "node:fs";
 
 /** Every step boundary the engine reports to its hook, in the order they occur within an action. */
 export const STEP_NAMES = [
@@ -39,4 +40,17 @@ export const noHook: StepHook = () => undefined;
 /** Whether a string names a step boundary. */
 export function isStepName(value: string): value is StepName {
   return (STEP_NAMES as readonly string[]).includes(value);
+}
+
+/**
+ * The test-only hook behind VOLPLAN_TEST_STOP_AT: at `stopAt` it writes "VOLPLAN_STOPPED <step>"
+ * to stderr and sends this process SIGSTOP, so a crash test can SIGKILL it exactly there.
+ * Why writeSync: the line must be out before the process stops.
+ */
+export function stopAtHook(stopAt: StepName): StepHook {
+  return (step) => {
+    if (step !== stopAt) return;
+    writeSync(2, `VOLPLAN_STOPPED ${step}\n`);
+    process.kill(process.pid, "SIGSTOP");
+  };
 }

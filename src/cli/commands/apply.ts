@@ -1,5 +1,4 @@
 // `volplan apply`: under the host lock, observe, probe, plan, show the plan, apply it, show the report.
-import { writeSync } from "node:fs";
 import path from "node:path";
 import type { DesiredState } from "../../manifest/desired.js";
 import type { Plan } from "../../plan/types.js";
@@ -33,14 +32,13 @@ Exit status: 0 done, 1 error or failed action, 3 refusals, 4 plan infeasible (no
 
 // Test-only: VOLPLAN_TEST_STOP_AT=<step> stops this process at that step boundary (SIGSTOP) so
 // a crash test can SIGKILL it exactly there. Read once here; the engine only calls the hook.
-function stopHook(env: CommandContext["env"]): StepHook | undefined {
+async function stopHook(env: CommandContext["env"]): Promise<StepHook | undefined> {
   const stopAt = env["VOLPLAN_TEST_STOP_AT"];
   if (stopAt === undefined || stopAt === "") return undefined;
-  return (step) => {
-    if (step !== stopAt) return;
-    writeSync(2, `VOLPLAN_STOPPED ${step}\n`);
-    process.kill(process.pid, "SIGSTOP");
-  };
+  const { isStepName, stopAtHook } = await import("../../apply/steps.js");
+  if (!isStepName(stopAt))
+    throw new UsageError(`VOLPLAN_TEST_STOP_AT names no step: '${stopAt}'`, "apply");
+  return stopAtHook(stopAt);
 }
 
 function jobsOf(text: string | undefined): number {
@@ -147,6 +145,7 @@ async function run(ctx: CommandContext): Promise<number> {
   if (positionals.length > 1)
     throw new UsageError(`expected at most one PLAN_FILE, got ${positionals.length}`, "apply");
   const jobs = jobsOf(values.jobs);
+  const hook = await stopHook(ctx.env);
   const json = values.json === true;
   const target = await loadTarget(ctx, values, positionals[0]);
   if (target === null) return EXIT.error;
@@ -178,7 +177,6 @@ async function run(ctx: CommandContext): Promise<number> {
       return EXIT.infeasible;
     }
     const { applyPlan } = await import("../../apply/apply.js");
-    const hook = stopHook(ctx.env);
     const { artifactFetcher } = await import("../../artifacts/apply-fetch.js");
     const fetchArtifact = artifactFetcher({ desired: target.desired });
     const report = await applyPlan({
