@@ -3,7 +3,16 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "src/generated/**", "coverage/**", "**/*.mjs", "eslint.config.js"] },
+  {
+    ignores: [
+      "dist/**",
+      "node_modules/**",
+      "src/generated/**",
+      "coverage/**",
+      "**/*.mjs",
+      "eslint.config.js",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -23,14 +32,24 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["node:*", "fs", "path", "os", "child_process", "crypto"], message: "src/plan is pure: no Node built-ins." },
+            {
+              group: ["node:*", "fs", "path", "os", "child_process", "crypto"],
+              message: "src/plan is pure: no Node built-ins.",
+            },
             { group: ["execa", "p-limit"], message: "src/plan is pure: no effects." },
-            { group: ["**/apply/**", "**/observe/**", "**/cli/**", "**/artifacts/**"], message: "src/plan imports only manifest types and its own modules." },
+            {
+              group: ["**/apply/**", "**/observe/**", "**/cli/**", "**/artifacts/**"],
+              message: "src/plan imports only manifest types and its own modules.",
+            },
           ],
         },
       ],
       "no-restricted-globals": ["error", "process", "Date", "setTimeout", "fetch"],
-      "no-restricted-properties": ["error", { object: "Math", property: "random" }, { object: "Date", property: "now" }],
+      "no-restricted-properties": [
+        "error",
+        { object: "Math", property: "random" },
+        { object: "Date", property: "now" },
+      ],
     },
   },
   {

@@ -26,7 +26,9 @@ function writeManifest(grow) {
     volume.group = process.getgid();
   }
   if (grow) {
-    const [id, volume] = Object.entries(manifest.volumes).find(([, v]) => v.format?.type?.startsWith("ext"));
+    const [id, volume] = Object.entries(manifest.volumes).find(([, v]) =>
+      v.format?.type?.startsWith("ext"),
+    );
     console.log(`\n# raising ${id} from ${volume.size} to 2GiB`);
     volume.size = "2GiB";
   }

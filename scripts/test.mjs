@@ -28,7 +28,14 @@ const extra = process.argv.slice(2);
 console.log(`\n== tests: vitest run ${extra.join(" ")}`);
 const run = spawnSync(
   npx,
-  ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...extra],
+  [
+    "vitest",
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${report}`,
+    ...extra,
+  ],
   { stdio: "inherit" },
 );
 let passed = 0;
