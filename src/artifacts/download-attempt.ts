@@ -36,6 +36,15 @@ export async function attemptDownload(input: AttemptInput): Promise<PartialMeta>
 
 async function attemptHttp(input: AttemptInput): Promise<PartialMeta> {
   const response = await request(input);
+  const encoding = response.headers.get("content-encoding");
+  if (encoding !== null && encoding !== "identity") {
+    response.cancel();
+    throw new SourceError({
+      code: "download-encoding",
+      message: `${input.url}: the server sends Content-Encoding ${encoding} although identity was asked for; the hash is of the file as stored, so use another mirror`,
+      retry: false,
+    });
+  }
   const meta: PartialMeta = {
     url: input.url,
     etag: response.headers.get("etag"),
@@ -44,6 +53,15 @@ async function attemptHttp(input: AttemptInput): Promise<PartialMeta> {
   };
   await writePartialMeta(input.metaPath, meta);
   const total = expectedTotal(response, input.writer.bytes);
+  const limit = input.writer.limit;
+  if (total !== null && limit !== null && total > limit) {
+    response.cancel();
+    throw new SourceError({
+      code: "artifact-too-large",
+      message: `${input.url} sends ${total} bytes, more than the declared size of ${limit} bytes`,
+      retry: false,
+    });
+  }
   let nextMeta = input.writer.bytes + META_EVERY;
   try {
     for await (const chunk of response.body) {
@@ -72,10 +90,7 @@ async function attemptHttp(input: AttemptInput): Promise<PartialMeta> {
 async function request(input: AttemptInput): Promise<HttpResponse> {
   const onDisk = input.writer.bytes;
   const validator = onDisk > 0 ? ifRangeValidator(input.meta, input.url) : null;
-  if (validator === null) {
-    await input.writer.start(0);
-    return httpGet({ url: input.url, headers: {}, tuning: input.tuning });
-  }
+  if (validator === null) return fromZero(input);
   const headers = { range: `bytes=${onDisk}-`, "if-range": validator };
   const response = await httpGet({ url: input.url, headers, tuning: input.tuning }).catch(
     (error: unknown) => {
@@ -92,8 +107,14 @@ async function request(input: AttemptInput): Promise<HttpResponse> {
     return response;
   }
   response?.cancel();
+  return fromZero(input);
+}
+
+// The partial is dropped only once a server answers, so a dead mirror never costs a resumable partial.
+async function fromZero(input: AttemptInput): Promise<HttpResponse> {
+  const response = await httpGet({ url: input.url, headers: {}, tuning: input.tuning });
   await input.writer.start(0);
-  return httpGet({ url: input.url, headers: {}, tuning: input.tuning });
+  return response;
 }
 
 function rangeStart(response: HttpResponse): number | null {
@@ -108,7 +129,6 @@ function expectedTotal(response: HttpResponse, start: number): number | null {
 }
 
 async function attemptFile(input: AttemptInput): Promise<PartialMeta> {
-  await input.writer.start(0);
   const handle = await openRegular(fileURLToPath(input.url)).catch((error: unknown) => {
     throw new SourceError({
       code: "download-file",
@@ -118,6 +138,13 @@ async function attemptFile(input: AttemptInput): Promise<PartialMeta> {
     });
   });
   try {
+    await input.writer.start(0);
+    await writePartialMeta(input.metaPath, {
+      url: input.url,
+      etag: null,
+      lastModified: null,
+      bytes: 0,
+    });
     const total = (await handle.stat()).size;
     for (;;) {
       // A fresh buffer per read: the writer keeps chunks until it flushes.

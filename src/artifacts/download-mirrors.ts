@@ -27,9 +27,10 @@ export async function downloadFromMirrors(input: {
     } catch (error) {
       if (!(error instanceof SourceError)) throw error;
       failures.push(error.message);
-      meta = null;
       // Bytes from a source that overran the declared size are not worth resuming.
       if (error.code === "artifact-too-large") await input.writer.start(0);
+      // The partial now belongs to whichever URL last answered: its metadata says which.
+      meta = await readPartialMeta(input.metaPath);
     }
   }
   throw new VolplanError(

@@ -3,7 +3,13 @@ import { constants } from "node:fs";
 import { open, unlink } from "node:fs/promises";
 import type { DesiredArtifact, Sha256 } from "../manifest/desired.js";
 import { VolplanError } from "../errors.js";
-import { entryPath, partialMetaPath, partialPath, type CacheLayout } from "./cache-layout.js";
+import {
+  entryDir,
+  entryPath,
+  partialMetaPath,
+  partialPath,
+  type CacheLayout,
+} from "./cache-layout.js";
 import { assertSafeCachePath } from "./cache-safety.js";
 import { downloadFromMirrors } from "./download-mirrors.js";
 import type { FetchTuning } from "./fetch-tuning.js";
@@ -47,6 +53,7 @@ export async function fetchOne(input: FetchOneInput): Promise<FetchOutcome> {
   const hash = requireHash(artifact);
   const final = entryPath(layout, hash.hex, artifact.source.fileName);
   const base = { artifact: artifact.name, path: final, hash: hash.sri, url: null, resumedFrom: 0 };
+  await assertSafeCachePath(entryDir(layout, hash.hex), "directory");
   const reused =
     (await reuseExisting({ layout, file: final, hex: hash.hex, verify: input.verify })) ??
     (await linkSibling({ layout, final, hex: hash.hex }));

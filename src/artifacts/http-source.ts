@@ -62,8 +62,9 @@ async function sendOnce(input: {
 }): Promise<Response> {
   const timer = setTimeout(() => input.controller.abort(), input.tuning.connectTimeoutMs);
   try {
+    // identity: fetch would otherwise undo a Content-Encoding: gzip, and the hash is of the bytes as stored.
     return await fetch(input.url, {
-      headers: input.headers,
+      headers: { "accept-encoding": "identity", ...input.headers },
       redirect: "manual",
       signal: input.controller.signal,
     });

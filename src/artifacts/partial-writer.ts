@@ -23,6 +23,11 @@ export class PartialWriter {
     this.#position = input.onDisk;
   }
 
+  /** The declared size, or null when unknown. */
+  get limit(): number | null {
+    return this.#limit;
+  }
+
   /** Bytes written (or buffered) so far. */
   get bytes(): number {
     return this.#position + this.#pendingBytes;

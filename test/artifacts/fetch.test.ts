@@ -122,6 +122,16 @@ describe("artifact fetch", () => {
     expect((await readFile(outcomeOf(a).path)).equals(tarball.body)).toBe(true);
   });
 
+  it("keeps a partial from the second mirror when the first one is down, and resumes it there", async () => {
+    server.routes.set("/k", { body: tarball.body, stallAfter: MiB });
+    errorOf(await fetchAll(kexec([`${server.url}/k`])));
+    server.routes.set("/k", { body: tarball.body });
+    server.bytesServed = 0;
+    const outcome = outcomeOf(await fetchAll(kexec([`${server.url}/dead`, `${server.url}/k`])));
+    expect(outcome.resumedFrom).toBe(MiB);
+    expect(server.bytesServed).toBe(tarball.body.length - MiB);
+  });
+
   it("follows a redirect", async () => {
     server.routes.set("/moved", { body: Buffer.alloc(0), redirectTo: "/k" });
     server.routes.set("/k", { body: tarball.body });
@@ -146,7 +156,16 @@ describe("artifact fetch", () => {
     server.routes.set("/k", { body: tarball.body });
     const error = errorOf(await fetchAll(kexec([`${server.url}/k`], { size: 1000 })));
     expect(error.message).toContain("more than the declared size of 1000 bytes");
-    expect(server.bytesServed).toBeLessThan(tarball.body.length);
+    const partial = path.join(stateDir, "cache", "partial", `${tarball.hex}.part`);
+    expect(
+      await stat(partial).then(
+        (s) => s.size,
+        () => 0,
+      ),
+    ).toBe(0);
+    await expect(lstat(path.join(stateDir, "cache", "sha256", tarball.hex))).rejects.toThrow(
+      /ENOENT/,
+    );
   });
 
   it("gives up on a stalled server after the idle timeout, keeping a resumable partial", async () => {
