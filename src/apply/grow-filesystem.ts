@@ -1,7 +1,5 @@
 // Grows the filesystem inside an image to fill it: offline for ext2/3/4, through a private loop mount for xfs and btrfs.
 import { mkdtemp, rmdir } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { VolplanError } from "../errors.js";
 import type { GrowFilesystemAction } from "../plan/types.js";
 import { TIMEOUTS } from "./context.js";
