@@ -1,4 +1,4 @@
-import { lstat, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { lstat, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -187,10 +187,13 @@ describe("artifact fetch", () => {
   it("copies file: URLs with the same verification and refuses non-regular files", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "volplan-src-"));
     const source = path.join(dir, "k.tar.gz");
-    await import("node:fs/promises").then((fs) => fs.writeFile(source, tarball.body));
+    await writeFile(source, tarball.body);
     const outcome = outcomeOf(await fetchAll(kexec([`file://${dir}/`, `file://${source}`])));
     expect(outcome.url).toBe(`file://${source}`);
     expect((await readFile(outcome.path)).equals(tarball.body)).toBe(true);
+    await rm(path.join(stateDir, "cache"), { recursive: true });
+    const refused = errorOf(await fetchAll(kexec([`file://${dir}/`])));
+    expect(refused.message).toContain("is not a regular file");
     await rm(dir, { recursive: true });
   });
 });
