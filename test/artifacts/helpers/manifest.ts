@@ -17,8 +17,8 @@ export function desiredWith(
 
 /** Short timeouts so failure paths finish quickly. */
 export const FAST: FetchTuning = {
-  connectTimeoutMs: 2_000,
-  idleTimeoutMs: 300,
+  connectTimeoutMs: 5_000,
+  idleTimeoutMs: 1_000,
   attempts: 2,
   backoffMs: 10,
   maxRedirects: 5,
