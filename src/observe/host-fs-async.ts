@@ -4,7 +4,12 @@ import { lstat, open, readFile, readdir, readlink, realpath, stat, statfs } from
 import type { HostFs } from "./host-fs.js";
 import { isAbsent, sameFile, usageFrom } from "./host-fs.js";
 import { observeError } from "./observe-error.js";
-import { HEAD_BYTES, detectFilesystem } from "./superblock/detect.js";
+import {
+  FIRST_BYTES,
+  HEAD_BYTES,
+  detectCommonFilesystem,
+  detectFilesystem,
+} from "./superblock/detect.js";
 
 const HEAD_FLAGS =
   constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NOCTTY | constants.O_NONBLOCK;
@@ -39,8 +44,13 @@ export const asyncHostFs: HostFs = {
       try {
         if (!sameFile(await handle.stat(), expect)) return null;
         const buf = Buffer.allocUnsafe(HEAD_BYTES);
-        const { bytesRead } = await handle.read(buf, 0, HEAD_BYTES, 0);
-        return detectFilesystem(buf.subarray(0, bytesRead));
+        // As in the synchronous probe: 4 KiB first, the rest only when no ext or XFS is there.
+        let read = (await handle.read(buf, 0, FIRST_BYTES, 0)).bytesRead;
+        const common = read === FIRST_BYTES ? detectCommonFilesystem(buf.subarray(0, read)) : null;
+        if (common !== null) return common;
+        if (read === FIRST_BYTES)
+          read += (await handle.read(buf, read, HEAD_BYTES - read, read)).bytesRead;
+        return detectFilesystem(buf.subarray(0, read));
       } finally {
         await handle.close();
       }

@@ -21,9 +21,10 @@ export interface HostFs {
   readText(path: string): Promise<string | null>;
   statfs(path: string): Promise<FsUsage | null>;
   /**
-   * The filesystem whose superblock starts a regular file or block device (one open, one read
-   * of HEAD_BYTES, one close; never following symlinks); null when none is known or the path
-   * no longer is the file `expect` describes.
+   * The filesystem whose superblock starts a regular file or block device (one open, a read of
+   * FIRST_BYTES and, only when no ext or XFS superblock is there, of the rest of HEAD_BYTES, one
+   * close; never following symlinks); null when none is known or the path no longer is the file
+   * `expect` describes.
    */
   probeSuperblock(input: { path: string; expect: Stats }): Promise<FoundFilesystem | null>;
 }

@@ -36,16 +36,17 @@ export function isPowerOfTwoIn(value: number, min: number, max: number): boolean
 
 /** A NUL-terminated (or NUL-padded) label as text; null when empty. */
 export function readLabel(buf: Buffer, offset: number, length: number): string | null {
-  const raw = buf.subarray(offset, offset + length);
-  const end = raw.indexOf(0);
-  const text = raw.subarray(0, end === -1 ? raw.length : end).toString("utf8");
-  return text === "" ? null : text;
+  // Found and decoded in place: no subarray per label (observe reads one per image).
+  const nul = buf.indexOf(0, offset);
+  const end = nul === -1 || nul > offset + length ? offset + length : nul;
+  return end === offset ? null : buf.toString("utf8", offset, end);
 }
 
 /** 16 bytes as a lower-case 8-4-4-4-12 UUID; null when all zero (blkid reports none then). */
 export function readUuid(buf: Buffer, offset: number): string | null {
-  const raw = buf.subarray(offset, offset + 16);
-  if (raw.every((b) => b === 0)) return null;
-  const hex = raw.toString("hex");
+  let zero = true;
+  for (let i = offset; i < offset + 16 && zero; i++) zero = buf[i] === 0;
+  if (zero) return null;
+  const hex = buf.toString("hex", offset, offset + 16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

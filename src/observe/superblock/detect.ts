@@ -9,6 +9,9 @@ import { readXfs } from "./xfs.js";
 /** Bytes to read from the start of an image: enough for the btrfs superblock at 64 KiB. */
 export const HEAD_BYTES = 68 * 1024;
 
+/** Bytes that hold the ext2/3/4 (at 1 KiB) and XFS (at 0) superblocks, read before the rest. */
+export const FIRST_BYTES = 4096;
+
 // FAT last: its only magic (0x55AA) is shared with partition tables and boot loaders.
 const READERS = [readExt, readXfs, readBtrfs, readSwap, readVfat] as const;
 
@@ -19,4 +22,12 @@ export function detectFilesystem(head: Buffer): FoundFilesystem | null {
     if (found !== null) return found;
   }
   return null;
+}
+
+/**
+ * ext2/3/4 or XFS from the first FIRST_BYTES alone, else null. They come first in READERS, so
+ * a match here is what detectFilesystem would report for the whole head; anything else needs it.
+ */
+export function detectCommonFilesystem(first: Buffer): FoundFilesystem | null {
+  return readExt(first) ?? readXfs(first);
 }

@@ -1,0 +1,49 @@
+import { lstat, readFile, truncate, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { asyncHostFs } from "../../src/observe/host-fs-async.js";
+import { probeSuperblockSync } from "../../src/observe/host-fs-sync.js";
+import { detectFilesystem, HEAD_BYTES } from "../../src/observe/superblock/detect.js";
+import { run, tempDir } from "./helpers.js";
+
+const MiB = 1024 * 1024;
+let dir: string;
+let remove: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ dir, remove } = await tempDir());
+});
+afterAll(async () => {
+  await remove();
+});
+
+async function image(name: string, size: number, mkfs: readonly string[]): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, "");
+  await truncate(path, size);
+  const [tool = "", ...args] = mkfs;
+  if (tool !== "") await run(tool, [...args, path]);
+  return path;
+}
+
+// The probes read 4 KiB first and the rest of the head only when no ext or XFS is there; the
+// answer must be what detectFilesystem finds in the whole head, for every type.
+describe.each([
+  { name: "ext4", size: 16 * MiB, mkfs: ["mkfs.ext4", "-F", "-q", "-L", "e"], type: "ext4" },
+  { name: "xfs", size: 320 * MiB, mkfs: ["mkfs.xfs", "-f", "-q", "-L", "x"], type: "xfs" },
+  { name: "btrfs", size: 256 * MiB, mkfs: ["mkfs.btrfs", "-f", "-q", "-L", "b"], type: "btrfs" },
+  { name: "swap 4k", size: 16 * MiB, mkfs: ["mkswap", "-L", "s"], type: "swap" },
+  { name: "swap 64k", size: 16 * MiB, mkfs: ["mkswap", "-p", "65536", "-L", "s"], type: "swap" },
+  { name: "vfat", size: 8 * MiB, mkfs: ["mkfs.vfat", "-n", "V"], type: "vfat" },
+  { name: "zeros", size: 8 * MiB, mkfs: [], type: null },
+  { name: "short file", size: 2000, mkfs: [], type: null },
+])("$name", ({ name, size, mkfs, type }) => {
+  it("is found by the sync and async probes as in the whole head", async () => {
+    const path = await image(`${name.replace(/\W/g, "-")}.img`, size, mkfs);
+    const expect_ = await lstat(path);
+    const whole = detectFilesystem((await readFile(path)).subarray(0, HEAD_BYTES));
+    expect(whole?.type ?? null).toBe(type);
+    expect(probeSuperblockSync(path, expect_)).toEqual(whole);
+    expect(await asyncHostFs.probeSuperblock({ path, expect: expect_ })).toEqual(whole);
+  });
+});
