@@ -58,20 +58,37 @@ export async function fetchOne(input: FetchOneInput): Promise<FetchOutcome> {
     (await reuseExisting({ layout, file: final, hex: hash.hex, verify: input.verify })) ??
     (await linkSibling({ layout, final, hex: hash.hex }));
   if (reused !== null) return { ...base, status: reused.status, bytes: reused.size };
-  const partial = partialPath(layout, hash.hex);
-  const metaPath = partialMetaPath(layout, hash.hex);
+  const downloaded = await download({ input, hex: hash.hex, final }).catch((error: unknown) => {
+    throw explainIoError(error, artifact.name);
+  });
+  return { ...base, status: "downloaded", ...downloaded };
+}
+
+async function download(args: {
+  readonly input: FetchOneInput;
+  readonly hex: string;
+  readonly final: string;
+}): Promise<{ bytes: number; url: string; resumedFrom: number }> {
+  const { input, hex, final } = args;
+  const { artifact, layout } = input;
+  const partial = partialPath(layout, hex);
+  const metaPath = partialMetaPath(layout, hex);
   await assertSafeCachePath(partial, "file");
   await assertSafeCachePath(metaPath, "file");
   const flags = constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW;
   const handle = await open(partial, flags, 0o644);
   try {
-    const onDisk = (await handle.stat()).size;
-    const writer = new PartialWriter({ handle, limit: artifact.size, onDisk });
-    const meta = await readPartialMeta(metaPath);
+    const writer = new PartialWriter({
+      handle,
+      limit: artifact.size,
+      onDisk: (await handle.stat()).size,
+    });
     const onBytes = (received: number, total: number | null) =>
       input.onProgress?.({ artifact: artifact.name, received, total: artifact.size ?? total });
+    const urls = artifact.source.urls;
+    const meta = await readPartialMeta(metaPath);
     const got = await downloadFromMirrors({
-      urls: artifact.source.urls,
+      urls,
       writer,
       meta,
       metaPath,
@@ -79,23 +96,28 @@ export async function fetchOne(input: FetchOneInput): Promise<FetchOutcome> {
       onBytes,
     });
     const actual = await writer.finish();
-    if (actual !== hash.hex || (artifact.size !== null && writer.bytes !== artifact.size)) {
+    if (actual !== hex || (artifact.size !== null && writer.bytes !== artifact.size)) {
       await discard(partial, metaPath);
       throw mismatchError({ artifact, url: got.url, actualHex: actual, bytes: writer.bytes });
     }
     await handle.chmod(0o444);
-    await handle.close().catch(() => undefined);
-    await installPartial({ layout, partial, metaPath, final, hex: hash.hex });
-    return {
-      ...base,
-      status: "downloaded",
-      bytes: writer.bytes,
-      url: got.url,
-      resumedFrom: got.resumedFrom,
-    };
+    await handle.close();
+    await installPartial({ layout, partial, metaPath, final, hex });
+    return { bytes: writer.bytes, url: got.url, resumedFrom: got.resumedFrom };
   } finally {
     await handle.close().catch(() => undefined);
   }
+}
+
+// A full cache filesystem is the host's problem, not a bug: say so, and that the partial resumes later.
+function explainIoError(error: unknown, name: string): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code !== "ENOSPC" && code !== "EDQUOT") return error;
+  return new VolplanError(
+    "artifact-no-space",
+    `artifact ${name}: the filesystem of the artifact cache is full (${code}); free space there or move stateDir, then run volplan artifact fetch ${name} again (the partial download is kept and resumes)`,
+    { cause: error },
+  );
 }
 
 function requireHash(artifact: DesiredArtifact): Sha256 {
