@@ -1,6 +1,7 @@
-# The volplan CLI: one bundled ESM file run by Node.js, with the tools it drives (mkfs for every
-# supported filesystem, losetup, fallocate, cp) on the wrapper's PATH, so it never depends on
-# the host's. Dependencies come from package-lock.json through importNpmLock (no vendored hash).
+# The volplan CLI: a bundled ESM entry (dist/volplan.mjs, its chunks in dist/chunks/) run by
+# Node.js, with the tools it drives (mkfs for every supported filesystem, losetup, fallocate, cp)
+# on the wrapper's PATH, so it never depends on the host's. Dependencies come from
+# package-lock.json through importNpmLock (no vendored hash).
 { lib
 , buildNpmPackage
 , importNpmLock
@@ -19,7 +20,7 @@ let
   runtimeTools = [ coreutils util-linux e2fsprogs xfsprogs btrfs-progs dosfstools ];
 
   # Only what the build and its tests read; scripts/, test/ and vitest.config.ts are used by the
-  # build and checkPhase, and only dist/volplan.mjs and schema/ are installed.
+  # build and checkPhase, and only dist/ and schema/ are installed.
   src = lib.fileset.toSource {
     inherit root;
     fileset = lib.fileset.unions [
@@ -62,7 +63,9 @@ buildNpmPackage {
 
   installPhase = ''
     runHook preInstall
-    install -Dm644 dist/volplan.mjs "$out/lib/volplan/volplan.mjs"
+    # dist/ whole: volplan.mjs loads each command's code from dist/chunks/ on demand.
+    mkdir -p "$out/lib/volplan"
+    cp -r dist/. "$out/lib/volplan/"
     cp -r schema "$out/lib/volplan/schema"
     makeWrapper ${lib.getExe nodejs} "$out/bin/volplan" \
       --add-flags "$out/lib/volplan/volplan.mjs" \

@@ -1,6 +1,5 @@
 // Reads the host (never writes) and returns the Snapshot the planner works from.
 import { dirname } from "node:path";
-import { observeArtifacts } from "../artifacts/observe-cache.js";
 import type { DesiredState } from "../manifest/desired.js";
 import type { ObservedEntry, ObservedVolume, Snapshot } from "../plan/snapshot.js";
 import { observeAccounts } from "./accounts.js";
@@ -57,7 +56,7 @@ export async function observe(
     procRoot,
   });
   const seeds = await observeSeeds({ desired, host });
-  const artifacts = await observeArtifacts(desired);
+  const artifacts = await artifactsOf(desired);
   const samples = new Map<string, string>();
   const note = (id: string | null, path: string | null) => {
     if (id !== null && path !== null && !samples.has(id)) samples.set(id, path);
@@ -116,6 +115,13 @@ export function mayWrite(
   return (
     entry.size < declared || (entry.filesystem !== null && entry.filesystem.size + MiB < entry.size)
   );
+}
+
+// Most manifests declare no artifacts: then the cache code (and node:crypto) is not even loaded.
+async function artifactsOf(desired: DesiredState): Promise<Snapshot["artifacts"]> {
+  if (desired.artifacts.length === 0) return {};
+  const { observeArtifacts } = await import("../artifacts/observe-cache.js");
+  return observeArtifacts(desired);
 }
 
 // statfs needs an existing path; an artifact's cache file may not be there yet.
