@@ -1,5 +1,5 @@
 // Refuses cache paths that are symlinks or owned by someone else; creates the cache directories.
-import type { Stats } from "node:fs";
+import { lstatSync, type Stats } from "node:fs";
 import { lstat, mkdir, chmod } from "node:fs/promises";
 import { VolplanError } from "../errors.js";
 import type { CacheLayout } from "./cache-layout.js";
@@ -19,6 +19,16 @@ export function cacheProblem(at: string, stats: Stats): string | null {
 export async function lstatOrNull(at: string): Promise<Stats | null> {
   try {
     return await lstat(at);
+  } catch (error) {
+    if (isMissing(error)) return null;
+    throw error;
+  }
+}
+
+/** lstatOrNull without a trip through the thread pool (observe's warm path is a handful of these). */
+export function lstatOrNullSync(at: string): Stats | null {
+  try {
+    return lstatSync(at);
   } catch (error) {
     if (isMissing(error)) return null;
     throw error;

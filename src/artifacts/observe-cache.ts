@@ -1,14 +1,20 @@
 // Observes the artifact cache and store paths for the artifacts a manifest declares.
 import type { Stats } from "node:fs";
-import { stat } from "node:fs/promises";
+import { statSync } from "node:fs";
 import path from "node:path";
 import type { DesiredArtifact, DesiredState } from "../manifest/desired.js";
 import { sriFromHex } from "../manifest/hash.js";
 import { deviceId } from "../observe/device-id.js";
 import type { ObservedArtifact, Snapshot } from "../plan/snapshot.js";
 import { cacheLayout, entryDir, entryPath, partialPath, type CacheLayout } from "./cache-layout.js";
-import { entryFor, indexMatches, readIndex, writeIndex, type CacheIndex } from "./cache-index.js";
-import { cacheProblem, lstatOrNull } from "./cache-safety.js";
+import {
+  entryFor,
+  indexMatches,
+  readIndexSync,
+  writeIndex,
+  type CacheIndex,
+} from "./cache-index.js";
+import { cacheProblem, lstatOrNullSync } from "./cache-safety.js";
 import { hashFile } from "./hash-file.js";
 
 interface Context {
@@ -26,35 +32,35 @@ export async function observeArtifacts(desired: DesiredState): Promise<Snapshot[
   const layout = cacheLayout(desired.stateDir);
   const ctx: Context = {
     layout,
-    index: await readIndex(layout),
+    index: readIndexSync(layout),
     learned: {},
-    cacheFilesystem: await nearestFilesystem(layout.root),
-    rootProblem: await firstProblem([layout.root, layout.entries, layout.partials]),
+    cacheFilesystem: nearestFilesystem(layout.root),
+    rootProblem: firstProblem([layout.root, layout.entries, layout.partials]),
   };
   const observed: Record<string, ObservedArtifact> = {};
   for (const artifact of desired.artifacts) {
     observed[artifact.name] =
       artifact.source.kind === "urls"
-        ? await observeCached(ctx, artifact, artifact.source.fileName)
+        ? observeCached(ctx, artifact, artifact.source.fileName)
         : await observeStorePath(ctx, artifact, artifact.source.path);
   }
   await rememberLearned(ctx);
   return observed;
 }
 
-async function observeCached(
+function observeCached(
   ctx: Context,
   artifact: DesiredArtifact,
   fileName: string,
-): Promise<ObservedArtifact> {
+): ObservedArtifact {
   const hex = artifact.hash?.hex ?? "";
   const file = entryPath(ctx.layout, hex, fileName);
   const base = { path: file, filesystem: ctx.cacheFilesystem, actualHash: null, partialBytes: 0 };
-  const problem = ctx.rootProblem ?? (await firstProblem([entryDir(ctx.layout, hex)]));
+  const problem = ctx.rootProblem ?? firstProblem([entryDir(ctx.layout, hex)]);
   if (problem !== null)
     return { ...base, state: "missing", problem: { code: "unsafe-cache", detail: problem } };
-  const partialBytes = await partialSize(partialPath(ctx.layout, hex));
-  const stats = await lstatOrNull(file);
+  const partialBytes = partialSize(partialPath(ctx.layout, hex));
+  const stats = lstatOrNullSync(file);
   if (stats === null) return { ...base, partialBytes, state: "missing" };
   const fileProblem =
     cacheProblem(file, stats) ?? (stats.isFile() ? null : `${file} is not a regular file`);
@@ -85,10 +91,10 @@ async function observeStorePath(
   artifact: DesiredArtifact,
   storePath: string,
 ): Promise<ObservedArtifact> {
-  const stats = await lstatOrNull(storePath);
+  const stats = lstatOrNullSync(storePath);
   const base = { path: storePath, actualHash: null, partialBytes: 0 };
   if (stats === null)
-    return { ...base, filesystem: await nearestFilesystem(storePath), state: "missing" };
+    return { ...base, filesystem: nearestFilesystem(storePath), state: "missing" };
   const filesystem = deviceId(stats.dev);
   if (!stats.isFile()) {
     const what = stats.isSymbolicLink()
@@ -113,14 +119,14 @@ async function observeStorePath(
 // Observe must not fail for a cache it cannot write (read-only CI, no stateDir yet): the index is only a cache.
 async function rememberLearned(ctx: Context): Promise<void> {
   if (Object.keys(ctx.learned).length === 0 || ctx.rootProblem !== null) return;
-  const root = await lstatOrNull(ctx.layout.root);
+  const root = lstatOrNullSync(ctx.layout.root);
   if (root === null || !root.isDirectory()) return;
   await writeIndex(ctx.layout, { ...ctx.index, ...ctx.learned }).catch(() => undefined);
 }
 
-async function firstProblem(paths: readonly string[]): Promise<string | null> {
+function firstProblem(paths: readonly string[]): string | null {
   for (const at of paths) {
-    const stats = await lstatOrNull(at);
+    const stats = lstatOrNullSync(at);
     if (stats === null) continue;
     const problem =
       cacheProblem(at, stats) ?? (stats.isDirectory() ? null : `${at} is not a directory`);
@@ -129,17 +135,17 @@ async function firstProblem(paths: readonly string[]): Promise<string | null> {
   return null;
 }
 
-async function partialSize(file: string): Promise<number> {
-  const stats = await lstatOrNull(file);
+function partialSize(file: string): number {
+  const stats = lstatOrNullSync(file);
   return stats !== null && stats.isFile() && cacheProblem(file, stats) === null ? stats.size : 0;
 }
 
 /** Filesystem id of a path or of its nearest existing ancestor. */
-export async function nearestFilesystem(at: string): Promise<string | null> {
+export function nearestFilesystem(at: string): string | null {
   let current = path.resolve(at);
   for (;;) {
     try {
-      return deviceId((await stat(current)).dev);
+      return deviceId(statSync(current).dev);
     } catch {
       const parent = path.dirname(current);
       if (parent === current) return null;
