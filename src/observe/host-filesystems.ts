@@ -10,23 +10,26 @@ import type { Mount } from "./mountinfo.js";
  * containing the path is used, whatever its device.
  */
 export function mountFor(mounts: readonly Mount[], id: string, path: string): Mount | null {
-  const containing = mounts.filter((m) => contains(m.mountPoint, path));
-  const longest = (list: readonly Mount[]): Mount | null =>
-    list.reduce<Mount | null>(
-      (best, m) => (best === null || m.mountPoint.length >= best.mountPoint.length ? m : best),
-      null,
-    );
-  const sameDevice = mounts.filter((m) => m.device === id);
-  return (
-    longest(containing.filter((m) => m.device === id)) ??
-    longest(containing) ??
-    sameDevice[sameDevice.length - 1] ??
-    null
-  );
+  // One pass, no arrays or closures: observe asks once per image. ">=" keeps the later of two
+  // equally long mount points (mounted over the earlier one).
+  let onDevice: Mount | null = null;
+  let any: Mount | null = null;
+  let lastOfDevice: Mount | null = null;
+  for (const m of mounts) {
+    const sameDevice = m.device === id;
+    if (sameDevice) lastOfDevice = m;
+    if (!contains(m.mountPoint, path)) continue;
+    if (any === null || m.mountPoint.length >= any.mountPoint.length) any = m;
+    if (sameDevice && (onDevice === null || m.mountPoint.length >= onDevice.mountPoint.length)) {
+      onDevice = m;
+    }
+  }
+  return onDevice ?? any ?? lastOfDevice;
 }
 
 function contains(mountPoint: string, path: string): boolean {
-  return mountPoint === "/" || path === mountPoint || path.startsWith(`${mountPoint}/`);
+  if (mountPoint === "/" || path === mountPoint) return true;
+  return path.startsWith(mountPoint) && path.charCodeAt(mountPoint.length) === 0x2f; // "/"
 }
 
 /** One ObservedFilesystem per id, from a path known to be on it. */

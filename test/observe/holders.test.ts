@@ -56,6 +56,29 @@ describe("observe: images in use", () => {
     }
   });
 
+  it('looks up holders of images a plan may write only, with holders: "writable"', async () => {
+    const same = await image("locked-writable-same.img");
+    const grow = await image("locked-writable-grow.img");
+    const helpers = [await startPython(OFD_LOCKER, [same]), await startPython(OFD_LOCKER, [grow])];
+    try {
+      const volumes = [
+        volume({ id: "same", path: same, size: 16 * MiB }),
+        volume({ id: "grow", path: grow, size: 32 * MiB }),
+      ];
+      const snapshot = await observe(desired(volumes), { holders: "writable" });
+      const holdersOf = (id: string) => {
+        const entry = snapshot.volumes[id]?.entry;
+        return entry?.type === "file" ? entry.holders : null;
+      };
+      expect(holdersOf("same")).toEqual([]);
+      expect(holdersOf("grow")).toEqual([
+        { pid: helpers[1]?.pid, command: expect.stringMatching(/^python/), how: "ofd-lock" },
+      ]);
+    } finally {
+      for (const helper of helpers) await helper.stop();
+    }
+  });
+
   it("reports an open descriptor without a lock only for images a plan may write", async () => {
     const grow = await image("open-grow.img");
     const same = await image("open-same.img");

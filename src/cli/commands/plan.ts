@@ -80,7 +80,10 @@ async function run(ctx: CommandContext): Promise<number> {
   if (loaded === null) return EXIT.error;
   const { observe } = await import("../../observe/observe.js");
   const { plan: makePlan } = await import("../../plan/plan.js");
-  const snapshot = await observe(loaded.desired);
+  // Without --out no fingerprint is saved, so only holders the planner reads are looked up.
+  const snapshot = await observe(loaded.desired, {
+    holders: values.out === undefined ? "writable" : "all",
+  });
   const result = makePlan(loaded.desired, snapshot);
   if (values.out !== undefined) {
     const out = path.resolve(ctx.cwd, values.out);
