@@ -1,5 +1,6 @@
 // One HTTP(S) GET with manual redirects (no https→http downgrade), a connect timeout and an idle timeout.
 import type { FetchTuning } from "./fetch-tuning.js";
+import { watchIdle } from "./idle-watch.js";
 import { SourceError, isRetryableStatus, networkError } from "./source-error.js";
 
 /** What a server answered, with its body as chunks that abort after `idleTimeoutMs` of silence. */
@@ -122,18 +123,17 @@ async function* idleBody(input: {
   if (input.response.body === null) return;
   const reader = input.response.body.getReader();
   let idle = false;
-  let timer = setTimeout(onIdle, input.tuning.idleTimeoutMs);
-  function onIdle(): void {
+  const watch = watchIdle(input.tuning.idleTimeoutMs, () => {
     idle = true;
     input.controller.abort();
-  }
+  });
   try {
     for (;;) {
+      watch.waiting();
       const result = (await reader.read()) as { done: boolean; value?: Uint8Array };
-      clearTimeout(timer);
+      watch.arrived();
       if (result.done || result.value === undefined) return;
       yield result.value;
-      timer = setTimeout(onIdle, input.tuning.idleTimeoutMs);
     }
   } catch (error) {
     if (idle) {
@@ -146,7 +146,7 @@ async function* idleBody(input: {
     }
     throw networkError(input.url, error);
   } finally {
-    clearTimeout(timer);
+    watch.stop();
     reader.releaseLock();
     if (!input.controller.signal.aborted) input.controller.abort();
   }

@@ -5,6 +5,7 @@ import { SourceError } from "./source-error.js";
 import { hashRange } from "./hash-file.js";
 
 const FLUSH_BYTES = 4 * 1024 * 1024;
+const SYNC_BYTES = 64 * 1024 * 1024;
 
 /** The partial file of one artifact: where the next byte goes and the hash of everything before it. */
 export class PartialWriter {
@@ -16,6 +17,11 @@ export class PartialWriter {
   readonly #limit: number | null;
   /** True once the hash covers every byte before #position. */
   #primed = false;
+  /** The write running in the background, if any. */
+  #inFlight: Promise<void> | null = null;
+  /** Background fdatasync started every SYNC_BYTES, so the final fsync finds little left to write. */
+  #syncing: Promise<void> | null = null;
+  #unsynced = 0;
 
   constructor(input: { handle: FileHandle; limit: number | null; onDisk: number }) {
     this.#handle = input.handle;
@@ -35,6 +41,8 @@ export class PartialWriter {
 
   /** Continues after the bytes already in the file (re-hashing them), or starts over when `keep` is 0. */
   async start(keep: number): Promise<void> {
+    // A failed write is already recorded (#primed); the file is re-read below.
+    await this.#settle().catch(() => undefined);
     if (this.#primed && keep === this.bytes && this.#pendingBytes === 0) return;
     this.#primed = true;
     this.#hash = createHash("sha256");
@@ -57,27 +65,70 @@ export class PartialWriter {
     this.#hash.update(chunk);
     this.#pending.push(chunk);
     this.#pendingBytes += chunk.length;
-    if (this.#pendingBytes >= FLUSH_BYTES) await this.flush();
+    if (this.#pendingBytes >= FLUSH_BYTES) await this.#writeBehind();
   }
 
-  /** Writes buffered chunks to the file. */
+  /** Writes every buffered chunk and waits until all writes are done. */
   async flush(): Promise<void> {
-    let buffers = this.#pending;
-    const total = this.#pendingBytes;
+    await this.#settle();
+    if (this.#pendingBytes > 0) await this.#writeAll(...this.#take());
+  }
+
+  // Write-behind: one write runs in the thread pool while the next chunks are read and hashed.
+  async #writeBehind(): Promise<void> {
+    await this.#settle();
+    const [chunks, at] = this.#take();
+    this.#unsynced += this.#position - at;
+    const write = this.#writeAll(chunks, at);
+    if (this.#unsynced >= SYNC_BYTES && this.#syncing === null) {
+      this.#unsynced = 0;
+      const sync = write
+        .then(() => this.#handle.datasync())
+        .finally(() => {
+          this.#syncing = null;
+        });
+      sync.catch(() => undefined);
+      this.#syncing = sync;
+    }
+    // Handled here so an early failure is not "unhandled"; #settle still rethrows it.
+    write.catch(() => undefined);
+    this.#inFlight = write;
+  }
+
+  async #settle(): Promise<void> {
+    const write = this.#inFlight;
+    this.#inFlight = null;
+    if (write !== null) await write;
+  }
+
+  #take(): [Uint8Array[], number] {
+    const taken: [Uint8Array[], number] = [this.#pending, this.#position];
+    this.#position += this.#pendingBytes;
     this.#pending = [];
     this.#pendingBytes = 0;
-    let position = this.#position;
-    this.#position += total;
-    while (buffers.length > 0) {
-      const { bytesWritten } = await this.#handle.writev(buffers, position);
-      position += bytesWritten;
-      buffers = dropWritten(buffers, bytesWritten);
+    return taken;
+  }
+
+  async #writeAll(chunks: Uint8Array[], at: number): Promise<void> {
+    let buffers = chunks;
+    let position = at;
+    try {
+      while (buffers.length > 0) {
+        const { bytesWritten } = await this.#handle.writev(buffers, position);
+        position += bytesWritten;
+        buffers = dropWritten(buffers, bytesWritten);
+      }
+    } catch (error) {
+      // The hash now covers bytes that never reached the file: a resume must re-hash from disk.
+      this.#primed = false;
+      throw error;
     }
   }
 
   /** Flushes, fsyncs and returns the sha256 (hex) of the whole file. */
   async finish(): Promise<string> {
     await this.flush();
+    await this.#syncing;
     await this.#handle.sync();
     return this.#hash.digest("hex");
   }
