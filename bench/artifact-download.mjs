@@ -60,7 +60,7 @@ if (values.serve !== undefined) {
     // Each volplan round starts from an empty cache: the shell removes it first (timed in both commands alike).
     const fresh = (cmd) => ({
       file: "sh",
-      args: ["-c", `rm -rf "$1"/cache "$1"/out; ${cmd}`, "sh", dir],
+      args: ["-c", `rm -rf "$1"/state "$1"/out; ${cmd}`, "sh", dir],
     });
     const best = bestOfInterleaved({
       rounds,
