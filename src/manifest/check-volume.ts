@@ -58,14 +58,14 @@ function checkBlockDevice(id: string, volume: Record<string, unknown>): Issue[] 
 }
 
 function checkOptions(id: string, volume: Record<string, unknown>): Issue[] {
-  const name = `volume ${JSON.stringify(id)}`;
+  const name = (): string => `volume ${JSON.stringify(id)}`;
   const issues: Issue[] = [];
   const type = fsTypeOf(volume);
   if (volume.growFilesystem === "host" && (type === "vfat" || type === "swap" || type === "none")) {
     issues.push(
       error(
         pointer("volumes", id, "growFilesystem"),
-        `${name}: growFilesystem "host" is declared, but volplan cannot grow ${type === "none" ? "a raw image's contents" : `a ${type} filesystem`}.`,
+        `${name()}: growFilesystem "host" is declared, but volplan cannot grow ${type === "none" ? "a raw image's contents" : `a ${type} filesystem`}.`,
         `Set growFilesystem to "guest" or "auto", or remove it.`,
       ),
     );
@@ -74,7 +74,7 @@ function checkOptions(id: string, volume: Record<string, unknown>): Issue[] {
     issues.push(
       error(
         pointer("volumes", id, "allocation"),
-        `${name}: allocation "zero" is declared together with a seed; a seeded image is a copy of its base image, not zeros.`,
+        `${name()}: allocation "zero" is declared together with a seed; a seeded image is a copy of its base image, not zeros.`,
         `Use allocation "sparse" or "preallocate", or remove seed.`,
       ),
     );
@@ -84,7 +84,7 @@ function checkOptions(id: string, volume: Record<string, unknown>): Issue[] {
     issues.push(
       warning(
         pointer("volumes", id, "mode"),
-        `${name}: mode ${JSON.stringify(mode)} lets every user on the host write the image.`,
+        `${name()}: mode ${JSON.stringify(mode)} lets every user on the host write the image.`,
         `Use "0660" with a group such as "kvm", or "0600".`,
       ),
     );
@@ -92,28 +92,41 @@ function checkOptions(id: string, volume: Record<string, unknown>): Issue[] {
   return issues;
 }
 
+// True for a size checkSize accepts without a word: whole bytes, a multiple of 512.
+function plainSectors(size: unknown): boolean {
+  return typeof size === "number" && Number.isSafeInteger(size) && size > 0 && size % 512 === 0;
+}
+
 /** Issues with one volume on its own (paths, size, format, option combinations). */
 export function checkVolume(input: { id: string; volume: unknown }): Issue[] {
   const { id, volume } = input;
   if (!isRecord(volume)) return [];
-  const base = pointer("volumes", id);
-  const name = `volume ${JSON.stringify(id)}`;
-  const path = checkAbsolutePath({
-    value: volume.path,
-    pointer: `${base}/path`,
-    what: `${name}: path`,
-  });
-  return [
-    ...(path === null ? [] : [path]),
-    ...checkSize({
-      value: volume.size,
-      pointer: `${base}/size`,
-      what: `${name}: size`,
-      sectors: true,
-    }),
+  // Pointers and names for messages are built only when there is something to report: this
+  // runs for every volume on every boot.
+  const issues: Issue[] = [];
+  if (typeof volume.path === "string" && pathProblem(volume.path) !== null) {
+    const path = checkAbsolutePath({
+      value: volume.path,
+      pointer: pointer("volumes", id, "path"),
+      what: `volume ${JSON.stringify(id)}: path`,
+    });
+    if (path !== null) issues.push(path);
+  }
+  if (!plainSectors(volume.size)) {
+    issues.push(
+      ...checkSize({
+        value: volume.size,
+        pointer: pointer("volumes", id, "size"),
+        what: `volume ${JSON.stringify(id)}: size`,
+        sectors: true,
+      }),
+    );
+  }
+  issues.push(
     ...checkSeed(id, volume),
     ...checkFormat({ id, volume }),
     ...checkBlockDevice(id, volume),
     ...checkOptions(id, volume),
-  ];
+  );
+  return issues;
 }
