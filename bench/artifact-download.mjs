@@ -66,6 +66,8 @@ if (values.serve !== undefined) {
       rounds,
       commands: {
         curl: fresh(`curl -sSf -o "$1"/out ${url}`),
+        // volplan fsyncs what it installs; curl followed by an fsync of its output is the like-for-like figure.
+        curlSync: fresh(`curl -sSf -o "$1"/out ${url} && sync "$1"/out`),
         volplan: fresh(
           `"${process.execPath}" "${volplan}" artifact fetch --manifest "$1"/m.json > /dev/null`,
         ),
@@ -80,9 +82,11 @@ if (values.serve !== undefined) {
     console.log(
       `volplan artifact fetch:  ${ms(best.volplan)}  ${mibps(best.volplan)}  (streaming sha256, fsync, rename)`,
     );
+    console.log(`curl -o + sync FILE:     ${ms(best.curlSync)}  ${mibps(best.curlSync)}`);
     console.log(
       `throughput ratio (curl time / volplan time): ${(best.curl / best.volplan).toFixed(2)}x  target: >= 0.80x`,
     );
+    console.log(`against curl -o + sync FILE: ${(best.curlSync / best.volplan).toFixed(2)}x`);
   } finally {
     server.kill();
     rmSync(dir, { recursive: true, force: true });
