@@ -1,6 +1,7 @@
 // No-op reconcile benchmark: `volplan plan` of 1,000 in-sync ext4 images against bare `node -e 0`
 // start-up (target: at most 2×), and 10,000 images to show the per-volume cost stays flat.
-// Run: npm run build && node bench/plan-noop.mjs [--rounds N] [--skip-10k]
+// Run: npm run build && node bench/plan-noop.mjs [--rounds N] [--skip-10k] [--compare OTHER.mjs]
+// --compare times another build's `plan` (say, one built from an earlier commit) in the same rounds.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,7 +14,11 @@ import { bestOfInterleaved, ms } from "./lib/timing.mjs";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const cli = path.join(root, "dist", "volplan.mjs");
 const { values } = parseArgs({
-  options: { rounds: { type: "string", default: "9" }, "skip-10k": { type: "boolean" } },
+  options: {
+    rounds: { type: "string", default: "9" },
+    "skip-10k": { type: "boolean" },
+    compare: { type: "string" },
+  },
 });
 const rounds = Number(values.rounds);
 const SIZE = 2 * 1024 * 1024;
@@ -55,6 +60,17 @@ function measure(count, roundsHere) {
         version: node([cli, "--version"]),
         validate: node([cli, "validate", manifest]),
         plan: node([cli, "plan", "--manifest", manifest, "--detailed-exitcode"]),
+        ...(values.compare === undefined
+          ? {}
+          : {
+              compare: node([
+                values.compare,
+                "plan",
+                "--manifest",
+                manifest,
+                "--detailed-exitcode",
+              ]),
+            }),
       },
     });
     return { count, ...best, perVolume: (best.plan - best.version) / count };
@@ -70,6 +86,11 @@ function report(label, r) {
     `  volplan --version ${ms(r.version)} (${ratio(r.version)}), validate ${ms(r.validate)} (${ratio(r.validate)})`,
   );
   console.log(`  per volume beyond volplan's start-up: ${(r.perVolume * 1000).toFixed(1)} µs`);
+  if (r.compare !== undefined) {
+    console.log(
+      `  compared build (${values.compare}): plan ${ms(r.compare)} (${ratio(r.compare)})`,
+    );
+  }
 }
 
 console.log(`machine: ${machineDescription()}`);
