@@ -84,7 +84,8 @@ async function sendOnce(input: {
   }
 }
 
-function nextLocation(current: URL, location: string, original: string): URL {
+/** Where a redirect leads: http(s) only, never from https down to http. */
+export function nextLocation(current: URL, location: string, original: string): URL {
   const next = new URL(location, current);
   if (next.protocol !== "https:" && next.protocol !== "http:") {
     throw new SourceError({

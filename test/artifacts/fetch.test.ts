@@ -139,6 +139,14 @@ describe("artifact fetch", () => {
     expect(outcome.status).toBe("downloaded");
   });
 
+  it("gives up after 5 redirects and tries the next mirror", async () => {
+    server.routes.set("/loop", { body: Buffer.alloc(0), redirectTo: "/loop" });
+    server.routes.set("/k", { body: tarball.body });
+    const outcome = outcomeOf(await fetchAll(kexec([`${server.url}/loop`, `${server.url}/k`])));
+    expect(outcome.url).toBe(`${server.url}/k`);
+    expect(server.requests.filter((r) => r.path === "/loop")).toHaveLength(6);
+  });
+
   it("refuses wrong bytes: both SRI hashes and the likely cause, nothing installed, no partial left", async () => {
     const wrong = Buffer.concat([tarball.body.subarray(0, 1000), Buffer.from("tampered")]);
     server.routes.set("/k", { body: wrong });

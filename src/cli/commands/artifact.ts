@@ -142,6 +142,8 @@ async function runFetch(
     },
   });
   progress.clear();
+  if (results.length === 0)
+    ctx.stdout.write("the manifest declares no artifacts; nothing to fetch\n");
   for (const result of results) {
     if (result.ok) ctx.stdout.write(`${outcomeLine(result.outcome)}\n`);
     else ctx.stderr.write(errorText(result.error, ctx.env["VOLPLAN_DEBUG"] === "1"));
