@@ -15,7 +15,6 @@ import {
   type CacheIndex,
 } from "./cache-index.js";
 import { cacheProblem, lstatOrNullSync } from "./cache-safety.js";
-import { hashFile } from "./hash-file.js";
 
 interface Context {
   readonly layout: CacheLayout;
@@ -109,6 +108,8 @@ async function observeStorePath(
   let entry = ctx.index[storePath];
   if (!indexMatches(entry, stats)) {
     // Store paths are immutable: hash once, then trust the index while size, mtime and inode hold.
+    // Loaded here so a warm run never loads node:crypto.
+    const { hashFile } = await import("./hash-file.js");
     const { hex } = await hashFile(storePath);
     entry = entryFor(stats, hex);
     ctx.learned[storePath] = entry;
