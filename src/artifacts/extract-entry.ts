@@ -1,6 +1,6 @@
 // Places one tar member under the target directory: never through a symlink, never over an earlier member.
 import { constants } from "node:fs";
-import { link, lstat, mkdir, open, symlink, type FileHandle } from "node:fs/promises";
+import { chmod, link, lstat, mkdir, open, symlink, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { archiveComponents, linkStaysInside } from "./extract-paths.js";
 import type { TarHeader } from "./tar-reader.js";
@@ -73,6 +73,8 @@ async function ensureParents(to: string, parts: readonly string[]): Promise<void
 async function makeDirectory(dir: string, name: string): Promise<void> {
   try {
     await mkdir(dir, { mode: 0o755 });
+    // mkdir honours the umask; the tree should look the same whoever extracts it.
+    await chmod(dir, 0o755);
     return;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;

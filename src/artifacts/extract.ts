@@ -1,6 +1,6 @@
 // Extracts a cached kexec tarball into a fresh private directory, refusing anything that could escape it.
 import { createReadStream } from "node:fs";
-import { lstat, mkdir, readdir, rm } from "node:fs/promises";
+import { chmod, lstat, mkdir, readdir, rm } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import path from "node:path";
 import { createGunzip } from "node:zlib";
@@ -74,6 +74,7 @@ async function prepareTarget(to: string): Promise<boolean> {
   const stats = await lstat(to).catch(() => null);
   if (stats === null) {
     await mkdir(to, { mode: 0o755 });
+    await chmod(to, 0o755);
     return true;
   }
   if (stats.isSymbolicLink() || !stats.isDirectory() || (await readdir(to)).length > 0) {
