@@ -13,7 +13,13 @@ import os from "node:os";
 import path from "node:path";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { extractTarball } from "../../src/artifacts/extract.js";
-import { makeKexecTarball, writeTarGz, type TarSpec, type Tarball } from "./helpers/tarballs.js";
+import {
+  makeKexecTarball,
+  paxRecords,
+  writeTarGz,
+  type TarSpec,
+  type Tarball,
+} from "./helpers/tarballs.js";
 
 let kexec: Tarball;
 let work: string;
@@ -102,6 +108,30 @@ describe("extract", () => {
       /contains "\.\."/,
     );
     await expect(lstat(path.join(work, "evil"))).rejects.toThrow(/ENOENT/);
+  });
+
+  it("applies pax path overrides before checking them", async () => {
+    await refuses(
+      [
+        { name: "PaxHeaders/run", type: "pax", body: paxRecords({ path: "../../evil" }) },
+        { name: "kexec/run", type: "file", body: Buffer.from("evil") },
+      ],
+      /contains "\.\."/,
+    );
+    const file = await archive(
+      "pax.tar.gz",
+      writeTarGz([
+        {
+          name: "PaxHeaders/x",
+          type: "pax",
+          body: paxRecords({ path: "kexec/renamed", mtime: "1.5" }),
+        },
+        { name: "kexec/short", type: "file", body: Buffer.from("ok") },
+      ]),
+    );
+    const to = path.join(work, "pax");
+    await extractTarball({ archive: file, to });
+    expect(await readFile(path.join(to, "kexec", "renamed"), "utf8")).toBe("ok");
   });
 
   it("refuses absolute entries, devices and fifos", async () => {

@@ -41,13 +41,31 @@ export async function makeKexecTarball(mib = 4): Promise<Tarball> {
 /** One entry for the ustar writer. */
 export interface TarSpec {
   readonly name: string;
-  readonly type: "file" | "dir" | "symlink" | "hardlink" | "fifo";
+  readonly type: "file" | "dir" | "symlink" | "hardlink" | "fifo" | "pax";
   readonly body?: Buffer;
   readonly link?: string;
   readonly mode?: number;
 }
 
-const TYPE_FLAG = { file: "0", dir: "5", symlink: "2", hardlink: "1", fifo: "6" } as const;
+const TYPE_FLAG = {
+  file: "0",
+  dir: "5",
+  symlink: "2",
+  hardlink: "1",
+  fifo: "6",
+  pax: "x",
+} as const;
+
+/** A pax extended header body: "LEN key=value\n" records. */
+export function paxRecords(fields: Record<string, string>): Buffer {
+  const records = Object.entries(fields).map(([key, value]) => {
+    const rest = ` ${key}=${value}\n`;
+    let length = rest.length + 1;
+    while (`${length}${rest}`.length !== length) length++;
+    return `${length}${rest}`;
+  });
+  return Buffer.from(records.join(""), "utf8");
+}
 
 function octal(value: number, width: number): string {
   return `${value.toString(8).padStart(width - 1, "0")}\0`;
@@ -76,7 +94,10 @@ function header(spec: TarSpec, size: number): Buffer {
 export function writeTarGz(entries: readonly TarSpec[]): Buffer {
   const parts: Buffer[] = [];
   for (const spec of entries) {
-    const body = spec.type === "file" ? (spec.body ?? Buffer.alloc(0)) : Buffer.alloc(0);
+    const body =
+      spec.type === "file" || spec.type === "pax"
+        ? (spec.body ?? Buffer.alloc(0))
+        : Buffer.alloc(0);
     parts.push(header(spec, body.length), body, Buffer.alloc((512 - (body.length % 512)) % 512));
   }
   parts.push(Buffer.alloc(1024));
