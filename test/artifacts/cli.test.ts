@@ -1,21 +1,12 @@
 import { execa } from "execa";
-import {
-  access,
-  constants,
-  lstat,
-  mkdtemp,
-  readFile,
-  readdir,
-  stat,
-  writeFile,
-} from "node:fs/promises";
-import os from "node:os";
+import { access, constants, lstat, readFile, readdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { bundleCli, cli } from "./helpers/cli.js";
 import { startTestServer, type TestServer } from "./helpers/test-server.js";
 import { makeKexecTarball, type Tarball } from "./helpers/tarballs.js";
+import { tempDir } from "./helpers/temp.js";
 
 const FILE = "nixos-kexec-installer-noninteractive-x86_64-linux.tar.gz";
 const MiB = 1024 * 1024;
@@ -35,8 +26,8 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  stateDir = await mkdtemp(path.join(os.tmpdir(), "volplan-state-"));
-  manifest = path.join(stateDir, "..", `${path.basename(stateDir)}.json`);
+  stateDir = await tempDir("volplan-state-");
+  manifest = path.join(await tempDir("volplan-manifest-"), "manifest.json");
   server.routes.clear();
   server.requests.length = 0;
   server.bytesServed = 0;
@@ -73,7 +64,7 @@ describe("volplan artifact and gc", () => {
 
   it("artifact extract gives independent trees and leaves the cache unchanged", async () => {
     expect((await cli(["artifact", "fetch", "kexec", "--manifest", manifest])).code).toBe(0);
-    const work = await mkdtemp(path.join(os.tmpdir(), "volplan-trees-"));
+    const work = await tempDir("volplan-trees-");
     const [a, b] = [path.join(work, "a"), path.join(work, "b")];
     expect(
       (await cli(["artifact", "extract", "kexec", "--to", a, "--manifest", manifest])).code,

@@ -1,15 +1,5 @@
 import { execa } from "execa";
-import {
-  lstat,
-  mkdir,
-  mkdtemp,
-  readFile,
-  readdir,
-  readlink,
-  stat,
-  writeFile,
-} from "node:fs/promises";
-import os from "node:os";
+import { lstat, mkdir, readFile, readdir, readlink, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { extractTarball } from "../../src/artifacts/extract.js";
@@ -20,6 +10,7 @@ import {
   type TarSpec,
   type Tarball,
 } from "./helpers/tarballs.js";
+import { tempDir } from "./helpers/temp.js";
 
 let kexec: Tarball;
 let work: string;
@@ -29,7 +20,7 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  work = await mkdtemp(path.join(os.tmpdir(), "volplan-extract-"));
+  work = await tempDir("volplan-extract-");
 });
 
 async function archive(name: string, body: Buffer): Promise<string> {
@@ -140,7 +131,7 @@ describe("extract", () => {
   });
 
   it("refuses a symlink that escapes, and never writes a file through a symlink", async () => {
-    const outside = await mkdtemp(path.join(os.tmpdir(), "volplan-outside-"));
+    const outside = await tempDir("volplan-outside-");
     await refuses(
       [
         { name: "kexec/out", type: "symlink", link: outside },

@@ -1,5 +1,4 @@
-import { lstat, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { lstat, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fetchArtifacts, type FetchResult } from "../../src/artifacts/fetch-artifacts.js";
@@ -8,6 +7,7 @@ import type { FetchOutcome } from "../../src/artifacts/fetch-one.js";
 import { FAST, desiredWith } from "./helpers/manifest.js";
 import { startTestServer, type TestServer } from "./helpers/test-server.js";
 import { digest, makeKexecTarball, type Tarball } from "./helpers/tarballs.js";
+import { tempDir } from "./helpers/temp.js";
 
 const FILE = "nixos-kexec-installer-noninteractive-x86_64-linux.tar.gz";
 const MiB = 1024 * 1024;
@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  stateDir = await mkdtemp(path.join(os.tmpdir(), "volplan-state-"));
+  stateDir = await tempDir("volplan-state-");
   server.routes.clear();
   server.requests.length = 0;
   server.bytesServed = 0;
@@ -193,7 +193,7 @@ describe("artifact fetch", () => {
   });
 
   it("copies file: URLs with the same verification and refuses non-regular files", async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), "volplan-src-"));
+    const dir = await tempDir("volplan-src-");
     const source = path.join(dir, "k.tar.gz");
     await writeFile(source, tarball.body);
     const outcome = outcomeOf(await fetchAll(kexec([`file://${dir}/`, `file://${source}`])));

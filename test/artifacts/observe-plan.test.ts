@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, readFile, symlink, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { observeArtifacts } from "../../src/artifacts/observe-cache.js";
@@ -7,6 +6,7 @@ import { encodeNix32 } from "../../src/manifest/nix32.js";
 import { planArtifacts } from "../../src/plan/plan-artifacts.js";
 import { desiredWith } from "./helpers/manifest.js";
 import { digest } from "./helpers/tarballs.js";
+import { tempDir } from "./helpers/temp.js";
 
 const BODY = Buffer.from("a kexec tarball stand-in\n");
 const { hex, sri } = digest(BODY);
@@ -17,8 +17,8 @@ let stateDir: string;
 let store: string;
 
 beforeEach(async () => {
-  stateDir = await mkdtemp(path.join(os.tmpdir(), "volplan-state-"));
-  store = await mkdtemp(path.join(os.tmpdir(), "volplan-store-"));
+  stateDir = await tempDir("volplan-state-");
+  store = await tempDir("volplan-store-");
 });
 
 async function observeAndPlan(artifacts: Record<string, unknown>) {
@@ -71,7 +71,7 @@ describe("observe and plan artifacts", () => {
   });
 
   it("refuses a cache reached through a symlink", async () => {
-    const elsewhere = await mkdtemp(path.join(os.tmpdir(), "volplan-elsewhere-"));
+    const elsewhere = await tempDir("volplan-elsewhere-");
     await mkdir(path.join(stateDir, "cache"), { recursive: true });
     await symlink(elsewhere, path.join(stateDir, "cache", "sha256"));
     const { actions } = await observeAndPlan({

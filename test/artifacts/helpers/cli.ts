@@ -1,9 +1,8 @@
 // Runs the CLI in-process with captured output, and bundles it for tests that need a real child process.
 import { build } from "esbuild";
-import { mkdtemp } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { runCli } from "../../../src/cli/run-cli.js";
+import { tempDir } from "./temp.js";
 
 /** Exit code and captured output of one CLI run. */
 export interface CliRun {
@@ -30,7 +29,7 @@ export async function cli(args: readonly string[]): Promise<CliRun> {
 
 /** Bundles src/cli/main.ts into a private temp file (never touches dist/). */
 export async function bundleCli(): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "volplan-cli-"));
+  const dir = await tempDir("volplan-cli-");
   const outfile = path.join(dir, "volplan.mjs");
   await build({
     entryPoints: [path.join(import.meta.dirname, "../../../src/cli/main.ts")],

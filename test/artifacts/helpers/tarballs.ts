@@ -1,7 +1,7 @@
 // Test tarballs: a kexec installer with the real layout (system tar + gzip), and hostile ones from a tiny ustar writer.
 import { execa } from "execa";
 import { randomBytes, createHash } from "node:crypto";
-import { chmod, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
@@ -35,6 +35,7 @@ export async function makeKexecTarball(mib = 4): Promise<Tarball> {
   const out = path.join(dir, "kexec.tar.gz");
   await execa("tar", ["-C", dir, "-czf", out, "kexec"], { timeout: 60_000 });
   const body = await readFile(out);
+  await rm(dir, { recursive: true, force: true });
   return { body, ...digest(body) };
 }
 
