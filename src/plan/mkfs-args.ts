@@ -1,5 +1,6 @@
 // The lean mkfs command line for a freshly truncated (all-holes) image file.
 import type { FsType } from "../manifest/desired.js";
+import { mergeExtended, resizeCap, splitUserExtArgs } from "./ext-options.js";
 
 /** What mkfsCommand needs to know about the filesystem to make. */
 export interface MkfsInput {
@@ -8,7 +9,7 @@ export interface MkfsInput {
   readonly uuid: string | null;
   readonly mkfsArgs: readonly string[];
   readonly path: string;
-  /** Image size in bytes (the tools read it from the file; kept for callers that log it). */
+  /** Image size in bytes (the tools read it from the file; ext uses it to cap the resize reserve). */
   readonly size: number;
 }
 
@@ -27,11 +28,17 @@ export interface MkfsCommand {
 // this is the only way to skip the wipe (10 GiB ext2: 171 MB written with nodiscard, 3.4 MB
 // with discard). xfs and btrfs: -K skips a discard pass that gains nothing on a file.
 // -f/-F: the temp file is ours and empty; without them the tools stop to ask.
+// The resize= cap: see ext-options.ts. The manifest's own -E options join volplan's single -E
+// list (mke2fs keeps only the last -E; a separate one would silently drop the lean options).
 function extArgs(input: MkfsInput): string[] {
-  const args = ["-F", "-q", "-E", "lazy_itable_init=1,lazy_journal_init=1,discard"];
+  const user = splitUserExtArgs(input.mkfsArgs);
+  const lean = ["lazy_itable_init=1", "lazy_journal_init=1", "discard"];
+  const cap = resizeCap(input.size);
+  if (cap !== null) lean.push(`resize=${cap}`);
+  const args = ["-F", "-q", "-E", mergeExtended(lean, user.extended)];
   if (input.label !== null) args.push("-L", input.label);
   if (input.uuid !== null) args.push("-U", input.uuid);
-  return args;
+  return [...args, ...user.rest];
 }
 
 function xfsArgs(input: MkfsInput): string[] {
@@ -85,5 +92,8 @@ export function mkfsCommand(input: MkfsInput): MkfsCommand | null {
   if (base === null) return null;
   // Why "--" is not used: mkfs.vfat and mkswap do not accept it; the path is absolute, so it
   // cannot be mistaken for an option.
-  return { file: base.file, args: [...base.args, ...input.mkfsArgs, input.path] };
+  // ext arguments already hold the manifest's (merged into volplan's -E list).
+  const ext = input.type === "ext2" || input.type === "ext3" || input.type === "ext4";
+  const extra = ext ? [] : input.mkfsArgs;
+  return { file: base.file, args: [...base.args, ...extra, input.path] };
 }

@@ -6,6 +6,9 @@ import { mkfsCommand } from "../../src/plan/mkfs-args.js";
 const UUID = "0b7c3f1e-2d4a-4c5b-9e6f-1a2b3c4d5e6f";
 const PATH = "/var/lib/microvms/.root.img.volplan-tmp-1-00000000";
 
+// 1 GiB × 128 in KiB: the resize reserve cap (see src/plan/ext-options.ts).
+const LEAN = "lazy_itable_init=1,lazy_journal_init=1,discard,resize=134217728K";
+
 const input = (overrides: Partial<MkfsInput>): MkfsInput => ({
   type: "ext4",
   label: null,
@@ -23,17 +26,7 @@ describe("mkfsCommand", () => {
       in: input({ label: "nixos", uuid: UUID }),
       out: {
         file: "mkfs.ext4",
-        args: [
-          "-F",
-          "-q",
-          "-E",
-          "lazy_itable_init=1,lazy_journal_init=1,discard",
-          "-L",
-          "nixos",
-          "-U",
-          UUID,
-          PATH,
-        ],
+        args: ["-F", "-q", "-E", LEAN, "-L", "nixos", "-U", UUID, PATH],
       },
     },
     {
@@ -41,7 +34,7 @@ describe("mkfsCommand", () => {
       in: input({ type: "ext2" }),
       out: {
         file: "mkfs.ext2",
-        args: ["-F", "-q", "-E", "lazy_itable_init=1,lazy_journal_init=1,discard", PATH],
+        args: ["-F", "-q", "-E", LEAN, PATH],
       },
     },
     {
@@ -49,15 +42,7 @@ describe("mkfsCommand", () => {
       in: input({ type: "ext3", mkfsArgs: ["-i", "8192"] }),
       out: {
         file: "mkfs.ext3",
-        args: [
-          "-F",
-          "-q",
-          "-E",
-          "lazy_itable_init=1,lazy_journal_init=1,discard",
-          "-i",
-          "8192",
-          PATH,
-        ],
+        args: ["-F", "-q", "-E", LEAN, "-i", "8192", PATH],
       },
     },
     {
@@ -82,6 +67,52 @@ describe("mkfsCommand", () => {
     },
   ])("$name", ({ in: given, out }) => {
     expect(mkfsCommand(given)).toEqual(out);
+  });
+
+  it.each([
+    {
+      name: "a manifest's -E joins volplan's list instead of replacing it",
+      args: ["-E", "stride=16,stripe_width=64"],
+      extended: `${LEAN},stride=16,stripe_width=64`,
+      rest: [],
+    },
+    {
+      name: "the manifest wins on a key volplan also sets, in volplan's place",
+      args: ["-Elazy_itable_init=0,nodiscard", "-O", "^has_journal"],
+      extended: "lazy_itable_init=0,lazy_journal_init=1,nodiscard,resize=134217728K",
+      rest: ["-O", "^has_journal"],
+    },
+    {
+      name: "a manifest's own resize= replaces the cap; grouped flags are read like getopt",
+      args: ["-qE", "resize=999999", "-m", "0", "-E", "root_owner=0:0"],
+      extended: "lazy_itable_init=1,lazy_journal_init=1,discard,resize=999999,root_owner=0:0",
+      rest: ["-q", "-m", "0"],
+    },
+    {
+      name: "an option's value that looks like -E is not an -E",
+      args: ["-L", "-E"],
+      extended: LEAN,
+      rest: ["-L", "-E"],
+    },
+  ])("ext: $name", ({ args, extended, rest }) => {
+    const command = mkfsCommand(input({ mkfsArgs: args }));
+    expect(command).toEqual({
+      file: "mkfs.ext4",
+      args: ["-F", "-q", "-E", extended, ...rest, PATH],
+    });
+  });
+
+  it("caps the resize reserve at 128× the image size, and not past 16 TiB of growth", () => {
+    const at = (size: number) => mkfsCommand(input({ size }))!.args[3];
+    expect(at(10 * 1024 ** 3)).toBe(
+      "lazy_itable_init=1,lazy_journal_init=1,discard,resize=1342177280K",
+    );
+    expect(at(200 * 1024 ** 3)).toBe("lazy_itable_init=1,lazy_journal_init=1,discard");
+  });
+
+  it("passes a manifest's arguments unchanged to the other tools", () => {
+    const command = mkfsCommand(input({ type: "xfs", mkfsArgs: ["-E", "x"] }));
+    expect(command!.args).toEqual(["-f", "-q", "-K", "-E", "x", PATH]);
   });
 
   it("makes nothing for a raw image", () => {
