@@ -154,4 +154,12 @@ describe.skipIf(privilegeProblem !== null)("volplan apply (the CLI, as a process
     expect(result.stderr).toContain("the host changed since the plan was made");
     expect(await readFile(path.join(dir, "vms", "vm-a.img"), "utf8")).toBe("someone else's file");
   });
+
+  it("has no --yes flag (apply never prompts): it is a usage error, and nothing is created", async () => {
+    const { dir, manifest } = await setup({ "vm/yes": { size: "8MiB", format: { type: "none" } } });
+    const result = await volplan(["apply", "--yes", "--manifest", manifest]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("--yes");
+    expect(await readdir(path.join(dir, "vms"))).toEqual([]);
+  });
 });

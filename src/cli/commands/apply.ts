@@ -12,7 +12,7 @@ import { parseCommandArgs } from "../parse-command-args.js";
 import { renderPlan } from "../render-plan.js";
 import { manifestPath } from "./plan.js";
 
-const usage = `Usage: volplan apply [--manifest FILE | PLAN_FILE] [--dry-run] [--jobs N] [--json] [--no-wait] [--yes]
+const usage = `Usage: volplan apply [--manifest FILE | PLAN_FILE] [--dry-run] [--jobs N] [--json] [--no-wait]
 
 Makes the host match the manifest: takes the host lock, observes, plans, prints the plan,
 applies it and prints what happened to each action. With PLAN_FILE (saved by
@@ -25,7 +25,6 @@ Options:
                    filesystem always run one at a time
   --json           print { plan, report } as JSON
   --no-wait        fail at once when another volplan holds the lock (default: wait)
-  --yes            accepted for scripts; apply never prompts
   -h, --help       show this help
 
 Exit status: 0 done, 1 error or failed action, 3 refusals, 4 plan infeasible (nothing touched).`;
@@ -138,7 +137,6 @@ async function run(ctx: CommandContext): Promise<number> {
       jobs: { type: "string" },
       json: { type: "boolean" },
       "no-wait": { type: "boolean" },
-      yes: { type: "boolean" },
     },
     positionals: true,
   });
