@@ -432,7 +432,8 @@ export interface RefuseAction {
     | "seed-missing"
     | "seed-too-large"
     | "overcommit"
-    | "filesystem-unreadable";
+    | "filesystem-unreadable"
+    | "hard-linked";
   /**
    * What is on the host.
    */

@@ -25,6 +25,7 @@ export async function observeEntry(input: {
       gid: stats.gid,
       mode: stats.mode & 0o7777,
       ino: stats.ino,
+      nlink: stats.nlink,
       mtimeMs: stats.mtimeMs,
       filesystem: stats.size === 0 ? null : await superblockOf({ path, stats, host }),
       holders: [],

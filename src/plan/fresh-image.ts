@@ -28,6 +28,7 @@ export function freshFile(input: {
     gid: ownership.gid,
     mode: Number.parseInt(ownership.mode, 8),
     ino: 0,
+    nlink: 1,
     mtimeMs: 0,
     filesystem: declaredFilesystem(input.volume, input.size),
     holders: [],

@@ -6,6 +6,7 @@ import { formatBytes } from "../units/size.js";
 import { modeText, ownershipText, sameOwnership } from "./ownership.js";
 import { planGrowth } from "./plan-growth.js";
 import { refuseInUse, refuseShrink } from "./refusals-content.js";
+import { refuseHardLinked } from "./refusals.js";
 import type { ObservedEntry } from "./snapshot.js";
 import type { Action, Ownership } from "./types.js";
 
@@ -52,6 +53,10 @@ export function planExistingImage(
       to: ownership,
     });
   }
+  // Only writes need the file to have one name; an unchanged image stays unchanged.
+  const nlink = file.nlink ?? 1;
+  if (nlink > 1 && actions.some((action) => action.kind !== "refuse"))
+    return only(refuseHardLinked(ctx, nlink));
   if (actions.length === 0) {
     actions.push({
       kind: "no-change",

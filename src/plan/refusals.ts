@@ -118,6 +118,18 @@ export function refuseNotAFile(ctx: VolumeContext, entry: ObservedEntry): Refuse
   });
 }
 
+/** Refusal for an image with other names: growing or chowning it would change a file elsewhere too. */
+export function refuseHardLinked(ctx: VolumeContext, nlink: number): RefuseAction {
+  const path = ctx.volume.path;
+  return refuse(ctx, {
+    refusal: "hard-linked",
+    statement: `${path} has ${nlink} hard links: a second name for the same file exists elsewhere, and volplan never resizes or chowns a file through one of its names, because that would change the other too`,
+    found: `a regular file with ${nlink} links`,
+    declared: `an image file at ${path} of its own`,
+    fix: `remove the other link (find it with find / -xdev -samefile ${path}), or declare a different path for the volume`,
+  });
+}
+
 /** Refusal for an owner or group name that the host does not know. */
 export function refuseUnknownOwner(
   ctx: VolumeContext,

@@ -31,6 +31,8 @@ export type ObservedEntry =
       /** Permission bits only (mode & 0o7777). */
       readonly mode: number;
       readonly ino: number;
+      /** st_nlink: more than 1 means the image has another name elsewhere (absent: 1). */
+      readonly nlink?: number;
       readonly mtimeMs: number;
       /** null when no known superblock was found. */
       readonly filesystem: FoundFilesystem | null;

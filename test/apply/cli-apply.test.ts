@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { link, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -161,5 +161,19 @@ describe.skipIf(privilegeProblem !== null)("volplan apply (the CLI, as a process
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain("--yes");
     expect(await readdir(path.join(dir, "vms"))).toEqual([]);
+  });
+
+  it("refuses (exit 3) to grow an image with a second name, and leaves both names as they were", async () => {
+    const { dir, manifest } = await setup({
+      "vm/linked": { size: "16MiB", format: { type: "none" } },
+    });
+    const image = path.join(dir, "vms", "vm-linked.img");
+    const other = path.join(dir, "other.img");
+    await writeFile(other, Buffer.alloc(8 * MiB, 1), { mode: 0o600 });
+    await link(other, image);
+    const result = await volplan(["apply", "--manifest", manifest]);
+    expect(result.exitCode, result.stdout + result.stderr).toBe(3);
+    expect(result.stdout).toContain(`${image} has 2 hard links`);
+    expect((await stat(other)).size).toBe(8 * MiB);
   });
 });

@@ -254,6 +254,25 @@ const cases: Case[] = [
     expected: [{ kind: "refuse", refusal: "in-use", found: text("pid 812 (qemu-system-x86)") }],
   },
   {
+    name: "hard-linked image to grow: refused (a second name exists elsewhere), nothing written",
+    volume: desiredVolume({ size: 16 * GIB, mode: 0o640 }),
+    observed: { entry: observedFile({ nlink: 2 }) },
+    expected: [
+      {
+        kind: "refuse",
+        refusal: "hard-linked",
+        reason: text(`${path} has 2 hard links: a second name for the same file exists elsewhere`),
+        fix: text("remove the other link"),
+      },
+    ],
+  },
+  {
+    name: "hard-linked image as declared: no change (nothing would be written)",
+    volume: base,
+    observed: { entry: observedFile({ nlink: 3 }) },
+    expected: [{ kind: "no-change" }],
+  },
+  {
     name: "ownership is fixed even while in use",
     volume: desiredVolume({ owner: "microvm", group: "kvm", mode: 0o660 }),
     observed: { entry: observedFile({ holders: [qemu] }) },
@@ -426,7 +445,7 @@ describe("plan: one volume", () => {
       });
       return plan(desired, snapshot).actions.filter((a) => a.kind === "refuse");
     });
-    expect(new Set(refusals.map((r) => r.refusal)).size).toBe(14);
+    expect(new Set(refusals.map((r) => r.refusal)).size).toBe(15);
     for (const r of refusals) {
       expect(r.reason.startsWith(`volume ${r.volume}: `)).toBe(true);
       expect(r.reason).toContain(r.path.split("/").slice(0, -1).join("/"));
