@@ -40,13 +40,15 @@ export function lockAddress(realStateDir: string): string {
   return `\0volplan:${createHash("sha256").update(realStateDir).digest("hex")}`;
 }
 
-/** Creates the state directory (mode 0700) if missing; refuses a symlink or a non-directory; returns its real path. */
+/** Creates the state directory (mode 0755) if missing; refuses a symlink or a non-directory; returns its real path. */
 export async function ensureStateDir(stateDir: string): Promise<string> {
   const found = await lstat(stateDir).catch((cause: NodeJS.ErrnoException) => {
     if (cause.code === "ENOENT") return null;
     throw cause;
   });
-  if (found === null) await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  // Why 0755: the artifact cache inside is read-only content that deploy users pass to
+  // nixos-anywhere (`volplan artifact path`); nothing secret is kept here.
+  if (found === null) await mkdir(stateDir, { recursive: true, mode: 0o755 });
   const stat = await lstat(stateDir);
   if (stat.isSymbolicLink() || !stat.isDirectory()) {
     throw new VolplanError(

@@ -19,14 +19,21 @@ import { cacheProblem, lstatOrNullSync } from "./cache-safety.js";
 interface Context {
   readonly layout: CacheLayout;
   readonly index: CacheIndex;
-  /** Entries hashed during this observation (store paths), written back best-effort. */
+  /** Entries hashed during this observation (store paths), written back when recording. */
   readonly learned: CacheIndex;
   readonly cacheFilesystem: string | null;
   readonly rootProblem: string | null;
 }
 
-/** The cache state of every declared artifact, keyed by name. */
-export async function observeArtifacts(desired: DesiredState): Promise<Snapshot["artifacts"]> {
+/**
+ * The cache state of every declared artifact, keyed by name. With `record`, hashes of store
+ * paths learned here are written to the index (apply does this under the host lock); without
+ * it nothing is written, so `volplan plan` stays read-only and re-hashes unindexed store paths.
+ */
+export async function observeArtifacts(
+  desired: DesiredState,
+  options: { readonly record?: boolean } = {},
+): Promise<Snapshot["artifacts"]> {
   if (desired.artifacts.length === 0) return {};
   const layout = cacheLayout(desired.stateDir);
   const ctx: Context = {
@@ -43,7 +50,7 @@ export async function observeArtifacts(desired: DesiredState): Promise<Snapshot[
         ? observeCached(ctx, artifact, artifact.source.fileName)
         : await observeStorePath(ctx, artifact, artifact.source.path);
   }
-  await rememberLearned(ctx);
+  if (options.record === true) await rememberLearned(ctx);
   return observed;
 }
 

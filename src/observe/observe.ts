@@ -35,6 +35,11 @@ export interface ObserveOptions {
    * which waits for an RCU grace period (10-20 ms, more than observing 1,000 images).
    */
   readonly holders?: "all" | "writable";
+  /**
+   * Record the hashes of store-path artifacts in the cache index. Off by default: observing
+   * never writes; `apply` turns it on under the host lock.
+   */
+  readonly recordStorePathHashes?: boolean;
 }
 
 const MiB = 1024 * 1024;
@@ -64,7 +69,7 @@ export async function observe(
     procRoot,
   });
   const seeds = await observeSeeds({ desired, host });
-  const artifacts = await artifactsOf(desired);
+  const artifacts = await artifactsOf(desired, options.recordStorePathHashes ?? false);
   const samples = new Map<string, string>();
   const note = (id: string | null, path: string | null) => {
     if (id !== null && path !== null && !samples.has(id)) samples.set(id, path);
@@ -128,10 +133,10 @@ export function mayWrite(
 }
 
 // Most manifests declare no artifacts: then the cache code (and node:crypto) is not even loaded.
-async function artifactsOf(desired: DesiredState): Promise<Snapshot["artifacts"]> {
+async function artifactsOf(desired: DesiredState, record: boolean): Promise<Snapshot["artifacts"]> {
   if (desired.artifacts.length === 0) return {};
   const { observeArtifacts } = await import("../artifacts/observe-cache.js");
-  return observeArtifacts(desired);
+  return observeArtifacts(desired, { record });
 }
 
 // statfs needs an existing path; an artifact's cache file may not be there yet.

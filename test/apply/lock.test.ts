@@ -24,11 +24,11 @@ setInterval(() => undefined, 1000);`,
     await rm(work, { recursive: true, force: true });
   });
 
-  it("creates the state directory with mode 0700 and records the holder", async () => {
+  it("creates the state directory with mode 0755 (the cache is readable by deploy users) and records the holder", async () => {
     const stateDir = path.join(work, "fresh", "state");
     const lock = await acquireHostLock({ stateDir });
     try {
-      expect((await stat(stateDir)).mode & 0o777).toBe(0o700);
+      expect((await stat(stateDir)).mode & 0o777).toBe(0o755);
       expect(await readFile(path.join(stateDir, "lock"), "utf8")).toMatch(
         new RegExp(`^pid ${process.pid}\\nstarted `),
       );

@@ -21,9 +21,9 @@ beforeEach(async () => {
   store = await tempDir("volplan-store-");
 });
 
-async function observeAndPlan(artifacts: Record<string, unknown>) {
+async function observeAndPlan(artifacts: Record<string, unknown>, record = false) {
   const { desired, warnings } = desiredWith(stateDir, artifacts);
-  const observed = await observeArtifacts(desired);
+  const observed = await observeArtifacts(desired, { record });
   return { observed, actions: planArtifacts({ artifacts: desired.artifacts, observed }), warnings };
 }
 
@@ -85,7 +85,16 @@ describe("observe and plan artifacts", () => {
     const file = path.join(store, "kexec.tar.gz");
     await writeFile(file, BODY);
     await mkdir(path.join(stateDir, "cache"), { recursive: true });
-    const { actions, warnings } = await observeAndPlan({ kexec: { path: file, hash: nix32 } });
+    const indexPath = path.join(stateDir, "cache", "index.json");
+    // Observing for a plan writes nothing, not even the index.
+    const planned = await observeAndPlan({ kexec: { path: file, hash: nix32 } });
+    expect(planned.actions[0]).toMatchObject({ kind: "artifact-ok", path: file, hash: sri });
+    await expect(readFile(indexPath, "utf8")).rejects.toThrow(/ENOENT/);
+    // Observing for apply records the hash, so later runs trust the index.
+    const { actions, warnings } = await observeAndPlan(
+      { kexec: { path: file, hash: nix32 } },
+      true,
+    );
     expect(warnings.map((w) => w.pointer)).toContain("/artifacts/kexec/path");
     expect(actions[0]).toMatchObject({ kind: "artifact-ok", path: file, hash: sri });
     const index = JSON.parse(await readFile(path.join(stateDir, "cache", "index.json"), "utf8"));

@@ -93,7 +93,8 @@ async function observeAndPlan(
   probe: boolean,
 ): Promise<Plan | null> {
   const { observe } = await import("../../observe/observe.js");
-  const snapshot = await observe(target.desired);
+  // A real apply (not --dry-run) records store-path hashes in the cache index, under the lock.
+  const snapshot = await observe(target.desired, { recordStorePathHashes: probe });
   if (target.saved !== null) {
     const { fingerprintSnapshot } = await import("../../observe/fingerprint.js");
     if (fingerprintSnapshot(snapshot) === target.saved.fingerprint) return target.saved.plan;
