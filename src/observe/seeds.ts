@@ -1,6 +1,7 @@
 // Observes the seed (base) images volumes are copied from.
 import type { DesiredState } from "../manifest/desired.js";
-import type { ObservedSeed } from "../plan/snapshot.js";
+import type { Stats } from "node:fs";
+import type { FoundFilesystem, ObservedSeed } from "../plan/snapshot.js";
 import { deviceId } from "./device-id.js";
 import type { HostFs } from "./host-fs.js";
 
@@ -23,7 +24,7 @@ async function observeSeed(path: string, host: HostFs): Promise<ObservedSeed> {
   const linkStats = await host.lstat(path);
   const stats = linkStats?.isSymbolicLink() === true ? await host.stat(path) : linkStats;
   if (stats === null || !stats.isFile()) {
-    return { path, exists: false, size: 0, allocated: 0, filesystem: null };
+    return { path, exists: false, size: 0, allocated: 0, filesystem: null, foundFilesystem: null };
   }
   return {
     path,
@@ -31,5 +32,21 @@ async function observeSeed(path: string, host: HostFs): Promise<ObservedSeed> {
     size: stats.size,
     allocated: stats.blocks * 512,
     filesystem: deviceId(stats.dev),
+    foundFilesystem: await seedSuperblock({ path, link: linkStats, stats, host }),
   };
+}
+
+// The superblock read never follows a symlink, so a linked seed is read at its resolved path
+// (checked to be the file stat saw). Why read it: a seed grown to a larger declared size needs
+// its filesystem grown too, and the planner must know how large it is.
+async function seedSuperblock(input: {
+  path: string;
+  link: Stats | null;
+  stats: Stats;
+  host: HostFs;
+}): Promise<FoundFilesystem | null> {
+  const { host, stats } = input;
+  if (stats.size === 0) return null;
+  const real = input.link?.isSymbolicLink() === true ? await host.realpath(input.path) : input.path;
+  return real === null ? null : host.probeSuperblock({ path: real, expect: stats });
 }

@@ -12,12 +12,13 @@ export function declaredFilesystem(volume: DesiredVolume, size: number): FoundFi
   return type === "none" ? null : { type, label, uuid, size };
 }
 
-/** A fresh image file with the given size, allocation and ownership. */
+/** A fresh image file with the given size, allocation and ownership, holding the declared filesystem (of filesystemSize, default the whole image). */
 export function freshFile(input: {
   volume: DesiredVolume;
   size: number;
   allocated: number;
   ownership: Ownership;
+  filesystemSize?: number;
 }): FileEntry {
   const { ownership } = input;
   return {
@@ -30,7 +31,7 @@ export function freshFile(input: {
     ino: 0,
     nlink: 1,
     mtimeMs: 0,
-    filesystem: declaredFilesystem(input.volume, input.size),
+    filesystem: declaredFilesystem(input.volume, input.filesystemSize ?? input.size),
     holders: [],
   };
 }

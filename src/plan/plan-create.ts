@@ -4,6 +4,7 @@ import { createBytes, seedBytes } from "./consumption.js";
 import type { VolumeContext, VolumeResult } from "./context.js";
 import { hostFilesystem, hostFilesystemName, only, volumeBase } from "./context.js";
 import { formatBytes } from "../units/size.js";
+import { planSeedGrowth } from "./plan-growth.js";
 import { refuseSeedMissing, refuseSeedTooLarge } from "./refusals-content.js";
 import type { Ownership, PlanWarning } from "./types.js";
 
@@ -68,6 +69,8 @@ function planSeed(ctx: VolumeContext, input: { from: string; ownership: Ownershi
       message: `volume ${ctx.volume.id}: ${hostFilesystemName(ctx)} cannot reflink, so seeding ${ctx.volume.path} copies ${formatBytes(seed.allocated)} from ${input.from}. Keep images on a filesystem with reflink (btrfs, xfs) to share the blocks.`,
     });
   }
+  // The copy is grown to the declared size; the filesystem in it is grown after it, as for images.
+  const growth = planSeedGrowth(ctx, seed.foundFilesystem ?? null);
   return {
     actions: [
       {
@@ -80,8 +83,9 @@ function planSeed(ctx: VolumeContext, input: { from: string; ownership: Ownershi
         ownership: input.ownership,
         note,
       },
+      ...growth.actions,
     ],
-    warnings,
+    warnings: [...warnings, ...growth.warnings],
   };
 }
 

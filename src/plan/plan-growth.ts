@@ -127,3 +127,17 @@ export function planGrowth(
   }
   return { actions: [], warnings: [guestWarning(ctx, input.found, "smaller")] };
 }
+
+/** After a seed copy is grown to the declared size: grow the seed's filesystem too (host), or warn (guest). */
+export function planSeedGrowth(ctx: VolumeContext, found: FoundFilesystem | null): VolumeResult {
+  const declared = ctx.volume.size;
+  if (found === null || fillsImage(found, declared)) return { actions: [], warnings: [] };
+  const grower = effectiveGrower(ctx, found);
+  if (grower === "guest") return { actions: [], warnings: [guestWarning(ctx, found, "grows")] };
+  if (grower === "none") return { actions: [], warnings: [] };
+  const reason = `the ${found.type} filesystem copied from the seed spans ${formatBytes(found.size)} and must fill the ${formatBytes(declared)} image`;
+  return {
+    actions: [growFilesystemAction(ctx, { found, to: declared, reason })],
+    warnings: [],
+  };
+}

@@ -53,19 +53,25 @@ function applyAction(
         }),
       );
       return;
-    case "seed":
+    case "seed": {
       if (volume === undefined) return;
+      // The copy holds the seed's filesystem (taken to be the declared one, as planning does) at
+      // the size its superblock gives; a grow-filesystem after the seed grows it.
+      const seed = input.snapshot.seeds[action.from];
+      const found = seed?.foundFilesystem ?? null;
       setEntry(
         draft,
         action.volume,
         freshFile({
           volume,
           size: action.size,
-          allocated: input.snapshot.seeds[action.from]?.allocated ?? 0,
+          allocated: seed?.allocated ?? 0,
           ownership: action.ownership,
+          filesystemSize: found === null ? action.size : Math.min(found.size, action.size),
         }),
       );
       return;
+    }
     case "grow-image": {
       const file = fileOf(draft, action.volume);
       if (file !== null)

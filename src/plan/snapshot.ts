@@ -106,6 +106,8 @@ export interface ObservedSeed {
   readonly size: number;
   readonly allocated: number;
   readonly filesystem: string | null;
+  /** The filesystem inside the seed, from its superblock (null: none known; absent: not read). */
+  readonly foundFilesystem?: FoundFilesystem | null;
 }
 
 /** An artifact's state in the cache or the Nix store. */

@@ -176,4 +176,29 @@ describe.skipIf(privilegeProblem !== null)("volplan apply (the CLI, as a process
     expect(result.stdout).toContain(`${image} has 2 hard links`);
     expect((await stat(other)).size).toBe(8 * MiB);
   });
+
+  it("seeds a 64 MiB ext4 base into a 256 MiB volume and grows its filesystem in one apply", async () => {
+    const base = path.join(fs.mountPoint, `base-${++n}.img`);
+    await writeFile(base, "", { mode: 0o600 });
+    await execa("truncate", ["-s", "64M", base], { timeout: 60_000 });
+    await execa("mkfs.ext4", ["-F", "-q", "-L", "seeded", base], { timeout: 60_000 });
+    const { dir, manifest } = await setup({
+      "vm/seeded": {
+        size: "256MiB",
+        format: { type: "ext4", label: "seeded" },
+        seed: { from: base },
+        growFilesystem: "host",
+      },
+    });
+    const applied = await volplan(["apply", "--manifest", manifest]);
+    expect(applied.exitCode, applied.stdout + applied.stderr).toBe(0);
+    expect(applied.stdout).toMatch(/grow-filesystem/);
+    const again = await volplan(["plan", "--detailed-exitcode", "--manifest", manifest]);
+    expect(again.exitCode, again.stdout + again.stderr).toBe(0);
+    const image = path.join(dir, "vms", "vm-seeded.img");
+    const header = (await execa("dumpe2fs", ["-h", image], { timeout: 60_000 })).stdout;
+    const count = Number(/^Block count:\s+(\d+)/m.exec(header)?.[1]);
+    const size = Number(/^Block size:\s+(\d+)/m.exec(header)?.[1]);
+    expect(count * size).toBe(256 * MiB);
+  });
 });

@@ -185,6 +185,11 @@ export function snapshotArb(desired: DesiredState): fc.Arbitrary<Snapshot> {
         size: fc.constantFrom(64 * MIB, GIB, 2 * GIB),
         allocated: fc.constantFrom(0, 20 * MIB),
         filesystem: fc.constantFrom<string | null>(...FS_IDS, null),
+        foundFilesystem: fc.constantFrom<FoundFilesystem | null>(
+          null,
+          { type: "ext4", label: null, uuid: null, size: 64 * MIB },
+          { type: "xfs", label: null, uuid: null, size: 60 * MIB },
+        ),
       }),
       temps: fc.subarray(desired.volumes.map((v) => v.id)),
       live: fc.boolean(),

@@ -115,6 +115,57 @@ const cases: Case[] = [
     expected: [{ kind: "seed", consumes: { bytes: 700 * MIB } }],
   },
   {
+    name: "seed smaller than declared, host grows: seed, then grow its filesystem to the size",
+    volume: desiredVolume({ size: 256 * MIB, seed: { from: "/nix/store/base.img" } }),
+    extra: {
+      seeds: [
+        seedImage("/nix/store/base.img", {
+          size: 64 * MIB,
+          allocated: 8 * MIB,
+          foundFilesystem: foundFs(64 * MIB),
+        }),
+      ],
+    },
+    expected: [
+      { kind: "seed", size: 256 * MIB },
+      {
+        kind: "grow-filesystem",
+        fsType: "ext4",
+        from: 64 * MIB,
+        to: 256 * MIB,
+        method: "resize2fs",
+        reason: text("copied from the seed"),
+      },
+    ],
+    warnings: ["no-reflink"],
+  },
+  {
+    name: "seed smaller than declared, guest grows: seed only, with a warning",
+    volume: desiredVolume({
+      size: 256 * MIB,
+      seed: { from: "/nix/store/base.img" },
+      growFilesystem: "guest",
+    }),
+    extra: {
+      seeds: [
+        seedImage("/nix/store/base.img", { size: 64 * MIB, foundFilesystem: foundFs(64 * MIB) }),
+      ],
+    },
+    expected: [{ kind: "seed" }],
+    warnings: ["growth-by-guest", "no-reflink"],
+  },
+  {
+    name: "seed whose filesystem already fills the declared size: no grow",
+    volume: desiredVolume({ size: 256 * MIB, seed: { from: "/nix/store/base.img" } }),
+    extra: {
+      seeds: [
+        seedImage("/nix/store/base.img", { size: 256 * MIB, foundFilesystem: foundFs(256 * MIB) }),
+      ],
+    },
+    expected: [{ kind: "seed" }],
+    warnings: ["no-reflink"],
+  },
+  {
     name: "seed missing",
     volume: desiredVolume({ seed: { from: "/nix/store/base.img" } }),
     extra: { seeds: [seedImage("/nix/store/base.img", { exists: false })] },

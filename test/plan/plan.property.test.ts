@@ -13,15 +13,30 @@ function volumeOf(action: Action): string | null {
   return "volume" in action ? action.volume : null;
 }
 
+// The seed action of the same volume right before actions[index], if there is one.
+function seedBefore(
+  actions: readonly Action[],
+  index: number,
+): Extract<Action, { kind: "seed" }> | null {
+  const previous = actions[index - 1];
+  const action = actions[index];
+  return previous?.kind === "seed" && action !== undefined && volumeOf(action) === previous.volume
+    ? previous
+    : null;
+}
+
 describe("plan properties", () => {
   it("(a) no action lowers a size or creates where something exists", () => {
     fc.assert(
       fc.property(scenarioArb, ({ desired, snapshot }) => {
-        for (const action of plan(desired, snapshot).actions) {
+        const actions = plan(desired, snapshot).actions;
+        for (const [index, action] of actions.entries()) {
           const entry = snapshot.volumes[volumeOf(action) ?? ""]?.entry;
           if (action.kind === "grow-image" || action.kind === "grow-filesystem") {
             expect(action.to).toBeGreaterThan(action.from);
-            expect(entry?.type).toBe("file");
+            // A new image's filesystem grows only right after its seed copy.
+            const seeded = seedBefore(actions, index);
+            expect(entry?.type).toBe(seeded === null ? "file" : "missing");
           }
           if (action.kind === "grow-image")
             expect(entry?.type === "file" && entry.size).toBe(action.from);
@@ -36,13 +51,20 @@ describe("plan properties", () => {
   it("(b) nothing reformats, writes to a held image, or removes a live temp file", () => {
     fc.assert(
       fc.property(scenarioArb, ({ desired, snapshot }) => {
-        for (const action of plan(desired, snapshot).actions) {
+        const actions = plan(desired, snapshot).actions;
+        for (const [index, action] of actions.entries()) {
           const entry = snapshot.volumes[volumeOf(action) ?? ""]?.entry;
+          const seeded = seedBefore(actions, index);
           if (action.kind === "grow-filesystem") {
-            // Only the filesystem already there is grown; there is no way to make a new one over it.
-            expect(entry?.type === "file" && entry.filesystem?.type).toBe(action.fsType);
+            // Only the filesystem already there (or copied from the seed) is grown; there is no
+            // way to make a new one over it.
+            const found =
+              seeded === null
+                ? entry?.type === "file" && entry.filesystem?.type
+                : snapshot.seeds[seeded.from]?.foundFilesystem?.type;
+            expect(found).toBe(action.fsType);
           }
-          if (action.kind === "grow-image" || action.kind === "grow-filesystem") {
+          if ((action.kind === "grow-image" || action.kind === "grow-filesystem") && !seeded) {
             expect(entry?.type === "file" && entry.holders.length).toBe(0);
           }
           if (action.kind === "remove-temp") {
