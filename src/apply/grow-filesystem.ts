@@ -1,22 +1,39 @@
 // Grows the filesystem inside an image to fill it: offline for ext2/3/4, through a private loop mount for xfs and btrfs.
 import { mkdtemp, rmdir } from "node:fs/promises";
 import { VolplanError } from "../errors.js";
+import { formatBytes } from "../units/size.js";
 import type { GrowFilesystemAction } from "../plan/types.js";
 import { TIMEOUTS } from "./context.js";
 import type { ApplyContext, StepOutcome } from "./context.js";
 import { assertNotInUse, assertUnchanged } from "./grow.js";
 import { growMountPrefix, reclaimStaleGrowMounts } from "./loop-devices.js";
-import { checkParentChain } from "./safe-fs.js";
+import { checkParentChain, descriptorPath, openRegularForRead } from "./safe-fs.js";
 
+// Why the descriptor: e2fsck and resize2fs get /proc/<pid>/fd/<n> of the inode volplan opened
+// (O_NOFOLLOW, checked to be a regular file with one name and the planned size), so swapping the
+// image's name for a symlink or another file between the checks and exec cannot redirect them.
 async function growExt(action: GrowFilesystemAction, ctx: ApplyContext): Promise<void> {
-  // e2fsck -p exit codes: 0 clean, 1 errors fixed; 2 and up mean reboot, unfixed errors or failure.
-  await ctx.runner("e2fsck", ["-f", "-p", action.path], {
-    timeoutMs: TIMEOUTS.fsck,
-    okExitCodes: [0, 1],
-  });
-  await ctx.hook("grow:after-fsck", action.volume);
-  await ctx.runner("resize2fs", [action.path], { timeoutMs: TIMEOUTS.resize });
-  await ctx.hook("grow:after-resize", action.volume);
+  const handle = await openRegularForRead(action.path);
+  try {
+    const info = await handle.stat();
+    if (info.size !== action.to) {
+      throw new VolplanError(
+        "STALE_PLAN",
+        `volume ${action.volume}: ${action.path} is ${formatBytes(info.size)} now but the plan grows its filesystem to ${formatBytes(action.to)}; run volplan plan again.`,
+      );
+    }
+    const image = descriptorPath(handle);
+    // e2fsck -p exit codes: 0 clean, 1 errors fixed; 2 and up mean reboot, unfixed errors or failure.
+    await ctx.runner("e2fsck", ["-f", "-p", image], {
+      timeoutMs: TIMEOUTS.fsck,
+      okExitCodes: [0, 1],
+    });
+    await ctx.hook("grow:after-fsck", action.volume);
+    await ctx.runner("resize2fs", [image], { timeoutMs: TIMEOUTS.resize });
+    await ctx.hook("grow:after-resize", action.volume);
+  } finally {
+    await handle.close();
+  }
 }
 
 async function growMounted(

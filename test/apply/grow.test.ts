@@ -1,8 +1,10 @@
-import { stat, truncate } from "node:fs/promises";
+import { link, stat, truncate } from "node:fs/promises";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyPlan } from "../../src/apply/apply.js";
+import { execaRunner } from "../../src/apply/runner.js";
+import type { Runner } from "../../src/apply/runner.js";
 import type { GrowFilesystemAction, GrowImageAction } from "../../src/plan/types.js";
 import { mountLoopFs, privilegeProblem } from "./fixtures/filesystems.js";
 import type { TestFs } from "./fixtures/filesystems.js";
@@ -94,6 +96,45 @@ describe.skipIf(privilegeProblem !== null)("grow on real filesystems", () => {
     });
     expect(report.results[0]?.status).toBe("done");
     expect(await extBlocks(file)).toBe(128 * MiB);
+  });
+
+  it("runs e2fsck and resize2fs on volplan's open descriptor, never on the image's name", async () => {
+    const file = path.join(host.mountPoint, "by-descriptor.img");
+    await execa("truncate", ["-s", String(64 * MiB), file], T);
+    await execa("mkfs.ext4", ["-F", "-q", file], T);
+    await truncate(file, 128 * MiB);
+    const calls: { file: string; args: readonly string[] }[] = [];
+    const runner: Runner = async (command, args, options) => {
+      calls.push({ file: command, args });
+      return execaRunner(command, args, options);
+    };
+    const report = await applyPlan({
+      plan: planOf([growFs({ file, fs: host, fsType: "ext4", from: 64 * MiB, to: 128 * MiB })]),
+      desired: desiredStub,
+      options: { runner },
+    });
+    expect(report.results[0]?.status).toBe("done");
+    const tools = calls.filter((call) => call.file === "e2fsck" || call.file === "resize2fs");
+    expect(tools.map((call) => call.file)).toEqual(["e2fsck", "resize2fs"]);
+    for (const call of tools) {
+      expect(call.args).not.toContain(file);
+      expect(call.args.at(-1)).toMatch(new RegExp(`^/proc/${process.pid}/fd/\\d+$`));
+    }
+    expect(await extBlocks(file)).toBe(128 * MiB);
+  });
+
+  it("refuses to run e2fsck on an image with a second name", async () => {
+    const file = path.join(host.mountPoint, "linked.img");
+    await execa("truncate", ["-s", String(64 * MiB), file], T);
+    await execa("mkfs.ext4", ["-F", "-q", file], T);
+    await truncate(file, 128 * MiB);
+    await link(file, `${file}.other`);
+    const report = await applyPlan({
+      plan: planOf([growFs({ file, fs: host, fsType: "ext4", from: 64 * MiB, to: 128 * MiB })]),
+      desired: desiredStub,
+    });
+    expect(report.results[0]?.error?.code).toBe("HARD_LINKED");
+    expect(await extBlocks(file)).toBe(64 * MiB);
   });
 
   it("grows xfs through a private loop mount and detaches it", async () => {
