@@ -51,33 +51,34 @@ async function growMounted(
   await ctx.hook("grow:after-resize", action.volume);
 }
 
+// Why "-o loop" rather than losetup then mount: mount attaches the image and mounts it in one
+// step and sets LO_FLAGS_AUTOCLEAR, so the unmount (ours, or a later run's reclaim of a killed
+// run's mount) also detaches the loop device; no kill point leaves an unused device attached.
 async function growThroughLoop(action: GrowFilesystemAction, ctx: ApplyContext): Promise<void> {
-  const attached = await ctx.runner("losetup", ["--find", "--show", action.path], {
-    timeoutMs: TIMEOUTS.quick,
-  });
-  const device = attached.stdout.trim();
+  // The pid in the name lets a later run reclaim this mount if this process is killed.
+  const mountPoint = await mkdtemp(growMountPrefix());
   try {
-    await ctx.hook("grow:after-loop-attach", action.volume);
-    // The pid in the name lets a later run reclaim this mount if this process is killed.
-    const mountPoint = await mkdtemp(growMountPrefix());
+    // nouuid: an xfs image cloned from a mounted one shares its UUID and would not mount otherwise.
+    const options = [
+      "loop",
+      "nodev",
+      "nosuid",
+      "noexec",
+      ...(action.fsType === "xfs" ? ["nouuid"] : []),
+    ];
+    await ctx.runner(
+      "mount",
+      ["-t", action.fsType, "-o", options.join(","), action.path, mountPoint],
+      { timeoutMs: TIMEOUTS.mount },
+    );
     try {
-      // nouuid: an xfs image cloned from a mounted one shares its UUID and would not mount otherwise.
-      const options =
-        action.fsType === "xfs" ? "nodev,nosuid,noexec,nouuid" : "nodev,nosuid,noexec";
-      await ctx.runner("mount", ["-t", action.fsType, "-o", options, device, mountPoint], {
-        timeoutMs: TIMEOUTS.mount,
-      });
-      try {
-        await ctx.hook("grow:after-mount", action.volume);
-        await growMounted(action, mountPoint, ctx);
-      } finally {
-        await ctx.runner("umount", [mountPoint], { timeoutMs: TIMEOUTS.mount });
-      }
+      await ctx.hook("grow:after-mount", action.volume);
+      await growMounted(action, mountPoint, ctx);
     } finally {
-      await rmdir(mountPoint).catch(() => undefined);
+      await ctx.runner("umount", [mountPoint], { timeoutMs: TIMEOUTS.mount });
     }
   } finally {
-    await ctx.runner("losetup", ["-d", device], { timeoutMs: TIMEOUTS.quick });
+    await rmdir(mountPoint).catch(() => undefined);
   }
 }
 

@@ -104,7 +104,10 @@ export async function reclaimStaleGrowMounts(file: string, ctx: ApplyContext): P
       await ctx.runner("umount", [mountPoint], { timeoutMs: TIMEOUTS.mount });
       await rmdir(mountPoint).catch(() => undefined);
     }
-    await ctx.runner("losetup", ["-d", loop.device], { timeoutMs: TIMEOUTS.quick });
+    // A device attached by "mount -o loop" clears itself at the unmount (autoclear); one attached
+    // with losetup (older runs) stays until detached.
+    const still = (await loopsBackedBy(file)).some((left) => left.device === loop.device);
+    if (still) await ctx.runner("losetup", ["-d", loop.device], { timeoutMs: TIMEOUTS.quick });
     reclaimed.push(`${loop.device} (mounted at ${loop.mountPoints.join(", ")})`);
   }
   return reclaimed;

@@ -22,7 +22,6 @@ export const STEP_NAMES = [
   "grow:after-fsync",
   "grow:after-fsck",
   "grow:after-resize",
-  "grow:after-loop-attach",
   "grow:after-mount",
   "set-ownership:after-chown",
   "remove-temp:after-unlink",

@@ -166,8 +166,18 @@ describe.skipIf(privilegeProblem !== null)("grow on real filesystems", () => {
       growImage({ file, fs: host, from: 128 * MiB, to: 256 * MiB, by: "host" }),
       growFs({ file, fs: host, fsType: "btrfs", from: 128 * MiB, to: 256 * MiB }),
     ]);
-    const report = await applyPlan({ plan, desired: desiredStub });
+    const calls: string[][] = [];
+    const runner: Runner = async (command, args, options) => {
+      calls.push([command, ...args]);
+      return execaRunner(command, args, options);
+    };
+    const report = await applyPlan({ plan, desired: desiredStub, options: { runner } });
     expect(report.results.map((r) => r.status)).toEqual(["done", "done"]);
+    // Attached and mounted in one step (autoclear), so no kill point leaves an idle loop device.
+    expect(calls.filter(([command]) => command === "losetup")).toEqual([]);
+    const mount = calls.find(([command]) => command === "mount");
+    expect(mount?.slice(1, 5)).toEqual(["-t", "btrfs", "-o", "loop,nodev,nosuid,noexec"]);
+    expect(mount?.[5]).toBe(file);
     const { stdout } = await execa("btrfs", ["inspect-internal", "dump-super", file], T);
     expect(Number(/^total_bytes\s+(\d+)/m.exec(stdout)?.[1])).toBe(256 * MiB);
     expect((await execa("losetup", ["-j", file], T)).stdout).toBe("");
