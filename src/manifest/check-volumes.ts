@@ -16,8 +16,14 @@ export function checkVolumes(manifest: Record<string, unknown>): Issue[] {
       ? DEFAULT_STATE_DIR
       : normalizePath(declaredStateDir);
   const owners = new Map<string, string>();
-  for (const [id, volume] of sortedEntries(manifest.volumes)) {
-    issues.push(...checkVolume({ id, volume }));
+  const entries = sortedEntries(manifest.volumes);
+  // Indexed loop, no destructuring or spreads: cold code pays the iterator protocol per volume.
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] as [string, unknown];
+    const id = entry[0];
+    const volume = entry[1];
+    const own = checkVolume({ id, volume });
+    for (let j = 0; j < own.length; j++) issues.push(own[j] as Issue);
     const path = isRecord(volume) ? stringAt(volume, "path") : undefined;
     if (path === undefined || path === "" || pathProblem(path) !== null) continue;
     const normalized = normalizePath(path);

@@ -9,7 +9,14 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 /** The entries of a JSON object sorted by key in code-point order; [] for anything else. */
 export function sortedEntries(value: unknown): [string, unknown][] {
   if (!isRecord(value)) return [];
-  return Object.entries(value).sort(([a], [b]) => compareCodePoints(a, b));
+  return Object.entries(value).sort(byKey);
+}
+
+/** Orders [key, value] pairs by key in code-point order (a sort comparator). */
+export function byKey(a: readonly [string, unknown], b: readonly [string, unknown]): number {
+  // Indexing, not `([a], [b]) =>`: destructuring runs the iterator protocol, which cold code
+  // pays for on every comparison (about 1 ms per 1,000 volumes).
+  return compareCodePoints(a[0], b[0]);
 }
 
 /** The string at `key`, or undefined when absent or not a string. */

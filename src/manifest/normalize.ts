@@ -5,8 +5,8 @@ import { DEFAULT_STATE_DIR } from "./check-volumes.js";
 import type { DesiredArtifact, DesiredState, DesiredVolume, FsType, Reserve } from "./desired.js";
 import { readReserve } from "./reserve.js";
 import { lastUrlComponent } from "./file-name.js";
+import { byKey } from "./guards.js";
 import { parseSha256 } from "./hash.js";
-import { compareCodePoints } from "./issue.js";
 import { normalizePath } from "./paths.js";
 
 type ManifestVolume = NonNullable<NonNullable<Manifest["volumes"]>[string]>;
@@ -74,7 +74,7 @@ function artifact(name: string, a: ManifestArtifact): DesiredArtifact {
 function sortedById<T>(record: Readonly<Record<string, T | undefined>> | undefined): [string, T][] {
   return Object.entries(record ?? {})
     .filter((entry): entry is [string, T] => entry[1] !== undefined)
-    .sort(([a], [b]) => compareCodePoints(a, b));
+    .sort(byKey);
 }
 
 /** The DesiredState of a manifest that passed the schema and the semantic checks. */
@@ -86,7 +86,8 @@ export function normalizeManifest(manifest: Manifest): DesiredState {
       reserve: reserve(manifest.policy?.reserve),
       overcommit: manifest.policy?.overcommit ?? "warn",
     },
-    volumes: sortedById(manifest.volumes).map(([id, v]) => volume(id, v)),
-    artifacts: sortedById(manifest.artifacts).map(([name, a]) => artifact(name, a)),
+    // Pairs indexed, not destructured: cold code pays the iterator protocol per destructuring.
+    volumes: sortedById(manifest.volumes).map((entry) => volume(entry[0], entry[1])),
+    artifacts: sortedById(manifest.artifacts).map((entry) => artifact(entry[0], entry[1])),
   };
 }
