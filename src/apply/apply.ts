@@ -3,6 +3,7 @@ import pLimit from "p-limit";
 import type { DesiredState } from "../manifest/desired.js";
 import type { Plan } from "../plan/types.js";
 import type { ApplyContext, ProgressEvent } from "./context.js";
+import { DescriptorScan } from "./descriptor-scan.js";
 import type { ArtifactFetcher } from "./execute.js";
 import { freeBytesAt } from "./host-fs.js";
 import type { ActionResult, ApplyReport } from "./report.js";
@@ -42,6 +43,7 @@ export async function applyPlan(input: {
     runner: options.runner ?? execaRunner,
     hook: options.hook ?? noHook,
     onProgress: options.onProgress ?? (() => undefined),
+    descriptors: new DescriptorScan(),
   };
   const results: ActionResult[] = new Array<ActionResult>(plan.actions.length);
   const record = (slot: Slot, partial: Omit<ActionResult, "kind" | "subject" | "path">): void => {

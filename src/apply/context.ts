@@ -1,4 +1,5 @@
 // What every action executor receives: the command runner, the step hook and a progress sink.
+import type { DescriptorScan } from "./descriptor-scan.js";
 import type { Runner } from "./runner.js";
 import type { StepHook } from "./steps.js";
 
@@ -15,6 +16,8 @@ export interface ApplyContext {
   readonly runner: Runner;
   readonly hook: StepHook;
   readonly onProgress: (event: ProgressEvent) => void;
+  /** Open descriptors of other processes, scanned once per run (see descriptor-scan.ts). */
+  readonly descriptors: DescriptorScan;
 }
 
 /** What a successful executor returns. */

@@ -89,7 +89,7 @@ export async function applyGrowFilesystem(
 ): Promise<StepOutcome> {
   await checkParentChain(action.path);
   const reclaimed = await reclaimStaleGrowMounts(action.path, ctx);
-  await assertNotInUse(action.path, action.volume);
+  await assertNotInUse({ file: action.path, subject: action.volume, ctx });
   await assertUnchanged({ file: action.path, subject: action.volume, expected: action.to });
   const outcome =
     reclaimed.length === 0

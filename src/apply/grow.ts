@@ -16,8 +16,13 @@ import {
 } from "./safe-fs.js";
 
 /** Refuses (code IMAGE_IN_USE) when any process holds the image, naming pid and command. */
-export async function assertNotInUse(file: string, subject: string): Promise<void> {
-  const holders = await holdersOf(file);
+export async function assertNotInUse(input: {
+  file: string;
+  subject: string;
+  ctx: ApplyContext;
+}): Promise<void> {
+  const { file, subject } = input;
+  const holders = await holdersOf(file, input.ctx.descriptors);
   if (holders.length === 0) return;
   throw new VolplanError(
     "IMAGE_IN_USE",
@@ -59,7 +64,7 @@ export async function applyGrowImage(
       `volume ${subject}: grow to ${action.to} is not larger than ${action.from}.`,
     );
   await checkParentChain(action.path);
-  await assertNotInUse(action.path, subject);
+  await assertNotInUse({ file: action.path, subject, ctx });
   await assertUnchanged({ file: action.path, subject, expected: action.from });
   const handle = await openRegularForWrite(action.path);
   let note: string | undefined;

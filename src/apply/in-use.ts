@@ -1,6 +1,7 @@
 // Right-before-write check that no process holds an image: /proc/locks entries and open descriptors.
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import type { Holder } from "../plan/snapshot.js";
+import { DescriptorScan } from "./descriptor-scan.js";
 import { loopHoldersOf } from "./loop-devices.js";
 
 function majorMinor(dev: bigint): { major: bigint; minor: bigint } {
@@ -43,29 +44,27 @@ export async function locksOn(dev: bigint, ino: bigint): Promise<Holder[]> {
   return holders;
 }
 
-/** Processes with a descriptor open on dev:ino, found through /proc/PID/fd (other than this process). */
-export async function openersOf(dev: bigint, ino: bigint): Promise<Holder[]> {
-  const holders: Holder[] = [];
-  const pids = (await readdir("/proc")).filter(
-    (name) => /^\d+$/.test(name) && Number(name) !== process.pid,
+/** Processes with a descriptor open on dev:ino (other than this process), from the run's descriptor scan. */
+export async function openersOf(input: {
+  dev: bigint;
+  ino: bigint;
+  scan: DescriptorScan;
+}): Promise<Holder[]> {
+  const pids = input.scan.openers(input.dev, input.ino);
+  return Promise.all(
+    pids.map(async (pid) => ({ pid, command: await commandOf(pid), how: "open" as const })),
   );
-  for (const pid of pids) {
-    const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
-    for (const fd of fds) {
-      const target = await stat(`/proc/${pid}/fd/${fd}`, { bigint: true }).catch(() => null);
-      if (target === null || target.dev !== dev || target.ino !== ino) continue;
-      holders.push({ pid: Number(pid), command: await commandOf(Number(pid)), how: "open" });
-      break;
-    }
-  }
-  return holders;
 }
 
-/** Every holder of the file at `file` (locks first; OFD lock owners are named through their open descriptor; then busy loop devices). */
-export async function holdersOf(file: string): Promise<Holder[]> {
+/**
+ * Every holder of the file at `file` (locks first; OFD lock owners are named through their open
+ * descriptor; then busy loop devices). /proc/locks is read afresh each time; descriptors come
+ * from `scan` (one per apply run; a fresh one when not given).
+ */
+export async function holdersOf(file: string, scan = new DescriptorScan()): Promise<Holder[]> {
   const info = await stat(file, { bigint: true });
   const locks = await locksOn(info.dev, info.ino);
-  const openers = await openersOf(info.dev, info.ino);
+  const openers = await openersOf({ dev: info.dev, ino: info.ino, scan });
   const named = locks.filter((lock) => lock.pid !== null);
   const lockKinds = locks.filter((lock) => lock.pid === null).map((lock) => lock.how);
   // An OFD lock has no pid in /proc/locks: attribute it to the processes that have the file open.
