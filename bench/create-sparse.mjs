@@ -68,21 +68,14 @@ function recipe(dir) {
   return ms;
 }
 
-// What the lean flags would be with the resize reserve capped at 64× the size (a proposed change):
-// mkfsArgs replaces volplan's own -E list (mke2fs keeps only the last -E), so it repeats it.
-const CAPPED = [
-  "-E",
-  `lazy_itable_init=1,lazy_journal_init=1,discard,resize=${((10 * 1024 ** 3) / 4096) * 64}`,
-];
-
-function volplan(work, dir, mkfsArgs = []) {
+function volplan(work, dir) {
   const volumes = Object.fromEntries(
     Array.from({ length: count }, (_, i) => [
       `vm${i}/root`,
       {
         path: path.join(dir, `v${i}.img`),
         size: "10GiB",
-        format: { type: "ext4", mkfsArgs },
+        format: { type: "ext4" },
         owner: process.getuid(),
         group: process.getgid(),
       },
@@ -110,23 +103,19 @@ const samples = {
   recipeMs: [],
   recipeFlushMs: [],
   volplanMs: [],
-  cappedMs: [],
   recipeBytes: [],
   volplanBytes: [],
-  cappedBytes: [],
 };
 for (let round = 0; round < rounds; round++) {
   const work = mkdtempSync(path.join(values.dir, "volplan-bench-create-"));
   try {
     const plainDir = path.join(work, "plain");
     const volplanDir = path.join(work, "volplan");
-    const cappedDir = path.join(work, "capped");
-    for (const dir of [plainDir, volplanDir, cappedDir]) mkdirSync(dir, { mode: 0o755 });
+    for (const dir of [plainDir, volplanDir]) mkdirSync(dir, { mode: 0o755 });
     // Rotate which goes first, so none always runs on a fresher page cache.
     const runs = {
       recipe: () => samples.recipeMs.push(recipe(plainDir)),
       volplan: () => samples.volplanMs.push(volplan(work, volplanDir)),
-      capped: () => samples.cappedMs.push(volplan(work, cappedDir, CAPPED)),
     };
     const names = Object.keys(runs);
     for (let i = 0; i < names.length; i++) {
@@ -135,7 +124,6 @@ for (let round = 0; round < rounds; round++) {
     }
     samples.recipeBytes.push(physicalBytes(plainDir));
     samples.volplanBytes.push(physicalBytes(volplanDir));
-    samples.cappedBytes.push(physicalBytes(cappedDir));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -143,7 +131,6 @@ for (let round = 0; round < rounds; round++) {
 const mib = (bytes) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
 const [rt, vt] = [median(samples.recipeMs), median(samples.volplanMs)];
 const [rb, vb] = [median(samples.recipeBytes), median(samples.volplanBytes)];
-const [ct, cb] = [median(samples.cappedMs), median(samples.cappedBytes)];
 const rf = median(samples.recipeFlushMs);
 console.log(`rounds: median of ${rounds}`);
 console.log(
@@ -154,7 +141,4 @@ console.log(
 );
 console.log(
   `physical bytes: recipe ${mib(rb)} (${mib(rb / count)} each), volplan ${mib(vb)} (${mib(vb / count)} each), ${(rb / vb).toFixed(1)}× smaller (target ≥ 20×)`,
-);
-console.log(
-  `with the resize reserve capped at 64× (mkfsArgs ${CAPPED.join(" ")}): ${(ct / 1000).toFixed(2)} s, ratio ${(ct / rt).toFixed(2)}×; ${mib(cb)} (${mib(cb / count)} each), ${(rb / cb).toFixed(1)}× smaller`,
 );
