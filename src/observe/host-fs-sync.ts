@@ -29,9 +29,14 @@ function orNull<T>(what: string, path: string, call: () => T): Promise<T | null>
   try {
     return Promise.resolve(call());
   } catch (error) {
-    if (isAbsent(error)) return Promise.resolve(null);
-    return Promise.reject(observeError(what, path, error));
+    return absent(what, path, error);
   }
+}
+
+// null for "not there", else the error observe reports.
+function absent(what: string, path: string, error: unknown): Promise<null> {
+  if (isAbsent(error)) return Promise.resolve(null);
+  return Promise.reject(observeError(what, path, error));
 }
 
 // One buffer for every probe: the bytes are parsed before the call returns, and reusing it
@@ -64,13 +69,25 @@ export function probeSuperblockSync(path: string, expect: Stats): FoundFilesyste
 
 /** The synchronous HostFs. */
 export const syncHostFs: HostFs = {
-  lstat: (path) => orNull("lstat", path, () => lstatSync(path)),
+  // lstat and probeSuperblock run once per image: no closure per call.
+  lstat(path) {
+    try {
+      return Promise.resolve(lstatSync(path));
+    } catch (error) {
+      return absent("lstat", path, error);
+    }
+  },
   stat: (path) => orNull("stat", path, () => statSync(path)),
   readlink: (path) => orNull("readlink", path, () => readlinkSync(path)),
   realpath: (path) => orNull("resolve", path, () => realpathSync(path)),
   readdir: (path) => orNull("read directory", path, () => readdirSync(path)),
   readText: (path) => orNull("read", path, () => readFileSync(path, "utf8")),
   statfs: (path) => orNull("statfs", path, () => usageFrom(statfsSync(path, { bigint: true }))),
-  probeSuperblock: ({ path, expect }) =>
-    orNull("read superblock of", path, () => probeSuperblockSync(path, expect)),
+  probeSuperblock({ path, expect }) {
+    try {
+      return Promise.resolve(probeSuperblockSync(path, expect));
+    } catch (error) {
+      return absent("read superblock of", path, error);
+    }
+  },
 };

@@ -40,7 +40,7 @@ export async function scanVolume(input: {
       ? await resolveDevice(host, volume.path)
       : null;
   const target = device ?? { path: volume.path, stats };
-  const entry = await observeEntry({ ...target, host, sysRoot });
+  const entry = await observeEntry({ path: target.path, stats: target.stats, host, sysRoot });
   const onFs = stats ?? walk.nearest?.stats ?? null;
   return {
     volume,
