@@ -5,7 +5,7 @@ import { UserError } from "../command.js";
 import { EXIT, planExitCode } from "../exit-codes.js";
 import { loadOrReport } from "../load-manifest.js";
 import { parseCommandArgs } from "../parse-command-args.js";
-import { outputFormat, renderPlan } from "../render-plan.js";
+import { outputFormat, preloadRenderer, renderPlan } from "../render-plan.js";
 import type { Loaded } from "../load-manifest.js";
 import type { Plan } from "../../plan/types.js";
 import type { Snapshot } from "../../plan/snapshot.js";
@@ -76,10 +76,17 @@ async function run(ctx: CommandContext): Promise<number> {
   });
   const format = outputFormat(values, "plan");
   const file = manifestPath(ctx, values.manifest);
+  // The stages' code is requested before the manifest is read: the module loader reads and
+  // compiles it in the same turns as the manifest's reads instead of one import after another.
+  const stages = Promise.all([
+    import("../../observe/observe.js"),
+    import("../../plan/plan.js"),
+    preloadRenderer(format),
+  ]);
+  stages.catch(() => undefined); // awaited below; a manifest error returns before that
   const loaded = await loadOrReport({ file, cwd: ctx.cwd, stderr: ctx.stderr });
   if (loaded === null) return EXIT.error;
-  const { observe } = await import("../../observe/observe.js");
-  const { plan: makePlan } = await import("../../plan/plan.js");
+  const [{ observe }, { plan: makePlan }] = await stages;
   // Without --out no fingerprint is saved, so only holders the planner reads are looked up.
   const snapshot = await observe(loaded.desired, {
     holders: values.out === undefined ? "writable" : "all",
