@@ -5,7 +5,8 @@ import { formatBytes } from "../units/size.js";
 import type { GrowImageAction } from "../plan/types.js";
 import { TIMEOUTS } from "./context.js";
 import type { ApplyContext, StepOutcome } from "./context.js";
-import { describeHolders, holdersOf } from "./in-use.js";
+import { holdersText } from "../plan/refusals-content.js";
+import { holdersOf } from "./in-use.js";
 import { isNotSupported } from "./runner.js";
 import {
   checkParentChain,
@@ -26,7 +27,7 @@ export async function assertNotInUse(input: {
   if (holders.length === 0) return;
   throw new VolplanError(
     "IMAGE_IN_USE",
-    `volume ${subject}: ${file} is in use (${describeHolders(holders)}); volplan does not resize an image under a running VM. Stop the VM and run volplan apply again.`,
+    `volume ${subject}: ${file} is in use (${holdersText(holders)}); volplan does not resize an image under a running VM. Stop the VM and run volplan apply again.`,
   );
 }
 

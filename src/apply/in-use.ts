@@ -79,22 +79,3 @@ export async function holdersOf(file: string, scan = new DescriptorScan()): Prom
   const loops = await loopHoldersOf(file);
   return [...named, ...attributed.filter((holder) => !seen.has(holder.pid)), ...loops];
 }
-
-/** "pid 123 (qemu-system-x86) holds an OFD lock" for messages. */
-export function describeHolders(holders: readonly Holder[]): string {
-  const how = {
-    "ofd-lock": "an OFD lock",
-    "posix-lock": "a POSIX lock",
-    flock: "a flock",
-    open: "it open",
-  } as const;
-  return holders
-    .map((holder) => {
-      const who =
-        holder.pid === null
-          ? (holder.command ?? "a process")
-          : `pid ${holder.pid}${holder.command === null ? "" : ` (${holder.command})`}`;
-      return `${who} holds ${how[holder.how]}`;
-    })
-    .join(", ");
-}
