@@ -60,6 +60,20 @@ describe("volplan validate", () => {
     expect(result.exitCode).toBe(0);
   });
 
+  it("accepts every committed example manifest (the ones CI evaluates from Nix)", async () => {
+    const examples = [
+      "examples/basic/manifest.json",
+      "examples/microvm-host/manifest.json",
+      "examples/kexec-cache/manifest.json",
+      "examples/ci-diff/manifest.json",
+      "examples/ci-diff/base.json",
+    ].map((file) => path.join(ROOT, file));
+    const result = await volplan(["validate", ...examples]);
+    expect(result.stderr).toBe("");
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("5 files valid");
+  });
+
   it("checks several files at once and fails when any is broken", async () => {
     const files = [valid[0]!, broken[0]!];
     const result = await volplan(["validate", ...files]);
