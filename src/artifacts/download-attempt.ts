@@ -2,6 +2,7 @@
 import { fileURLToPath } from "node:url";
 import type { FetchTuning } from "./fetch-tuning.js";
 import { HASH_READ_SIZE, openRegular } from "./hash-file.js";
+import { resumableBytes, writerFacts } from "./download-resume.js";
 import { httpGet, type HttpResponse } from "./http-source.js";
 import { ifRangeValidator, writePartialMeta, type PartialMeta } from "./partial-meta.js";
 import type { PartialWriter } from "./partial-writer.js";
@@ -49,7 +50,7 @@ async function attemptHttp(input: AttemptInput): Promise<PartialMeta> {
     url: input.url,
     etag: response.headers.get("etag"),
     lastModified: response.headers.get("last-modified"),
-    bytes: input.writer.bytes,
+    ...writerFacts(input.writer),
   };
   await writePartialMeta(input.metaPath, meta);
   const total = expectedTotal(response, input.writer.bytes);
@@ -69,7 +70,7 @@ async function attemptHttp(input: AttemptInput): Promise<PartialMeta> {
       input.onBytes(input.writer.bytes, total);
       if (input.writer.bytes >= nextMeta) {
         nextMeta += META_EVERY;
-        await writePartialMeta(input.metaPath, { ...meta, bytes: input.writer.bytes });
+        await writePartialMeta(input.metaPath, { ...meta, ...writerFacts(input.writer) });
       }
     }
   } finally {
@@ -83,12 +84,12 @@ async function attemptHttp(input: AttemptInput): Promise<PartialMeta> {
       retry: true,
     });
   }
-  return { ...meta, bytes: input.writer.bytes };
+  return { ...meta, ...writerFacts(input.writer) };
 }
 
 // A 200 to a Range request, a 206 starting elsewhere, or 416 all mean: start over from byte 0.
 async function request(input: AttemptInput): Promise<HttpResponse> {
-  const onDisk = input.writer.bytes;
+  const onDisk = resumableBytes(input.writer, input.meta, input.url);
   const validator = onDisk > 0 ? ifRangeValidator(input.meta, input.url) : null;
   if (validator === null) return fromZero(input);
   const headers = { range: `bytes=${onDisk}-`, "if-range": validator };
@@ -143,7 +144,7 @@ async function attemptFile(input: AttemptInput): Promise<PartialMeta> {
       url: input.url,
       etag: null,
       lastModified: null,
-      bytes: 0,
+      ...writerFacts(input.writer),
     });
     const total = (await handle.stat()).size;
     for (;;) {
@@ -158,5 +159,5 @@ async function attemptFile(input: AttemptInput): Promise<PartialMeta> {
     await handle.close();
     await input.writer.flush();
   }
-  return { url: input.url, etag: null, lastModified: null, bytes: input.writer.bytes };
+  return { url: input.url, etag: null, lastModified: null, ...writerFacts(input.writer) };
 }

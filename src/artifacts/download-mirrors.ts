@@ -2,6 +2,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { VolplanError } from "../errors.js";
 import { attemptDownload, type ByteProgress } from "./download-attempt.js";
+import { resumableBytes, writerFacts } from "./download-resume.js";
 import { backoffDelay, type FetchTuning } from "./fetch-tuning.js";
 import { readPartialMeta, type PartialMeta } from "./partial-meta.js";
 import type { PartialWriter } from "./partial-writer.js";
@@ -49,7 +50,7 @@ async function fromOneUrl(input: {
 }): Promise<{ url: string; resumedFrom: number }> {
   let meta = input.meta;
   let failures = 0;
-  const resumedFrom = meta?.url === input.url ? input.writer.bytes : 0;
+  const resumedFrom = resumableBytes(input.writer, meta, input.url);
   for (let tries = 1; ; tries++) {
     const before = input.writer.bytes;
     try {
@@ -65,7 +66,7 @@ async function fromOneUrl(input: {
         url: input.url,
         etag: null,
         lastModified: null,
-        bytes: input.writer.bytes,
+        ...writerFacts(input.writer),
         ...(await readPartialMeta(input.metaPath)),
       };
       await sleep(progressed ? 0 : backoffDelay(input.tuning, failures));

@@ -9,6 +9,10 @@ export interface PartialMeta {
   readonly etag: string | null;
   readonly lastModified: string | null;
   readonly bytes: number;
+  /** Bytes a completed datasync covered (null in metadata from older versions). */
+  readonly synced: number | null;
+  /** Kernel boot id when written: within the same boot, unsynced bytes are still readable. */
+  readonly boot: string | null;
 }
 
 /** Reads the metadata; null when missing, symlinked or malformed. */
@@ -19,11 +23,15 @@ export async function readPartialMeta(file: string): Promise<PartialMeta | null>
     const value = JSON.parse(await readFile(file, "utf8")) as Partial<PartialMeta>;
     if (typeof value.url !== "string" || typeof value.bytes !== "number") return null;
     const text = (v: unknown) => (typeof v === "string" ? v : null);
+    const count = (v: unknown) =>
+      typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? v : null;
     return {
       url: value.url,
       etag: text(value.etag),
       lastModified: text(value.lastModified),
       bytes: value.bytes,
+      synced: count(value.synced),
+      boot: text(value.boot),
     };
   } catch {
     return null;

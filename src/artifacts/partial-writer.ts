@@ -22,6 +22,8 @@ export class PartialWriter {
   /** Background fdatasync started every SYNC_BYTES, so the final fsync finds little left to write. */
   #syncing: Promise<void> | null = null;
   #unsynced = 0;
+  /** Bytes known to be on disk (a datasync covering them returned); only these survive a power loss. */
+  #durable = 0;
 
   constructor(input: { handle: FileHandle; limit: number | null; onDisk: number }) {
     this.#handle = input.handle;
@@ -39,10 +41,22 @@ export class PartialWriter {
     return this.#position + this.#pendingBytes;
   }
 
+  /** Bytes covered by a completed datasync (0 until the first one): what resume metadata may claim. */
+  get durable(): number {
+    return this.#durable;
+  }
+
+  /** True once this process has checked (hashed) the bytes before `bytes` itself. */
+  get primed(): boolean {
+    return this.#primed;
+  }
+
   /** Continues after the bytes already in the file (re-hashing them), or starts over when `keep` is 0. */
   async start(keep: number): Promise<void> {
     // A failed write is already recorded (#primed); the file is re-read below.
     await this.#settle().catch(() => undefined);
+    // A sync still running would otherwise vouch for bytes written after the truncate below.
+    await this.#syncing?.catch(() => undefined);
     if (this.#primed && keep === this.bytes && this.#pendingBytes === 0) return;
     this.#primed = true;
     this.#hash = createHash("sha256");
@@ -51,6 +65,9 @@ export class PartialWriter {
     this.#position =
       keep > 0 ? await hashRange({ handle: this.#handle, hash: this.#hash, bytes: keep }) : 0;
     await this.#handle.truncate(this.#position);
+    // The kept bytes were just read back; one datasync (cheap: little is dirty) makes them count as durable.
+    if (this.#position > 0) await this.#handle.datasync();
+    this.#durable = this.#position;
   }
 
   /** Hashes and buffers one chunk; refuses to grow beyond the declared size. */
@@ -82,8 +99,12 @@ export class PartialWriter {
     const write = this.#writeAll(chunks, at);
     if (this.#unsynced >= SYNC_BYTES && this.#syncing === null) {
       this.#unsynced = 0;
+      const covered = this.#position;
       const sync = write
         .then(() => this.#handle.datasync())
+        .then(() => {
+          this.#durable = Math.min(covered, this.#position);
+        })
         .finally(() => {
           this.#syncing = null;
         });
@@ -130,6 +151,7 @@ export class PartialWriter {
     await this.flush();
     await this.#syncing;
     await this.#handle.sync();
+    this.#durable = this.#position;
     return this.#hash.digest("hex");
   }
 }
