@@ -11,8 +11,8 @@ import {
 import { readFileSync, readlinkSync, realpathSync, statSync, statfsSync } from "node:fs";
 import type { Stats } from "node:fs";
 import type { FoundFilesystem } from "../plan/snapshot.js";
-import type { HostFs } from "./host-fs.js";
-import { isAbsent, sameFile, usageFrom } from "./host-fs.js";
+import type { HostFs, OpenedFile } from "./host-fs.js";
+import { isAbsent, listingFrom, sameFile, usageFrom } from "./host-fs.js";
 import { observeError } from "./observe-error.js";
 import {
   FIRST_BYTES,
@@ -55,16 +55,36 @@ export function probeSuperblockSync(path: string, expect: Stats): FoundFilesyste
     throw error;
   }
   try {
-    if (!sameFile(fstatSync(fd), expect)) return null;
-    // Most images are ext or XFS, whose superblocks sit in the first 4 KiB: one small read.
-    let read = readSync(fd, head, 0, FIRST_BYTES, 0);
-    const common = read === FIRST_BYTES ? detectCommonFilesystem(first) : null;
-    if (common !== null) return common;
-    if (read === FIRST_BYTES) read += readSync(fd, head, read, HEAD_BYTES - read, read);
-    return detectFilesystem(read === HEAD_BYTES ? head : head.subarray(0, read));
+    return sameFile(fstatSync(fd), expect) ? readHeadSync(fd) : null;
   } finally {
     closeSync(fd);
   }
+}
+
+/** The open-and-fstat path for a name listed as a regular file (see HostFs.openRegularFile). */
+export function openRegularFileSync(path: string): OpenedFile | null {
+  let fd: number;
+  try {
+    fd = openSync(path, HEAD_FLAGS);
+  } catch {
+    return null; // gone, swapped for a symlink, unreadable: lstat and the probe report it
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return null;
+    return { stats, filesystem: stats.size === 0 ? null : readHeadSync(fd) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readHeadSync(fd: number): FoundFilesystem | null {
+  // Most images are ext or XFS, whose superblocks sit in the first 4 KiB: one small read.
+  let read = readSync(fd, head, 0, FIRST_BYTES, 0);
+  const common = read === FIRST_BYTES ? detectCommonFilesystem(first) : null;
+  if (common !== null) return common;
+  if (read === FIRST_BYTES) read += readSync(fd, head, read, HEAD_BYTES - read, read);
+  return detectFilesystem(read === HEAD_BYTES ? head : head.subarray(0, read));
 }
 
 /** The synchronous HostFs. */
@@ -81,11 +101,20 @@ export const syncHostFs: HostFs = {
   readlink: (path) => orNull("readlink", path, () => readlinkSync(path)),
   realpath: (path) => orNull("resolve", path, () => realpathSync(path)),
   readdir: (path) => orNull("read directory", path, () => readdirSync(path)),
+  listDirectory: (path) =>
+    orNull("read directory", path, () => listingFrom(readdirSync(path, { withFileTypes: true }))),
   readText: (path) => orNull("read", path, () => readFileSync(path, "utf8")),
   statfs: (path) => orNull("statfs", path, () => usageFrom(statfsSync(path, { bigint: true }))),
   probeSuperblock({ path, expect }) {
     try {
       return Promise.resolve(probeSuperblockSync(path, expect));
+    } catch (error) {
+      return absent("read superblock of", path, error);
+    }
+  },
+  openRegularFile(path) {
+    try {
+      return Promise.resolve(openRegularFileSync(path));
     } catch (error) {
       return absent("read superblock of", path, error);
     }

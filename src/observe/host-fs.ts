@@ -1,5 +1,5 @@
 // The read-only filesystem calls observe makes, behind one seam (synchronous and asynchronous forms).
-import type { BigIntStatsFs, Stats } from "node:fs";
+import type { BigIntStatsFs, Dirent, Stats } from "node:fs";
 import type { FoundFilesystem } from "../plan/snapshot.js";
 
 /** statfs numbers observe uses. */
@@ -18,6 +18,8 @@ export interface HostFs {
   /** The path with every symlink resolved. */
   realpath(path: string): Promise<string | null>;
   readdir(path: string): Promise<string[] | null>;
+  /** A directory's names, each with whether the listing says it is a regular file (no stat). */
+  listDirectory(path: string): Promise<Listing | null>;
   readText(path: string): Promise<string | null>;
   statfs(path: string): Promise<FsUsage | null>;
   /**
@@ -27,6 +29,22 @@ export interface HostFs {
    * `expect` describes.
    */
   probeSuperblock(input: { path: string; expect: Stats }): Promise<FoundFilesystem | null>;
+  /**
+   * Opens a path its directory listed as a regular file (never following symlinks, never
+   * blocking), fstats the descriptor and, when that is a regular file, reads its superblock as
+   * probeSuperblock does. null when the open fails or the descriptor is not a regular file:
+   * the caller then falls back to lstat and probeSuperblock.
+   */
+  openRegularFile(path: string): Promise<OpenedFile | null>;
+}
+
+/** Entry names of a directory mapped to "listed as a regular file". */
+export type Listing = ReadonlyMap<string, boolean>;
+
+/** A regular file observed through its own descriptor: one stat, and the superblock read. */
+export interface OpenedFile {
+  readonly stats: Stats;
+  readonly filesystem: FoundFilesystem | null;
 }
 
 /** True for errors that mean the path (or one of its parents) is not there. */
@@ -42,6 +60,13 @@ export function usageFrom(stats: BigIntStatsFs): FsUsage {
     blocks: Number(stats.blocks),
     available: Number(stats.bavail),
   };
+}
+
+/** A listing from readdir's entry types (a filesystem without them costs an lstat per name). */
+export function listingFrom(entries: readonly Dirent[]): Listing {
+  const listing = new Map<string, boolean>();
+  for (const entry of entries) listing.set(entry.name, entry.isFile());
+  return listing;
 }
 
 /** True when the opened file is the one lstat saw (it was not swapped for another in between). */

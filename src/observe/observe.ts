@@ -4,6 +4,7 @@ import type { DesiredState } from "../manifest/desired.js";
 import type { ObservedEntry, ObservedVolume, Snapshot } from "../plan/snapshot.js";
 import { observeAccounts } from "./accounts.js";
 import { deviceId } from "./device-id.js";
+import { DirectoryListings } from "./directory-listings.js";
 import type { HolderQuery } from "./holders.js";
 import { findHolders } from "./holders.js";
 import { mountFor, observeFilesystems } from "./host-filesystems.js";
@@ -53,9 +54,10 @@ export async function observe(
   const procRoot = options.procRoot ?? "/proc";
   const accounts = await observeAccounts({ desired, host, etcDir: options.etcDir ?? "/etc" });
   const walks = new ParentWalks(new LstatCache(host), host);
+  const listings = new DirectoryListings(host);
   const sysRoot = options.sysRoot ?? "/sys";
   const scanned = await mapBounded(desired.volumes, options.concurrency ?? 16, (volume) =>
-    scanVolume({ volume, accounts, host, walks, sysRoot }),
+    scanVolume({ volume, accounts, host, walks, listings, sysRoot }),
   );
   const mounts = parseMountinfo((await host.readText(`${procRoot}/self/mountinfo`)) ?? "");
   const holders = options.holders ?? "all";
@@ -66,6 +68,7 @@ export async function observe(
       .filter((s) => (s.observed.pathProblem?.code ?? "unsafe-parent") === "unsafe-parent")
       .map((s) => s.volume),
     host,
+    listings,
     procRoot,
   });
   const seeds = await observeSeeds({ desired, host });

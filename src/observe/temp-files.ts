@@ -2,18 +2,20 @@
 import { basename, dirname, join } from "node:path";
 import type { ObservedTempFile } from "../plan/snapshot.js";
 import { deviceId } from "./device-id.js";
+import type { DirectoryListings } from "./directory-listings.js";
 import type { HostFs } from "./host-fs.js";
 
 // `.<image basename>.volplan-tmp-<pid>-<8 hex>` (see docs/architecture.md).
 const TEMP_NAME = /^\.(.+)\.volplan-tmp-(\d+)-[0-9a-f]{8}$/;
 
-/** Temp files for the given volumes (id → image path), reading each directory once. */
+/** Temp files for the given volumes (id → image path), from the listings the image scan read. */
 export async function observeTempFiles(input: {
   volumes: readonly { readonly id: string; readonly path: string }[];
   host: HostFs;
+  listings: DirectoryListings;
   procRoot: string;
 }): Promise<ObservedTempFile[]> {
-  const { host, procRoot } = input;
+  const { host, listings, procRoot } = input;
   const byDir = new Map<string, Map<string, string>>();
   for (const { id, path } of input.volumes) {
     const dir = dirname(path);
@@ -24,7 +26,7 @@ export async function observeTempFiles(input: {
   const live = new LiveVolplan(host, procRoot);
   const found: ObservedTempFile[] = [];
   for (const [dir, volumeByName] of byDir) {
-    for (const name of (await host.readdir(dir)) ?? []) {
+    for (const name of (await listings.list(dir))?.keys() ?? []) {
       const match = TEMP_NAME.exec(name);
       const volume = match === null ? undefined : volumeByName.get(match[1] ?? "");
       if (match === null || volume === undefined) continue;

@@ -1,18 +1,23 @@
 // Classifies what sits at a volume's path (from lstat, never following) and reads its superblock.
 import type { Stats } from "node:fs";
-import type { ObservedEntry } from "../plan/snapshot.js";
+import type { FoundFilesystem, ObservedEntry } from "../plan/snapshot.js";
 import { deviceId } from "./device-id.js";
 import type { HostFs } from "./host-fs.js";
 import { kindOf } from "./path-safety.js";
 
-/** The entry at `path` given its lstat (null when missing); holders are filled in later. */
+/**
+ * The entry at `path` given its lstat (null when missing), or the fstat of a regular file opened
+ * without following symlinks together with the superblock read through that descriptor
+ * (`probed`); holders are filled in later.
+ */
 export async function observeEntry(input: {
   path: string;
   stats: Stats | null;
+  probed?: FoundFilesystem | null | undefined;
   host: HostFs;
   sysRoot: string;
 }): Promise<ObservedEntry> {
-  const { path, stats, host, sysRoot } = input;
+  const { path, stats, probed, host, sysRoot } = input;
   if (stats === null) return { type: "missing" };
   if (stats.isSymbolicLink()) return { type: "symlink", target: (await host.readlink(path)) ?? "" };
   if (stats.isDirectory()) return { type: "directory" };
@@ -27,7 +32,12 @@ export async function observeEntry(input: {
       ino: stats.ino,
       nlink: stats.nlink,
       mtimeMs: stats.mtimeMs,
-      filesystem: stats.size === 0 ? null : await superblockOf({ path, stats, host }),
+      filesystem:
+        stats.size === 0
+          ? null
+          : probed !== undefined
+            ? probed
+            : await superblockOf({ path, stats, host }),
       holders: [],
     };
   }

@@ -1,10 +1,12 @@
 // Observes one declared volume: its parents, what sits at its path, and the filesystem holding it.
 import type { Stats } from "node:fs";
+import { basename, dirname } from "node:path";
 import type { DesiredVolume } from "../manifest/desired.js";
 import type { ObservedVolume } from "../plan/snapshot.js";
 import type { Accounts } from "./accounts.js";
 import { deviceId } from "./device-id.js";
-import type { HostFs } from "./host-fs.js";
+import type { DirectoryListings } from "./directory-listings.js";
+import type { HostFs, OpenedFile } from "./host-fs.js";
 import type { ParentWalks } from "./path-safety.js";
 import { observeEntry } from "./volume-entry.js";
 
@@ -24,9 +26,10 @@ export async function scanVolume(input: {
   accounts: Accounts;
   host: HostFs;
   walks: ParentWalks;
+  listings: DirectoryListings;
   sysRoot: string;
 }): Promise<ScannedVolume> {
-  const { volume, accounts, host, walks, sysRoot } = input;
+  const { volume, accounts, host, walks, listings, sysRoot } = input;
   const trusted = {
     uid: typeof volume.owner === "number" ? volume.owner : (accounts.users[volume.owner] ?? null),
     gid: typeof volume.group === "number" ? volume.group : (accounts.groups[volume.group] ?? null),
@@ -34,13 +37,22 @@ export async function scanVolume(input: {
   const walk = await walks.walk(volume.path, trusted);
   // Below a missing, symlinked or non-directory parent there is nothing of ours to look at.
   const reachable = walk.problem === null || walk.problem.code === "unsafe-parent";
-  const stats = reachable ? await host.lstat(volume.path) : null;
+  const opened = reachable
+    ? await openIfListedRegular({ path: volume.path, host, listings })
+    : null;
+  const stats = opened?.stats ?? (reachable ? await host.lstat(volume.path) : null);
   const device =
     volume.kind === "block-device" && stats?.isSymbolicLink() === true
       ? await resolveDevice(host, volume.path)
       : null;
   const target = device ?? { path: volume.path, stats };
-  const entry = await observeEntry({ path: target.path, stats: target.stats, host, sysRoot });
+  const entry = await observeEntry({
+    path: target.path,
+    stats: target.stats,
+    probed: opened?.filesystem,
+    host,
+    sysRoot,
+  });
   const onFs = stats ?? walk.nearest?.stats ?? null;
   return {
     volume,
@@ -54,6 +66,20 @@ export async function scanVolume(input: {
     // statfs follows symlinks, so it is given the image only when that is a regular file.
     fsPath: stats?.isFile() === true ? volume.path : (walk.nearest?.path ?? null),
   };
+}
+
+// One stat per image instead of two: a name the directory lists as a regular file is opened
+// (O_NOFOLLOW, O_NONBLOCK) and fstat'ed, and that fstat is the image's stat. Anything else
+// (symlink, device, FIFO, missing) is never opened here: lstat classifies it, as does a failed
+// open or a descriptor that is no longer a regular file.
+async function openIfListedRegular(input: {
+  path: string;
+  host: HostFs;
+  listings: DirectoryListings;
+}): Promise<OpenedFile | null> {
+  const { path, host, listings } = input;
+  if (!(await listings.listsRegularFile(dirname(path), basename(path)))) return null;
+  return host.openRegularFile(path);
 }
 
 // Block devices are usually named through udev's symlinks (/dev/disk/by-id, /dev/vg/lv,

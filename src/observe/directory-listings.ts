@@ -1,0 +1,32 @@
+// Memoized directory listings: the image scan and the temp-file scan read each directory once.
+import type { HostFs, Listing } from "./host-fs.js";
+
+/** listDirectory results by directory for one observe run. */
+export class DirectoryListings {
+  readonly #host: HostFs;
+  readonly #entries = new Map<string, Promise<Listing | null>>();
+
+  constructor(host: HostFs) {
+    this.#host = host;
+  }
+
+  /** The listing of `dir`, read at most once (a failure is kept and rethrown to every caller). */
+  list(dir: string): Promise<Listing | null> {
+    let entry = this.#entries.get(dir);
+    if (entry === undefined) {
+      entry = this.#host.listDirectory(dir);
+      this.#entries.set(dir, entry);
+    }
+    return entry;
+  }
+
+  /** True when the listing of `path`'s directory names it as a regular file; false on any failure. */
+  async listsRegularFile(dir: string, name: string): Promise<boolean> {
+    try {
+      return (await this.list(dir))?.get(name) === true;
+    } catch {
+      // An unreadable directory: the image goes the lstat way; the temp-file scan reports it.
+      return false;
+    }
+  }
+}

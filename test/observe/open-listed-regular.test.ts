@@ -1,0 +1,115 @@
+// Images are opened only when their directory lists them as regular files; the rest go by lstat.
+import { mkdir, stat, symlink, truncate, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { HostFs } from "../../src/observe/host-fs.js";
+import { asyncHostFs } from "../../src/observe/host-fs-async.js";
+import { syncHostFs } from "../../src/observe/host-fs-sync.js";
+import { observe } from "../../src/observe/observe.js";
+import { desired, run, tempDir, volume } from "./helpers.js";
+
+const MiB = 1024 * 1024;
+let dir: string;
+let remove: () => Promise<void>;
+let images: string;
+
+beforeAll(async () => {
+  ({ dir, remove } = await tempDir());
+  images = join(dir, "images");
+  await mkdir(images);
+  const file = join(images, "file.img");
+  await writeFile(file, "");
+  await truncate(file, 16 * MiB);
+  await run("mkfs.ext4", ["-F", "-q", "-L", "listed", file]);
+  await writeFile(join(images, "empty.img"), "");
+  await run("mkfifo", [join(images, "fifo.img")]);
+  await symlink(file, join(images, "link.img"));
+  await symlink("/dev/zero", join(images, "device-link.img"));
+  await mkdir(join(images, "dir.img"));
+  await writeFile(join(images, ".file.img.volplan-tmp-4194305-0badf00d"), "partial");
+});
+afterAll(async () => {
+  await remove();
+});
+
+const names = ["file", "empty", "fifo", "link", "device-link", "dir", "missing"];
+
+function manifest() {
+  return desired(names.map((name) => volume({ id: name, path: join(images, `${name}.img`) })));
+}
+
+// A HostFs that records which paths were opened (either way) and lstat'ed.
+function recording(host: HostFs, lie: ReadonlySet<string> = new Set()) {
+  const opened: string[] = [];
+  const lstated: string[] = [];
+  const spy: HostFs = {
+    ...host,
+    lstat: (path) => (lstated.push(path), host.lstat(path)),
+    openRegularFile: (path) => (opened.push(path), host.openRegularFile(path)),
+    probeSuperblock: (input) => (opened.push(input.path), host.probeSuperblock(input)),
+    // A stale listing: names in `lie` are claimed to be regular files.
+    listDirectory: async (path) => {
+      const listing = await host.listDirectory(path);
+      if (listing === null) return null;
+      const copy = new Map(listing);
+      for (const name of lie) if (copy.has(name)) copy.set(name, true);
+      return copy;
+    },
+  };
+  return { spy, opened, lstated };
+}
+
+describe("observe: opening images", () => {
+  it.each([
+    { name: "sync", host: syncHostFs },
+    { name: "async", host: asyncHostFs },
+  ])("opens only listed regular files, with one stat each ($name)", async ({ host }) => {
+    const { spy, opened, lstated } = recording(host);
+    const snapshot = await observe(manifest(), { host: spy });
+    const at = (name: string) => join(images, `${name}.img`);
+    expect(opened.filter((path) => path.startsWith(images)).sort()).toEqual(
+      [at("empty"), at("file")].sort(),
+    );
+    // The opened descriptor's fstat is the image's only stat.
+    expect(lstated).not.toContain(at("file"));
+    expect(lstated).not.toContain(at("empty"));
+    const st = await stat(at("file"));
+    expect(snapshot.volumes.file?.entry).toMatchObject({
+      type: "file",
+      size: 16 * MiB,
+      allocated: st.blocks * 512,
+      ino: st.ino,
+      nlink: 1,
+      mode: st.mode & 0o7777,
+      filesystem: { type: "ext4", label: "listed" },
+    });
+    expect(snapshot.volumes.empty?.entry).toMatchObject({
+      type: "file",
+      size: 0,
+      filesystem: null,
+    });
+    expect(snapshot.volumes.fifo?.entry).toEqual({ type: "other", detail: "a FIFO" });
+    expect(snapshot.volumes.link?.entry).toEqual({ type: "symlink", target: at("file") });
+    expect(snapshot.volumes["device-link"]?.entry).toEqual({
+      type: "symlink",
+      target: "/dev/zero",
+    });
+    expect(snapshot.volumes.dir?.entry).toEqual({ type: "directory" });
+    expect(snapshot.volumes.missing?.entry).toEqual({ type: "missing" });
+    expect(snapshot.tempFiles).toMatchObject([{ volume: "file", size: 7 }]);
+  });
+
+  it("falls back to lstat when a name listed as a regular file is not one when opened", async () => {
+    // Non-blocking open: a FIFO swapped in after the listing neither hangs observe nor counts.
+    const { spy, lstated } = recording(syncHostFs, new Set(["fifo.img", "link.img"]));
+    const snapshot = await observe(manifest(), { host: spy });
+    expect(lstated).toContain(join(images, "fifo.img"));
+    expect(lstated).toContain(join(images, "link.img"));
+    expect(snapshot.volumes.fifo?.entry).toEqual({ type: "other", detail: "a FIFO" });
+    expect(snapshot.volumes.link?.entry).toEqual({
+      type: "symlink",
+      target: join(images, "file.img"),
+    });
+    expect(snapshot).toEqual(await observe(manifest()));
+  });
+});
