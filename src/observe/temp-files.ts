@@ -26,7 +26,10 @@ export async function observeTempFiles(input: {
   const live = new LiveVolplan(host, procRoot);
   const found: ObservedTempFile[] = [];
   for (const [dir, volumeByName] of byDir) {
-    for (const name of (await listings.list(dir))?.keys() ?? []) {
+    // No listing: the directory is gone, or (on a filesystem without entry types, where each
+    // name is lstat'ed) a name vanished meanwhile; plain names are still worth reading then.
+    const listing = await listings.list(dir);
+    for (const name of listing?.keys() ?? (await host.readdir(dir)) ?? []) {
       const match = TEMP_NAME.exec(name);
       const volume = match === null ? undefined : volumeByName.get(match[1] ?? "");
       if (match === null || volume === undefined) continue;
