@@ -87,12 +87,14 @@ function describeChange(action: Action, group: readonly Action[]): string | null
 }
 
 function symbolOf(actions: readonly Action[]): ChangeSymbol {
-  const kinds = new Set(actions.map((a) => a.kind));
-  if (kinds.has("create") || kinds.has("seed") || kinds.has("artifact-fetch")) return "+";
-  if (kinds.has("grow-image") || kinds.has("grow-filesystem") || kinds.has("set-ownership")) {
-    return "~";
+  let symbol: ChangeSymbol = "=";
+  for (const { kind } of actions) {
+    if (kind === "create" || kind === "seed" || kind === "artifact-fetch") return "+";
+    if (kind === "grow-image" || kind === "grow-filesystem" || kind === "set-ownership") {
+      symbol = "~";
+    }
   }
-  return "=";
+  return symbol;
 }
 
 function refusalLine(action: Refusal): ChangeLine {
@@ -111,6 +113,11 @@ function groupLines(
   out: { lines: ChangeLine[]; unchanged: number },
   keepUnchanged: boolean,
 ): void {
+  // Most groups of a large plan are one unchanged volume: counted without building anything.
+  if (!keepUnchanged && group.length === 1 && group[0]?.kind === "no-change") {
+    out.unchanged++;
+    return;
+  }
   const extra: ChangeLine[] = [];
   const rest: Action[] = [];
   for (const action of group) {
@@ -135,15 +142,24 @@ function groupLines(
 }
 
 function collect(actions: readonly Action[], keepUnchanged: boolean) {
-  const groups = new Map<string, Action[]>();
+  // Groups in order of first appearance, keyed by name in one map per subject type.
+  const groups: Action[][] = [];
+  const byVolume = new Map<string, Action[]>();
+  const byArtifact = new Map<string, Action[]>();
   for (const action of actions) {
-    const key = "volume" in action ? `v:${action.volume}` : `a:${action.artifact}`;
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, [action]);
-    else group.push(action);
+    const isVolume = "volume" in action;
+    const map = isVolume ? byVolume : byArtifact;
+    const name = isVolume ? action.volume : action.artifact;
+    const group = map.get(name);
+    if (group !== undefined) group.push(action);
+    else {
+      const created = [action];
+      map.set(name, created);
+      groups.push(created);
+    }
   }
   const out = { lines: [] as ChangeLine[], unchanged: 0 };
-  for (const group of groups.values()) groupLines(group, out, keepUnchanged);
+  for (const group of groups) groupLines(group, out, keepUnchanged);
   return out;
 }
 
