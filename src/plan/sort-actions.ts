@@ -45,12 +45,22 @@ function stepOf(action: Action): number {
   }
 }
 
-function isArtifact(action: Action): boolean {
-  return (
+// An action with its sort keys, computed once instead of on every comparison.
+interface Keyed {
+  readonly action: Action;
+  readonly artifact: number;
+  readonly subject: string;
+  readonly step: number;
+}
+
+function keyed(action: Action): Keyed {
+  const artifact =
     action.kind === "artifact-fetch" ||
     action.kind === "artifact-ok" ||
     action.kind === "artifact-refuse"
-  );
+      ? 1
+      : 0;
+  return { action, artifact, subject: subjectOf(action), step: stepOf(action) };
 }
 
 /** Code-point comparison (not locale), so the order is the same everywhere. */
@@ -58,15 +68,28 @@ export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+function compareKeyed(a: Keyed, b: Keyed): number {
+  return (
+    a.artifact - b.artifact ||
+    compareText(a.subject, b.subject) ||
+    a.step - b.step ||
+    compareText(a.action.path, b.action.path)
+  );
+}
+
 /** Volume actions, then artifact actions; each by subject, then step, then path. */
 export function sortActions(actions: readonly Action[]): Action[] {
-  return [...actions].sort(
-    (a, b) =>
-      Number(isArtifact(a)) - Number(isArtifact(b)) ||
-      compareText(subjectOf(a), subjectOf(b)) ||
-      stepOf(a) - stepOf(b) ||
-      compareText(a.path, b.path),
-  );
+  const keys: Keyed[] = [];
+  let sorted = true;
+  for (let i = 0; i < actions.length; i++) {
+    keys.push(keyed(actions[i] as Action));
+    if (sorted && i > 0 && compareKeyed(keys[i - 1] as Keyed, keys[i] as Keyed) > 0) sorted = false;
+  }
+  // The sort is stable, so input already in order (the usual case) comes out as it went in.
+  if (!sorted) keys.sort(compareKeyed);
+  const out: Action[] = [];
+  for (let i = 0; i < keys.length; i++) out.push((keys[i] as Keyed).action);
+  return out;
 }
 
 /** Warnings by subject, then code, then message. */
