@@ -3,7 +3,7 @@ import type { VolumeContext, VolumeResult } from "./context.js";
 import { only, volumeBase } from "./context.js";
 import { checkFilesystem } from "./filesystem-checks.js";
 import { formatBytes } from "../units/size.js";
-import { modeText, ownershipText, sameOwnership } from "./ownership.js";
+import { modeText, ownershipText } from "./ownership.js";
 import { planGrowth } from "./plan-growth.js";
 import { refuseInUse, refuseShrink } from "./refusals-content.js";
 import { refuseHardLinked } from "./refusals.js";
@@ -13,11 +13,55 @@ import type { Action, Ownership } from "./types.js";
 /** An image file as observe describes it. */
 export type ObservedFile = Extract<ObservedEntry, { type: "file" }>;
 
-// What the no-change action says was checked.
-function unchangedReason(ctx: VolumeContext, file: ObservedFile, ownership: Ownership): string {
+// The last size spelled for a no-change reason: the volumes of one manifest mostly share a size,
+// and formatBytes is the costliest part of the reason. Deterministic, so the planner stays pure.
+let lastSize = -1;
+let lastSizeText = "";
+
+function sizeText(bytes: number): string {
+  if (bytes !== lastSize) {
+    lastSizeText = formatBytes(bytes);
+    lastSize = bytes;
+  }
+  return lastSizeText;
+}
+
+// What the no-change action says was checked (one template: as ownershipText spells it).
+function unchangedReason(ctx: VolumeContext, file: ObservedFile, o: Ownership): string {
   const fs = file.filesystem;
-  const content = fs === null ? "raw" : `${fs.type}${fs.label === null ? "" : ` "${fs.label}"`}`;
-  return `${ctx.volume.path} is ${formatBytes(file.size)} ${content} with ${ownershipText(ownership)}, as declared`;
+  const content = fs === null ? "raw" : fs.label === null ? fs.type : `${fs.type} "${fs.label}"`;
+  return `${ctx.volume.path} is ${sizeText(file.size)} ${content} with uid ${o.uid}, gid ${o.gid}, mode ${o.mode}, as declared`;
+}
+
+// The no-change action, its fields in the order of volumeBase and the schema.
+function noChange(ctx: VolumeContext, file: ObservedFile, ownership: Ownership): Action {
+  return {
+    kind: "no-change",
+    volume: ctx.volume.id,
+    path: ctx.volume.path,
+    consumes: { filesystem: ctx.filesystem, bytes: 0 },
+    reason: unchangedReason(ctx, file, ownership),
+    size: file.size,
+  };
+}
+
+// A set-ownership action when the image's owner, group or mode differs from the declared ones.
+function ownershipChange(
+  ctx: VolumeContext,
+  file: ObservedFile,
+  ownership: Ownership,
+): Action | null {
+  const mode = modeText(file.mode);
+  if (file.uid === ownership.uid && file.gid === ownership.gid && mode === ownership.mode)
+    return null;
+  const current: Ownership = { uid: file.uid, gid: file.gid, mode };
+  return {
+    kind: "set-ownership",
+    ...volumeBase(ctx),
+    reason: `${ctx.volume.path} has ${ownershipText(current)} but the manifest declares ${ownershipText(ownership)}`,
+    from: current,
+    to: ownership,
+  };
 }
 
 /** Actions for an existing image file, given the declared ownership in numbers. */
@@ -30,40 +74,24 @@ export function planExistingImage(
   const conflict = checkFilesystem(ctx, file.filesystem);
   if (conflict !== null) return only(conflict);
   const growth = planGrowth(ctx, { size: file.size, found: file.filesystem });
-  const actions: Action[] = [];
-  const warnings = [...growth.warnings];
-  if (growth.actions.length > 0 && file.holders.length > 0) {
+  // planGrowth returns fresh arrays, so they are extended here rather than copied.
+  let actions = growth.actions;
+  let warnings = growth.warnings;
+  if (actions.length > 0 && file.holders.length > 0) {
     // Ownership may still be fixed below; growing must wait until nothing holds the image.
     const wanted =
       file.size < ctx.volume.size
         ? `to grow from ${formatBytes(file.size)} to ${formatBytes(ctx.volume.size)}`
         : `its filesystem grown to fill ${formatBytes(file.size)}`;
-    actions.push(refuseInUse(ctx, { holders: file.holders, wanted }));
-    warnings.length = 0;
-  } else {
-    actions.push(...growth.actions);
+    actions = [refuseInUse(ctx, { holders: file.holders, wanted })];
+    warnings = [];
   }
-  const current: Ownership = { uid: file.uid, gid: file.gid, mode: modeText(file.mode) };
-  if (!sameOwnership(current, ownership)) {
-    actions.push({
-      kind: "set-ownership",
-      ...volumeBase(ctx),
-      reason: `${ctx.volume.path} has ${ownershipText(current)} but the manifest declares ${ownershipText(ownership)}`,
-      from: current,
-      to: ownership,
-    });
-  }
+  const change = ownershipChange(ctx, file, ownership);
+  if (change !== null) actions.push(change);
   // Only writes need the file to have one name; an unchanged image stays unchanged.
   const nlink = file.nlink ?? 1;
   if (nlink > 1 && actions.some((action) => action.kind !== "refuse"))
     return only(refuseHardLinked(ctx, nlink));
-  if (actions.length === 0) {
-    actions.push({
-      kind: "no-change",
-      ...volumeBase(ctx),
-      reason: unchangedReason(ctx, file, ownership),
-      size: file.size,
-    });
-  }
+  if (actions.length === 0) actions.push(noChange(ctx, file, ownership));
   return { actions, warnings };
 }
