@@ -26,15 +26,22 @@ function draft(input: {
 }) {
   const actions: Action[] = [];
   const warnings: PlanWarning[] = [];
-  for (const volume of input.volumes) {
-    const result = planVolume(volumeContext(volume, input.snapshot));
-    actions.push(...result.actions);
-    warnings.push(...result.warnings);
+  const volumes = input.volumes;
+  for (let i = 0; i < volumes.length; i++) {
+    const result = planVolume(volumeContext(volumes[i] as DesiredVolume, input.snapshot));
+    // Most volumes yield one action and no warning: no spread (an iterator) per volume.
+    for (const action of result.actions) actions.push(action);
+    for (const warning of result.warnings) warnings.push(warning);
   }
-  actions.push(...planTempFiles(input.snapshot, new Set(input.volumes.map((v) => v.id))));
-  actions.push(
-    ...planArtifacts({ artifacts: input.desired.artifacts, observed: input.snapshot.artifacts }),
-  );
+  if (input.snapshot.tempFiles.length > 0) {
+    const ids = new Set(volumes.map((v) => v.id));
+    for (const action of planTempFiles(input.snapshot, ids)) actions.push(action);
+  }
+  const artifacts = input.desired.artifacts;
+  if (artifacts.length > 0) {
+    for (const action of planArtifacts({ artifacts, observed: input.snapshot.artifacts }))
+      actions.push(action);
+  }
   return { actions: sortActions(actions), warnings };
 }
 
