@@ -12,31 +12,24 @@ export function reserveBytes(reserve: Reserve, total: number): number {
   return reserve.kind === "bytes" ? reserve.bytes : Math.ceil((total * reserve.percent) / 100);
 }
 
-/** Ids of the filesystems the actions touch, sorted. */
-export function touchedFilesystems(actions: readonly Action[]): string[] {
-  const ids = new Set<string>();
-  for (const action of actions) {
-    // An unknown filesystem ("") only matters when something would be written there.
-    if (action.consumes.filesystem !== "" || action.consumes.bytes > 0)
-      ids.add(action.consumes.filesystem);
-  }
-  return [...ids].sort(compareText);
+type Consumer = FilesystemBudget["consumers"][number];
+
+// Largest first, then by subject and kind.
+function compareConsumers(a: Consumer, b: Consumer): number {
+  return b.bytes - a.bytes || compareText(a.subject, b.subject) || compareText(a.kind, b.kind);
 }
 
-function consumersOf(actions: readonly Action[], id: string): FilesystemBudget["consumers"] {
+function consumersOf(actions: readonly Action[], id: string): Consumer[] {
   return actions
     .filter((a) => a.consumes.filesystem === id && a.consumes.bytes > 0)
     .map((a) => ({ subject: subjectOf(a), kind: a.kind, bytes: a.consumes.bytes }))
-    .sort(
-      (a, b) =>
-        b.bytes - a.bytes || compareText(a.subject, b.subject) || compareText(a.kind, b.kind),
-    );
+    .sort(compareConsumers);
 }
 
-/** The budget of one filesystem; one that was not observed has no known free space. */
-export function budgetFor(input: {
+// The budget of one filesystem from its consumers, already sorted.
+function budgetOf(input: {
   id: string;
-  actions: readonly Action[];
+  consumers: Consumer[];
   snapshot: Snapshot;
   reserve: Reserve;
 }): BaseBudget {
@@ -44,7 +37,7 @@ export function budgetFor(input: {
   const total = fs?.total ?? 0;
   const free = fs?.free ?? 0;
   const reserve = reserveBytes(input.reserve, total);
-  const consumers = consumersOf(input.actions, input.id);
+  const consumers = input.consumers;
   const needed = consumers.reduce((sum, c) => sum + c.bytes, 0);
   const remaining = free - reserve - needed;
   return {
@@ -61,13 +54,45 @@ export function budgetFor(input: {
   };
 }
 
-/** Budgets of every filesystem the actions touch, sorted by id. */
+/** The budget of one filesystem; one that was not observed has no known free space. */
+export function budgetFor(input: {
+  id: string;
+  actions: readonly Action[];
+  snapshot: Snapshot;
+  reserve: Reserve;
+}): BaseBudget {
+  const consumers = consumersOf(input.actions, input.id);
+  return budgetOf({ id: input.id, consumers, snapshot: input.snapshot, reserve: input.reserve });
+}
+
+/** Budgets of every filesystem the actions touch, sorted by id (one pass over the actions). */
 export function budgetAll(input: {
   actions: readonly Action[];
   snapshot: Snapshot;
   reserve: Reserve;
 }): BaseBudget[] {
-  return touchedFilesystems(input.actions).map((id) => budgetFor({ ...input, id }));
+  // Consumers per touched filesystem in action order; an unknown filesystem ("") only matters when
+  // something would be written there.
+  const byId = new Map<string, Consumer[]>();
+  for (const action of input.actions) {
+    const { filesystem, bytes } = action.consumes;
+    if (filesystem === "" && !(bytes > 0)) continue;
+    let list = byId.get(filesystem);
+    if (list === undefined) {
+      list = [];
+      byId.set(filesystem, list);
+    }
+    if (bytes > 0) list.push({ subject: subjectOf(action), kind: action.kind, bytes });
+  }
+  const ids = [...byId.keys()].sort(compareText);
+  return ids.map((id) =>
+    budgetOf({
+      id,
+      consumers: (byId.get(id) ?? []).sort(compareConsumers),
+      snapshot: input.snapshot,
+      reserve: input.reserve,
+    }),
+  );
 }
 
 /** Bytes missing on an infeasible filesystem (0 when it fits): what must be freed for the plan to apply. */
