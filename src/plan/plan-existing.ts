@@ -8,30 +8,11 @@ import { planGrowth } from "./plan-growth.js";
 import { refuseInUse, refuseShrink } from "./refusals-content.js";
 import { refuseHardLinked } from "./refusals.js";
 import type { ObservedEntry } from "./snapshot.js";
+import { unchangedReason } from "./unchanged-reason.js";
 import type { Action, Ownership } from "./types.js";
 
 /** An image file as observe describes it. */
 export type ObservedFile = Extract<ObservedEntry, { type: "file" }>;
-
-// The last size spelled for a no-change reason: the volumes of one manifest mostly share a size,
-// and formatBytes is the costliest part of the reason. Deterministic, so the planner stays pure.
-let lastSize = -1;
-let lastSizeText = "";
-
-function sizeText(bytes: number): string {
-  if (bytes !== lastSize) {
-    lastSizeText = formatBytes(bytes);
-    lastSize = bytes;
-  }
-  return lastSizeText;
-}
-
-// What the no-change action says was checked (one template: as ownershipText spells it).
-function unchangedReason(ctx: VolumeContext, file: ObservedFile, o: Ownership): string {
-  const fs = file.filesystem;
-  const content = fs === null ? "raw" : fs.label === null ? fs.type : `${fs.type} "${fs.label}"`;
-  return `${ctx.volume.path} is ${sizeText(file.size)} ${content} with uid ${o.uid}, gid ${o.gid}, mode ${o.mode}, as declared`;
-}
 
 // The no-change action, its fields in the order of volumeBase and the schema.
 function noChange(ctx: VolumeContext, file: ObservedFile, ownership: Ownership): Action {
@@ -40,7 +21,12 @@ function noChange(ctx: VolumeContext, file: ObservedFile, ownership: Ownership):
     volume: ctx.volume.id,
     path: ctx.volume.path,
     consumes: { filesystem: ctx.filesystem, bytes: 0 },
-    reason: unchangedReason(ctx, file, ownership),
+    reason: unchangedReason({
+      path: ctx.volume.path,
+      size: file.size,
+      filesystem: file.filesystem,
+      ownership,
+    }),
     size: file.size,
   };
 }

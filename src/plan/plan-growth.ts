@@ -88,8 +88,8 @@ export function planGrowth(
   input: { size: number; found: FoundFilesystem | null },
 ): VolumeResult {
   const declared = ctx.volume.size;
-  const grower = effectiveGrower(ctx, input.found);
   if (input.size < declared) {
+    const grower = effectiveGrower(ctx, input.found);
     const choice = chooseAllocation(ctx);
     const result: VolumeResult = {
       actions: [],
@@ -118,7 +118,7 @@ export function planGrowth(
   }
   if (input.found === null || fillsImage(input.found, input.size))
     return { actions: [], warnings: [] };
-  if (grower === "host") {
+  if (effectiveGrower(ctx, input.found) === "host") {
     const reason = `${ctx.volume.path} was already grown to ${formatBytes(input.size)} but its ${input.found.type} filesystem was not (${formatBytes(input.found.size)})`;
     return {
       actions: [growFilesystemAction(ctx, { found: input.found, to: input.size, reason })],
