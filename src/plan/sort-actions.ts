@@ -77,16 +77,24 @@ function compareKeyed(a: Keyed, b: Keyed): number {
   );
 }
 
+// Whether the actions are in order already (the usual case), without building their keys.
+function inOrder(actions: readonly Action[]): boolean {
+  let previous: Keyed | null = null;
+  for (let i = 0; i < actions.length; i++) {
+    const current = keyed(actions[i] as Action);
+    if (previous !== null && compareKeyed(previous, current) > 0) return false;
+    previous = current;
+  }
+  return true;
+}
+
 /** Volume actions, then artifact actions; each by subject, then step, then path. */
 export function sortActions(actions: readonly Action[]): Action[] {
+  // The sort is stable, so actions already in order come out as they went in.
+  if (inOrder(actions)) return actions.slice();
   const keys: Keyed[] = [];
-  let sorted = true;
-  for (let i = 0; i < actions.length; i++) {
-    keys.push(keyed(actions[i] as Action));
-    if (sorted && i > 0 && compareKeyed(keys[i - 1] as Keyed, keys[i] as Keyed) > 0) sorted = false;
-  }
-  // The sort is stable, so input already in order (the usual case) comes out as it went in.
-  if (!sorted) keys.sort(compareKeyed);
+  for (let i = 0; i < actions.length; i++) keys.push(keyed(actions[i] as Action));
+  keys.sort(compareKeyed);
   const out: Action[] = [];
   for (let i = 0; i < keys.length; i++) out.push((keys[i] as Keyed).action);
   return out;
