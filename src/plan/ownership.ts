@@ -3,18 +3,9 @@ import type { DesiredVolume } from "../manifest/desired.js";
 import type { Snapshot } from "./snapshot.js";
 import type { Ownership } from "./types.js";
 
-// modeText's answers by permission bits, filled as asked (two lookups per volume in a plan).
-const MODE_TEXTS: string[] = [];
-
 /** Permission bits as four octal digits, as the plan schema spells them ("0660"). */
 export function modeText(mode: number): string {
-  const bits = mode & 0o777;
-  let text = MODE_TEXTS[bits];
-  if (text === undefined) {
-    text = `0${bits.toString(8).padStart(3, "0")}`;
-    MODE_TEXTS[bits] = text;
-  }
-  return text;
+  return `0${(mode & 0o777).toString(8).padStart(3, "0")}`;
 }
 
 /** The declared ownership in numbers, or which name could not be resolved. */
