@@ -1,15 +1,10 @@
 // Right-before-write check that no process holds an image: /proc/locks entries and open descriptors.
 import { readFile, stat } from "node:fs/promises";
+import { deviceId } from "../observe/device-id.js";
+import { parseProcLocks } from "../observe/proc-locks.js";
 import type { Holder } from "../plan/snapshot.js";
 import { DescriptorScan } from "./descriptor-scan.js";
 import { loopHoldersOf } from "./loop-devices.js";
-
-function majorMinor(dev: bigint): { major: bigint; minor: bigint } {
-  // Linux dev_t encoding (see <sys/sysmacros.h>).
-  const major = ((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn);
-  const minor = (dev & 0xffn) | ((dev >> 12n) & ~0xffn);
-  return { major, minor };
-}
 
 async function commandOf(pid: number): Promise<string | null> {
   return readFile(`/proc/${pid}/comm`, "utf8").then(
@@ -18,30 +13,19 @@ async function commandOf(pid: number): Promise<string | null> {
   );
 }
 
-/** Locks on dev:ino from /proc/locks ("1: OFDLCK ADVISORY WRITE -1 08:01:1234 0 EOF"; OFD locks show pid -1). */
+/** Locks on dev:ino, read afresh from /proc/locks (parsed as observe parses it). */
 export async function locksOn(dev: bigint, ino: bigint): Promise<Holder[]> {
-  const { major, minor } = majorMinor(dev);
-  const text = await readFile("/proc/locks", "utf8");
-  const holders: Holder[] = [];
-  for (const line of text.split("\n")) {
-    const fields = line
-      .replace(/^\s*\d+:\s*(->\s*)?/, "")
-      .trim()
-      .split(/\s+/);
-    const [type, , , pidText, id] = fields;
-    const [maj, min, inode] = (id ?? "").split(":");
-    if (maj === undefined || min === undefined || inode === undefined) continue;
-    if (BigInt(`0x${maj}`) !== major || BigInt(`0x${min}`) !== minor || BigInt(inode) !== ino)
-      continue;
-    const how = type === "OFDLCK" ? "ofd-lock" : type === "FLOCK" ? "flock" : "posix-lock";
-    const pid = Number(pidText);
-    holders.push({
-      pid: pid > 0 ? pid : null,
-      command: pid > 0 ? await commandOf(pid) : null,
-      how,
-    });
-  }
-  return holders;
+  const device = deviceId(dev);
+  const locks = parseProcLocks(await readFile("/proc/locks", "utf8")).filter(
+    (lock) => lock.device === device && BigInt(lock.ino) === ino,
+  );
+  return Promise.all(
+    locks.map(async (lock) => ({
+      pid: lock.pid,
+      command: lock.pid === null ? null : await commandOf(lock.pid),
+      how: lock.how,
+    })),
+  );
 }
 
 /** Processes with a descriptor open on dev:ino (other than this process), from the run's descriptor scan. */

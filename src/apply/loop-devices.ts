@@ -3,6 +3,7 @@
 import { readdir, readFile, rmdir, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { deviceId } from "../observe/device-id.js";
 import type { Holder } from "../plan/snapshot.js";
 import { TIMEOUTS } from "./context.js";
 import type { ApplyContext } from "./context.js";
@@ -40,10 +41,7 @@ async function openedByAnyone(devId: string): Promise<boolean> {
     for (const fd of await readdir(`/proc/${pid}/fd`).catch(() => [] as string[])) {
       const target = await stat(`/proc/${pid}/fd/${fd}`).catch(() => null);
       if (target?.isBlockDevice() !== true) continue;
-      const rdev = BigInt(target.rdev);
-      const major = ((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & ~0xfffn);
-      const minor = (rdev & 0xffn) | ((rdev >> 12n) & ~0xffn);
-      if (`${major}:${minor}` === devId) return true;
+      if (deviceId(target.rdev) === devId) return true;
     }
   }
   return false;
