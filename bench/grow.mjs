@@ -2,16 +2,14 @@
 // (`truncate -s 20G` + `e2fsck -fp` + `resize2fs`) on an identical copy. Target: ≤ 1.1×.
 // Run: npm run build && node bench/grow.mjs [--rounds N] [--dir DIR]
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { machineDescription } from "./lib/machine.mjs";
 import { timeCommand } from "./lib/timing.mjs";
+import { cli, ownedByMe, timeApply } from "./lib/volplan-apply.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const cli = path.join(root, "dist", "volplan.mjs");
 const { values } = parseArgs({
   options: {
     rounds: { type: "string", default: "5" },
@@ -43,17 +41,8 @@ function manual(file) {
 }
 
 function volplanGrow(work, file) {
-  const manifest = path.join(work, "manifest.json");
-  const volume = {
-    path: file,
-    size: "20GiB",
-    format: { type: "ext4" },
-    owner: process.getuid(),
-    group: process.getgid(),
-  };
-  const stateDir = path.join(work, "state");
-  writeFileSync(manifest, JSON.stringify({ version: 1, stateDir, volumes: { "vm/root": volume } }));
-  return timeCommand({ file: process.execPath, args: [cli, "apply", "--manifest", manifest] });
+  const volume = { path: file, size: "20GiB", format: { type: "ext4" }, ...ownedByMe() };
+  return timeApply({ work, volumes: { "vm/root": volume } });
 }
 
 const work = mkdtempSync(path.join(values.dir, "volplan-bench-grow-"));

@@ -12,18 +12,15 @@ import {
   openSync,
   rmSync,
   statSync,
-  writeFileSync,
   writeSync,
 } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { machineDescription } from "./lib/machine.mjs";
 import { timeCommand } from "./lib/timing.mjs";
+import { cli, ownedByMe, timeApply } from "./lib/volplan-apply.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const cli = path.join(root, "dist", "volplan.mjs");
 const { values } = parseArgs({
   options: {
     rounds: { type: "string", default: "5" },
@@ -72,18 +69,14 @@ function median(list) {
 const allocated = (file) => statSync(file).blocks * 512;
 
 function volplanSeed(work, base, target) {
-  const manifest = path.join(work, "manifest.json");
   const volume = {
     path: target,
     size: SIZE,
     seed: { from: base },
     format: { type: "none" },
-    owner: process.getuid(),
-    group: process.getgid(),
+    ...ownedByMe(),
   };
-  const stateDir = path.join(work, "state");
-  writeFileSync(manifest, JSON.stringify({ version: 1, stateDir, volumes: { "vm/root": volume } }));
-  return timeCommand({ file: process.execPath, args: [cli, "apply", "--manifest", manifest] });
+  return timeApply({ work, volumes: { "vm/root": volume } });
 }
 
 const work = mkdtempSync(path.join(values.dir, "volplan-bench-seed-"));
