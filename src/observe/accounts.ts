@@ -9,18 +9,16 @@ export interface Accounts {
 }
 
 /** Reads passwd and group (each once, and only when some volume names an account). */
-export async function observeAccounts(input: {
+export function observeAccounts(input: {
   desired: DesiredState;
   host: HostFs;
   etcDir: string;
-}): Promise<Accounts> {
+}): Accounts {
   const { desired, host, etcDir } = input;
   const userNames = namesOf(desired.volumes.map((v) => v.owner));
   const groupNames = namesOf(desired.volumes.map((v) => v.group));
-  const users =
-    userNames.size === 0 ? {} : pick(await host.readText(`${etcDir}/passwd`), userNames);
-  const groups =
-    groupNames.size === 0 ? {} : pick(await host.readText(`${etcDir}/group`), groupNames);
+  const users = userNames.size === 0 ? {} : pick(host.readText(`${etcDir}/passwd`), userNames);
+  const groups = groupNames.size === 0 ? {} : pick(host.readText(`${etcDir}/group`), groupNames);
   return { users, groups };
 }
 

@@ -4,26 +4,31 @@ import type { HostFs, Listing } from "./host-fs.js";
 /** listDirectory results by directory for one observe run. */
 export class DirectoryListings {
   readonly #host: HostFs;
-  readonly #entries = new Map<string, Promise<Listing | null>>();
+  readonly #entries = new Map<string, { listing: Listing | null } | { error: unknown }>();
 
   constructor(host: HostFs) {
     this.#host = host;
   }
 
   /** The listing of `dir`, read at most once (a failure is kept and rethrown to every caller). */
-  list(dir: string): Promise<Listing | null> {
+  list(dir: string): Listing | null {
     let entry = this.#entries.get(dir);
     if (entry === undefined) {
-      entry = this.#host.listDirectory(dir);
+      try {
+        entry = { listing: this.#host.listDirectory(dir) };
+      } catch (error) {
+        entry = { error };
+      }
       this.#entries.set(dir, entry);
     }
-    return entry;
+    if ("error" in entry) throw entry.error;
+    return entry.listing;
   }
 
   /** True when the listing of `path`'s directory names it as a regular file; false on any failure. */
-  async listsRegularFile(dir: string, name: string): Promise<boolean> {
+  listsRegularFile(dir: string, name: string): boolean {
     try {
-      return (await this.list(dir))?.get(name) === true;
+      return this.list(dir)?.get(name) === true;
     } catch {
       // An unreadable directory: the image goes the lstat way; the temp-file scan reports it.
       return false;

@@ -2,7 +2,7 @@
 import type { Holder } from "../plan/snapshot.js";
 import type { HostFs } from "./host-fs.js";
 import type { ImageId, OpenHold } from "./open-files.js";
-import { scanOpenFiles } from "./open-files.js";
+import { quietly, scanOpenFiles } from "./open-files.js";
 import type { FileLock } from "./proc-locks.js";
 import { parseProcLocks } from "./proc-locks.js";
 
@@ -19,25 +19,20 @@ export interface HolderQuery extends ImageId {
  * for all images, and the /proc/PID/fd scan (which costs a readlink per descriptor on the
  * host) runs once, for the candidate images only: those a plan might write into.
  */
-export async function findHolders(input: {
+export function findHolders(input: {
   images: readonly HolderQuery[];
   host: HostFs;
   procRoot: string;
-}): Promise<Map<string, Holder[]>> {
+}): Map<string, Holder[]> {
   const { images, host, procRoot } = input;
-  const locks =
-    images.length === 0 ? [] : parseProcLocks((await host.readText(`${procRoot}/locks`)) ?? "");
+  const locks = images.length === 0 ? [] : parseProcLocks(host.readText(`${procRoot}/locks`) ?? "");
   const candidates = images.filter((image) => image.candidate);
-  const open =
-    candidates.length === 0 ? [] : await scanOpenFiles({ images: candidates, host, procRoot });
-  const comms = new Map<number, Promise<string | null>>();
-  const command = (pid: number): Promise<string | null> => {
+  const open = candidates.length === 0 ? [] : scanOpenFiles({ images: candidates, host, procRoot });
+  const comms = new Map<number, string | null>();
+  const command = (pid: number): string | null => {
     let entry = comms.get(pid);
     if (entry === undefined) {
-      entry = host.readText(`${procRoot}/${pid}/comm`).then(
-        (text) => text?.trim() ?? null,
-        () => null,
-      );
+      entry = quietly(() => host.readText(`${procRoot}/${pid}/comm`)?.trim() ?? null);
       comms.set(pid, entry);
     }
     return entry;
@@ -55,9 +50,7 @@ export async function findHolders(input: {
     if (found.length === 0) continue;
     result.set(
       image.key,
-      await Promise.all(
-        found.map(async (h) => ({ ...h, command: h.pid === null ? null : await command(h.pid) })),
-      ),
+      found.map((h) => ({ ...h, command: h.pid === null ? null : command(h.pid) })),
     );
   }
   return result;

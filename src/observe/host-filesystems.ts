@@ -33,16 +33,16 @@ function contains(mountPoint: string, path: string): boolean {
 }
 
 /** One ObservedFilesystem per id, from a path known to be on it. */
-export async function observeFilesystems(input: {
+export function observeFilesystems(input: {
   samples: ReadonlyMap<string, string>;
   mounts: readonly Mount[];
   host: HostFs;
-}): Promise<Record<string, ObservedFilesystem>> {
+}): Record<string, ObservedFilesystem> {
   const result: Record<string, ObservedFilesystem> = {};
   for (const id of [...input.samples.keys()].sort()) {
     const path = input.samples.get(id) ?? "/";
     const mount = mountFor(input.mounts, id, path);
-    const usage = await input.host.statfs(path);
+    const usage = input.host.statfs(path);
     result[id] = {
       id,
       mountPoint: mount?.mountPoint ?? "/",

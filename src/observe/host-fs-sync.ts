@@ -25,18 +25,18 @@ import {
 const HEAD_FLAGS =
   constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NOCTTY | constants.O_NONBLOCK;
 
-function orNull<T>(what: string, path: string, call: () => T): Promise<T | null> {
+function orNull<T>(what: string, path: string, call: () => T): T | null {
   try {
-    return Promise.resolve(call());
+    return call();
   } catch (error) {
     return absent(what, path, error);
   }
 }
 
 // null for "not there", else the error observe reports.
-function absent(what: string, path: string, error: unknown): Promise<null> {
-  if (isAbsent(error)) return Promise.resolve(null);
-  return Promise.reject(observeError(what, path, error));
+function absent(what: string, path: string, error: unknown): null {
+  if (isAbsent(error)) return null;
+  throw observeError(what, path, error);
 }
 
 // One buffer for every probe: the bytes are parsed before the call returns, and reusing it
@@ -87,12 +87,12 @@ function readHeadSync(fd: number): FoundFilesystem | null {
   return detectFilesystem(read === HEAD_BYTES ? head : head.subarray(0, read));
 }
 
-/** The synchronous HostFs. */
+/** The host's filesystem. */
 export const syncHostFs: HostFs = {
-  // lstat and probeSuperblock run once per image: no closure per call.
+  // lstat and openRegularFile run once per image: no closure per call.
   lstat(path) {
     try {
-      return Promise.resolve(lstatSync(path));
+      return lstatSync(path);
     } catch (error) {
       return absent("lstat", path, error);
     }
@@ -107,14 +107,14 @@ export const syncHostFs: HostFs = {
   statfs: (path) => orNull("statfs", path, () => usageFrom(statfsSync(path, { bigint: true }))),
   probeSuperblock({ path, expect }) {
     try {
-      return Promise.resolve(probeSuperblockSync(path, expect));
+      return probeSuperblockSync(path, expect);
     } catch (error) {
       return absent("read superblock of", path, error);
     }
   },
   openRegularFile(path) {
     try {
-      return Promise.resolve(openRegularFileSync(path));
+      return openRegularFileSync(path);
     } catch (error) {
       return absent("read superblock of", path, error);
     }

@@ -1,4 +1,5 @@
-// The read-only filesystem calls observe makes, behind one seam (synchronous and asynchronous forms).
+// The read-only filesystem calls observe makes, behind one seam. Synchronous: observe reads local
+// files and /proc, where a thread-pool round trip and a promise per call cost more than the call.
 import type { BigIntStatsFs, Dirent, Stats } from "node:fs";
 import type { FoundFilesystem } from "../plan/snapshot.js";
 
@@ -11,31 +12,31 @@ export interface FsUsage {
 
 /** Every host read observe makes. "Not there" (ENOENT, ENOTDIR) is null; other failures throw. */
 export interface HostFs {
-  lstat(path: string): Promise<Stats | null>;
+  lstat(path: string): Stats | null;
   /** stat that follows symlinks. */
-  stat(path: string): Promise<Stats | null>;
-  readlink(path: string): Promise<string | null>;
+  stat(path: string): Stats | null;
+  readlink(path: string): string | null;
   /** The path with every symlink resolved. */
-  realpath(path: string): Promise<string | null>;
-  readdir(path: string): Promise<string[] | null>;
+  realpath(path: string): string | null;
+  readdir(path: string): string[] | null;
   /** A directory's names, each with whether the listing says it is a regular file (no stat). */
-  listDirectory(path: string): Promise<Listing | null>;
-  readText(path: string): Promise<string | null>;
-  statfs(path: string): Promise<FsUsage | null>;
+  listDirectory(path: string): Listing | null;
+  readText(path: string): string | null;
+  statfs(path: string): FsUsage | null;
   /**
    * The filesystem whose superblock starts a regular file or block device (one open, a read of
    * FIRST_BYTES and, only when no ext or XFS superblock is there, of the rest of HEAD_BYTES, one
    * close; never following symlinks); null when none is known or the path no longer is the file
    * `expect` describes.
    */
-  probeSuperblock(input: { path: string; expect: Stats }): Promise<FoundFilesystem | null>;
+  probeSuperblock(input: { path: string; expect: Stats }): FoundFilesystem | null;
   /**
    * Opens a path its directory listed as a regular file (never following symlinks, never
    * blocking), fstats the descriptor and, when that is a regular file, reads its superblock as
    * probeSuperblock does. null when the open fails or the descriptor is not a regular file:
    * the caller then falls back to lstat and probeSuperblock.
    */
-  openRegularFile(path: string): Promise<OpenedFile | null>;
+  openRegularFile(path: string): OpenedFile | null;
 }
 
 /** Entry names of a directory mapped to "listed as a regular file". */

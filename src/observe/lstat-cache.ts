@@ -5,14 +5,14 @@ import type { HostFs } from "./host-fs.js";
 /** lstat results by path for one observe run. */
 export class LstatCache {
   readonly #host: HostFs;
-  readonly #entries = new Map<string, Promise<Stats | null>>();
+  readonly #entries = new Map<string, Stats | null>();
 
   constructor(host: HostFs) {
     this.#host = host;
   }
 
   /** lstat of `path`, read at most once. */
-  lstat(path: string): Promise<Stats | null> {
+  lstat(path: string): Stats | null {
     let entry = this.#entries.get(path);
     if (entry === undefined) {
       entry = this.#host.lstat(path);

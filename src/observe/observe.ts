@@ -11,7 +11,6 @@ import { mountFor, observeFilesystems } from "./host-filesystems.js";
 import type { HostFs } from "./host-fs.js";
 import { syncHostFs } from "./host-fs-sync.js";
 import { LstatCache } from "./lstat-cache.js";
-import { mapBounded } from "./map-bounded.js";
 import { ParentWalks } from "./path-safety.js";
 import type { Mount } from "./mountinfo.js";
 import { parseMountinfo } from "./mountinfo.js";
@@ -22,10 +21,8 @@ import { scanVolume } from "./volume.js";
 
 /** Where observe reads from; the defaults are the real host. */
 export interface ObserveOptions {
-  /** The fs calls to use (default: synchronous, measured fastest for local filesystems). */
+  /** The fs calls to use (default: the host's own, synchronous). */
   readonly host?: HostFs;
-  /** Volumes observed at once (matters only for an asynchronous host). */
-  readonly concurrency?: number;
   readonly procRoot?: string;
   readonly sysRoot?: string;
   readonly etcDir?: string;
@@ -52,17 +49,19 @@ export async function observe(
 ): Promise<Snapshot> {
   const host = options.host ?? syncHostFs;
   const procRoot = options.procRoot ?? "/proc";
-  const accounts = await observeAccounts({ desired, host, etcDir: options.etcDir ?? "/etc" });
+  const accounts = observeAccounts({ desired, host, etcDir: options.etcDir ?? "/etc" });
   const walks = new ParentWalks(new LstatCache(host), host);
   const listings = new DirectoryListings(host);
   const sysRoot = options.sysRoot ?? "/sys";
-  const scanned = await mapBounded(desired.volumes, options.concurrency ?? 16, (volume) =>
+  // One volume after another, synchronously: the reads are local and cheap, and 1,000 volumes
+  // through promises cost more than their system calls.
+  const scanned = desired.volumes.map((volume) =>
     scanVolume({ volume, accounts, host, walks, listings, sysRoot }),
   );
-  const mounts = parseMountinfo((await host.readText(`${procRoot}/self/mountinfo`)) ?? "");
+  const mounts = parseMountinfo(host.readText(`${procRoot}/self/mountinfo`) ?? "");
   const holders = options.holders ?? "all";
-  const volumes = await withHolders({ scanned, mounts, host, procRoot, holders });
-  const tempFiles = await observeTempFiles({
+  const volumes = withHolders({ scanned, mounts, host, procRoot, holders });
+  const tempFiles = observeTempFiles({
     // Only directories reached without a missing, symlinked or non-directory parent.
     volumes: scanned
       .filter((s) => (s.observed.pathProblem?.code ?? "unsafe-parent") === "unsafe-parent")
@@ -71,7 +70,7 @@ export async function observe(
     listings,
     procRoot,
   });
-  const seeds = await observeSeeds({ desired, host });
+  const seeds = observeSeeds({ desired, host });
   const artifacts = await artifactsOf(desired, options.recordStorePathHashes ?? false);
   const samples = new Map<string, string>();
   const note = (id: string | null, path: string | null) => {
@@ -80,20 +79,19 @@ export async function observe(
   for (const s of scanned) note(s.observed.filesystem, s.fsPath);
   for (const t of tempFiles) note(t.filesystem, t.path);
   for (const seed of Object.values(seeds)) note(seed.filesystem, seed.path);
-  for (const a of Object.values(artifacts))
-    note(a.filesystem, await existingAncestor(host, a.path));
-  const filesystems = await observeFilesystems({ samples, mounts, host });
+  for (const a of Object.values(artifacts)) note(a.filesystem, existingAncestor(host, a.path));
+  const filesystems = observeFilesystems({ samples, mounts, host });
   return { volumes, filesystems, tempFiles, seeds, artifacts, ...accounts };
 }
 
 // Adds holders to file and block-device entries (see findHolders for what it costs).
-async function withHolders(input: {
+function withHolders(input: {
   scanned: readonly ScannedVolume[];
   mounts: readonly Mount[];
   host: HostFs;
   procRoot: string;
   holders: "all" | "writable";
-}): Promise<Record<string, ObservedVolume>> {
+}): Record<string, ObservedVolume> {
   const queries: HolderQuery[] = [];
   for (const { volume, observed, target } of input.scanned) {
     const stats = target.stats;
@@ -108,7 +106,7 @@ async function withHolders(input: {
     const { dev, ino } = stats;
     queries.push({ key: volume.id, path: target.path, dev, ino, devices, candidate });
   }
-  const holders = await findHolders({
+  const holders = findHolders({
     images: queries,
     host: input.host,
     procRoot: input.procRoot,
@@ -143,8 +141,8 @@ async function artifactsOf(desired: DesiredState, record: boolean): Promise<Snap
 }
 
 // statfs needs an existing path; an artifact's cache file may not be there yet.
-async function existingAncestor(host: HostFs, path: string): Promise<string> {
+function existingAncestor(host: HostFs, path: string): string {
   let current = path;
-  while (current !== "/" && (await host.lstat(current)) === null) current = dirname(current);
+  while (current !== "/" && host.lstat(current) === null) current = dirname(current);
   return current;
 }

@@ -23,23 +23,23 @@ export interface OpenHold {
  * the image paths first, and only matching fds are stat'ed, so the scan costs one readlink
  * per descriptor on the host. Processes that vanish or refuse access are skipped.
  */
-export async function scanOpenFiles(input: {
+export function scanOpenFiles(input: {
   images: readonly ImageId[];
   host: HostFs;
   procRoot: string;
-}): Promise<OpenHold[]> {
+}): OpenHold[] {
   const { images, host, procRoot } = input;
   const byPath = new Map(images.map((image) => [image.path, image]));
   const holds: OpenHold[] = [];
-  for (const name of (await host.readdir(procRoot)) ?? []) {
+  for (const name of host.readdir(procRoot) ?? []) {
     if (!/^\d+$/.test(name)) continue;
     const fdDir = `${procRoot}/${name}/fd`;
-    for (const fd of (await quietly(host.readdir(fdDir))) ?? []) {
-      const image = byPath.get((await quietly(host.readlink(`${fdDir}/${fd}`))) ?? "");
+    for (const fd of quietly(() => host.readdir(fdDir)) ?? []) {
+      const image = byPath.get(quietly(() => host.readlink(`${fdDir}/${fd}`)) ?? "");
       if (image === undefined) continue;
-      const stats = await quietly(host.stat(`${fdDir}/${fd}`));
+      const stats = quietly(() => host.stat(`${fdDir}/${fd}`));
       if (stats === null || stats.dev !== image.dev || stats.ino !== image.ino) continue;
-      const fdinfo = await quietly(host.readText(`${procRoot}/${name}/fdinfo/${fd}`));
+      const fdinfo = quietly(() => host.readText(`${procRoot}/${name}/fdinfo/${fd}`));
       holds.push({ key: image.key, pid: Number(name), how: lockKind(fdinfo) ?? "open" });
     }
   }
@@ -57,9 +57,9 @@ function lockKind(fdinfo: string | null): Holder["how"] | null {
 }
 
 // /proc entries come and go, and other users' descriptors may be unreadable: treat as absent.
-async function quietly<T>(read: Promise<T | null>): Promise<T | null> {
+export function quietly<T>(read: () => T | null): T | null {
   try {
-    return await read;
+    return read();
   } catch {
     return null;
   }

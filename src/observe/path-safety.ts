@@ -29,19 +29,19 @@ export function ancestorsOf(path: string): string[] {
 }
 
 /** Checks every ancestor of `path` (lstat only, never following a symlink). */
-export async function walkParents(input: {
+export function walkParents(input: {
   path: string;
   cache: LstatCache;
   host: HostFs;
   trusted: Trusted;
-}): Promise<PathWalk> {
+}): PathWalk {
   const { path, cache, host, trusted } = input;
   const chain = ancestorsOf(path);
   let nearest: PathWalk["nearest"] = null;
   let problem: PathProblem | null = null;
   for (const [index, dir] of chain.entries()) {
-    const stats = await cache.lstat(dir);
-    const blocking = await blockingProblem({ dir, stats, host });
+    const stats = cache.lstat(dir);
+    const blocking = blockingProblem({ dir, stats, host });
     if (blocking !== null) return { problem: problem ?? blocking, nearest };
     if (stats === null) break; // unreachable: blockingProblem reports a missing parent
     nearest = { path: dir, stats };
@@ -54,15 +54,15 @@ export async function walkParents(input: {
 }
 
 // A parent that is missing, a symlink or not a directory ends the walk.
-async function blockingProblem(input: {
+function blockingProblem(input: {
   dir: string;
   stats: Stats | null;
   host: HostFs;
-}): Promise<PathProblem | null> {
+}): PathProblem | null {
   const { dir, stats, host } = input;
   if (stats === null) return { code: "parent-missing", at: dir, detail: "does not exist" };
   if (stats.isSymbolicLink()) {
-    const target = (await host.readlink(dir)) ?? "an unreadable target";
+    const target = host.readlink(dir) ?? "an unreadable target";
     return { code: "symlinked-parent", at: dir, detail: `is a symlink to ${target}` };
   }
   if (!stats.isDirectory()) {
@@ -103,7 +103,7 @@ export function kindOf(stats: Stats): string {
 
 /** walkParents memoized per (parent directory, trusted owner and group): images usually share directories. */
 export class ParentWalks {
-  readonly #walks = new Map<string, Promise<PathWalk>>();
+  readonly #walks = new Map<string, PathWalk>();
 
   constructor(
     readonly cache: LstatCache,
@@ -111,7 +111,7 @@ export class ParentWalks {
   ) {}
 
   /** The walk for `path`'s parent directory, done at most once per directory and trust. */
-  walk(path: string, trusted: Trusted): Promise<PathWalk> {
+  walk(path: string, trusted: Trusted): PathWalk {
     const key = `${dirname(path)}\0${trusted.uid}\0${trusted.gid}`;
     let walk = this.#walks.get(key);
     if (walk === undefined) {

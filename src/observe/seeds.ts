@@ -6,23 +6,23 @@ import { deviceId } from "./device-id.js";
 import type { HostFs } from "./host-fs.js";
 
 /** Every distinct seed path, keyed by path. */
-export async function observeSeeds(input: {
+export function observeSeeds(input: {
   desired: DesiredState;
   host: HostFs;
-}): Promise<Record<string, ObservedSeed>> {
+}): Record<string, ObservedSeed> {
   const seeds: Record<string, ObservedSeed> = {};
   const paths = new Set(
     input.desired.volumes.flatMap((v) => (v.seed === null ? [] : [v.seed.from])),
   );
-  for (const path of [...paths].sort()) seeds[path] = await observeSeed(path, input.host);
+  for (const path of [...paths].sort()) seeds[path] = observeSeed(path, input.host);
   return seeds;
 }
 
 // Seeds in Nix profiles are often symlinks into the store: follow one only when it ends at a
 // regular file (the copy reads the target); anything else counts as missing.
-async function observeSeed(path: string, host: HostFs): Promise<ObservedSeed> {
-  const linkStats = await host.lstat(path);
-  const stats = linkStats?.isSymbolicLink() === true ? await host.stat(path) : linkStats;
+function observeSeed(path: string, host: HostFs): ObservedSeed {
+  const linkStats = host.lstat(path);
+  const stats = linkStats?.isSymbolicLink() === true ? host.stat(path) : linkStats;
   if (stats === null || !stats.isFile()) {
     return { path, exists: false, size: 0, allocated: 0, filesystem: null, foundFilesystem: null };
   }
@@ -32,21 +32,21 @@ async function observeSeed(path: string, host: HostFs): Promise<ObservedSeed> {
     size: stats.size,
     allocated: stats.blocks * 512,
     filesystem: deviceId(stats.dev),
-    foundFilesystem: await seedSuperblock({ path, link: linkStats, stats, host }),
+    foundFilesystem: seedSuperblock({ path, link: linkStats, stats, host }),
   };
 }
 
 // The superblock read never follows a symlink, so a linked seed is read at its resolved path
 // (checked to be the file stat saw). Why read it: a seed grown to a larger declared size needs
 // its filesystem grown too, and the planner must know how large it is.
-async function seedSuperblock(input: {
+function seedSuperblock(input: {
   path: string;
   link: Stats | null;
   stats: Stats;
   host: HostFs;
-}): Promise<FoundFilesystem | null> {
+}): FoundFilesystem | null {
   const { host, stats } = input;
   if (stats.size === 0) return null;
-  const real = input.link?.isSymbolicLink() === true ? await host.realpath(input.path) : input.path;
+  const real = input.link?.isSymbolicLink() === true ? host.realpath(input.path) : input.path;
   return real === null ? null : host.probeSuperblock({ path: real, expect: stats });
 }

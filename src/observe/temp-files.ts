@@ -4,17 +4,18 @@ import type { ObservedTempFile } from "../plan/snapshot.js";
 import { deviceId } from "./device-id.js";
 import type { DirectoryListings } from "./directory-listings.js";
 import type { HostFs } from "./host-fs.js";
+import { quietly } from "./open-files.js";
 
 // `.<image basename>.volplan-tmp-<pid>-<8 hex>` (see docs/architecture.md).
 const TEMP_NAME = /^\.(.+)\.volplan-tmp-(\d+)-[0-9a-f]{8}$/;
 
 /** Temp files for the given volumes (id → image path), from the listings the image scan read. */
-export async function observeTempFiles(input: {
+export function observeTempFiles(input: {
   volumes: readonly { readonly id: string; readonly path: string }[];
   host: HostFs;
   listings: DirectoryListings;
   procRoot: string;
-}): Promise<ObservedTempFile[]> {
+}): ObservedTempFile[] {
   const { host, listings, procRoot } = input;
   const byDir = new Map<string, Map<string, string>>();
   for (const { id, path } of input.volumes) {
@@ -28,13 +29,13 @@ export async function observeTempFiles(input: {
   for (const [dir, volumeByName] of byDir) {
     // No listing: the directory is gone, or (on a filesystem without entry types, where each
     // name is lstat'ed) a name vanished meanwhile; plain names are still worth reading then.
-    const listing = await listings.list(dir);
-    for (const name of listing?.keys() ?? (await host.readdir(dir)) ?? []) {
+    const listing = listings.list(dir);
+    for (const name of listing?.keys() ?? host.readdir(dir) ?? []) {
       const match = TEMP_NAME.exec(name);
       const volume = match === null ? undefined : volumeByName.get(match[1] ?? "");
       if (match === null || volume === undefined) continue;
       const path = join(dir, name);
-      const stats = await host.lstat(path);
+      const stats = host.lstat(path);
       // Only regular files: anything else with such a name is not volplan's to reclaim.
       if (stats === null || !stats.isFile()) continue;
       found.push({
@@ -43,7 +44,7 @@ export async function observeTempFiles(input: {
         filesystem: deviceId(stats.dev),
         size: stats.size,
         allocated: stats.blocks * 512,
-        live: await live.is(Number(match[2])),
+        live: live.is(Number(match[2])),
       });
     }
   }
@@ -53,20 +54,18 @@ export async function observeTempFiles(input: {
 // A temp file is live while the pid in its name is a running volplan (pids are reused, so the
 // command line is checked too).
 class LiveVolplan {
-  readonly #cache = new Map<number, Promise<boolean>>();
+  readonly #cache = new Map<number, boolean>();
 
   constructor(
     readonly host: HostFs,
     readonly procRoot: string,
   ) {}
 
-  is(pid: number): Promise<boolean> {
+  is(pid: number): boolean {
     let entry = this.#cache.get(pid);
     if (entry === undefined) {
-      entry = this.host
-        .readText(`${this.procRoot}/${pid}/cmdline`)
-        .then((cmdline) => cmdline !== null && cmdline.includes("volplan"))
-        .catch(() => false);
+      const cmdline = quietly(() => this.host.readText(`${this.procRoot}/${pid}/cmdline`));
+      entry = cmdline !== null && cmdline.includes("volplan");
       this.#cache.set(pid, entry);
     }
     return entry;

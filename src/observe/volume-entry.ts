@@ -10,16 +10,16 @@ import { kindOf } from "./path-safety.js";
  * without following symlinks together with the superblock read through that descriptor
  * (`probed`); holders are filled in later.
  */
-export async function observeEntry(input: {
+export function observeEntry(input: {
   path: string;
   stats: Stats | null;
   probed?: FoundFilesystem | null | undefined;
   host: HostFs;
   sysRoot: string;
-}): Promise<ObservedEntry> {
+}): ObservedEntry {
   const { path, stats, probed, host, sysRoot } = input;
   if (stats === null) return { type: "missing" };
-  if (stats.isSymbolicLink()) return { type: "symlink", target: (await host.readlink(path)) ?? "" };
+  if (stats.isSymbolicLink()) return { type: "symlink", target: host.readlink(path) ?? "" };
   if (stats.isDirectory()) return { type: "directory" };
   if (stats.isFile()) {
     return {
@@ -37,17 +37,17 @@ export async function observeEntry(input: {
           ? null
           : probed !== undefined
             ? probed
-            : await superblockOf({ path, stats, host }),
+            : superblockOf({ path, stats, host }),
       holders: [],
     };
   }
   if (stats.isBlockDevice()) {
-    const sectors = await host.readText(`${sysRoot}/dev/block/${deviceId(stats.rdev)}/size`);
+    const sectors = host.readText(`${sysRoot}/dev/block/${deviceId(stats.rdev)}/size`);
     return {
       type: "block-device",
       // Node has no BLKGETSIZE64 ioctl; sysfs reports the size in 512-byte sectors.
       size: sectorsToBytes(sectors),
-      filesystem: await superblockOf({ path, stats, host }),
+      filesystem: superblockOf({ path, stats, host }),
       holders: [],
     };
   }

@@ -21,32 +21,30 @@ export interface ScannedVolume {
 }
 
 /** Walks the parents, then classifies the entry at the path. */
-export async function scanVolume(input: {
+export function scanVolume(input: {
   volume: DesiredVolume;
   accounts: Accounts;
   host: HostFs;
   walks: ParentWalks;
   listings: DirectoryListings;
   sysRoot: string;
-}): Promise<ScannedVolume> {
+}): ScannedVolume {
   const { volume, accounts, host, walks, listings, sysRoot } = input;
   const trusted = {
     uid: typeof volume.owner === "number" ? volume.owner : (accounts.users[volume.owner] ?? null),
     gid: typeof volume.group === "number" ? volume.group : (accounts.groups[volume.group] ?? null),
   };
-  const walk = await walks.walk(volume.path, trusted);
+  const walk = walks.walk(volume.path, trusted);
   // Below a missing, symlinked or non-directory parent there is nothing of ours to look at.
   const reachable = walk.problem === null || walk.problem.code === "unsafe-parent";
-  const opened = reachable
-    ? await openIfListedRegular({ path: volume.path, host, listings })
-    : null;
-  const stats = opened?.stats ?? (reachable ? await host.lstat(volume.path) : null);
+  const opened = reachable ? openIfListedRegular({ path: volume.path, host, listings }) : null;
+  const stats = opened?.stats ?? (reachable ? host.lstat(volume.path) : null);
   const device =
     volume.kind === "block-device" && stats?.isSymbolicLink() === true
-      ? await resolveDevice(host, volume.path)
+      ? resolveDevice(host, volume.path)
       : null;
   const target = device ?? { path: volume.path, stats };
-  const entry = await observeEntry({
+  const entry = observeEntry({
     path: target.path,
     stats: target.stats,
     probed: opened?.filesystem,
@@ -72,20 +70,20 @@ export async function scanVolume(input: {
 // (O_NOFOLLOW, O_NONBLOCK) and fstat'ed, and that fstat is the image's stat. Anything else
 // (symlink, device, FIFO, missing) is never opened here: lstat classifies it, as does a failed
 // open or a descriptor that is no longer a regular file.
-async function openIfListedRegular(input: {
+function openIfListedRegular(input: {
   path: string;
   host: HostFs;
   listings: DirectoryListings;
-}): Promise<OpenedFile | null> {
+}): OpenedFile | null {
   const { path, host, listings } = input;
-  if (!(await listings.listsRegularFile(dirname(path), basename(path)))) return null;
+  if (!listings.listsRegularFile(dirname(path), basename(path))) return null;
   return host.openRegularFile(path);
 }
 
 // Block devices are usually named through udev's symlinks (/dev/disk/by-id, /dev/vg/lv,
 // /dev/zvol/...): follow one, but only to a block device.
-async function resolveDevice(host: HostFs, path: string) {
-  const real = await host.realpath(path);
-  const stats = real === null ? null : await host.lstat(real);
+function resolveDevice(host: HostFs, path: string) {
+  const real = host.realpath(path);
+  const stats = real === null ? null : host.lstat(real);
   return real !== null && stats?.isBlockDevice() === true ? { path: real, stats } : null;
 }
