@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    // Builds dist/volplan.mjs once; the CLI tests run the bundle.
+    // Builds dist/volplan.cjs once; the CLI tests run the bundle.
     globalSetup: ["test/cli/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -43,12 +43,17 @@ function writeStdout(text: string): void {
 }
 
 // exitCode rather than exit(): output handed to process.stdout is flushed before the process ends.
-process.exitCode = await runCli({
-  argv: process.argv.slice(2),
-  stdout: { write: writeStdout },
-  stderr: { write: writeStderr },
-  env: process.env,
-  cwd: process.cwd(),
-  stdoutIsTTY: await stdoutIsTerminal(),
-  version: packageJson.version,
-});
+// No top-level await: the bundle is CommonJS (see scripts/build.mjs).
+async function main(): Promise<void> {
+  process.exitCode = await runCli({
+    argv: process.argv.slice(2),
+    stdout: { write: writeStdout },
+    stderr: { write: writeStderr },
+    env: process.env,
+    cwd: process.cwd(),
+    stdoutIsTTY: await stdoutIsTerminal(),
+    version: packageJson.version,
+  });
+}
+
+void main();

@@ -1,4 +1,4 @@
-// Runs the built CLI (dist/volplan.mjs) as a child process with a clean, explicit environment.
+// Runs the built CLI (dist/volplan.cjs) as a child process with a clean, explicit environment.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
@@ -8,7 +8,7 @@ import { inject } from "vitest";
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** The bundle the tests run. */
-export const CLI = path.join(ROOT, "dist", "volplan.mjs");
+export const CLI = path.join(ROOT, "dist", "volplan.cjs");
 
 /** What one run of volplan printed and returned. */
 export interface Run {
