@@ -2,6 +2,7 @@
 // start-up (target: at most 2×), and 10,000 images to show the per-volume cost stays flat.
 // Run: npm run build && node bench/plan-noop.mjs [--rounds N] [--skip-10k] [--compare OTHER.mjs]
 // --compare times another build's `plan` (say, one built from an earlier commit) in the same rounds.
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -51,6 +52,9 @@ function measure(count, roundsHere) {
   const dir = mkdtempSync(path.join(os.tmpdir(), `volplan-bench-noop-${count}-`));
   try {
     const manifest = writeManifest(dir, makeExt4Images({ dir, count, size: SIZE }));
+    // The images were just written: flush them first, so the kernel's writeback of thousands
+    // of fresh files does not run during the timed rounds (a boot-time run sees a settled tree).
+    execFileSync("sync");
     const node = (args, expectStatus = 0) => ({ file: process.execPath, args, expectStatus });
     const best = bestOfInterleaved({
       rounds: roundsHere,

@@ -50,6 +50,19 @@ async function validatorFor(entry, schema) {
   const ajv = new Ajv({
     allErrors: true,
     strict: true,
+    // String lengths in UTF-16 units (String.length) rather than code points counted char by
+    // char, and patterns without the "u" flag (every pattern is ASCII classes): the same
+    // answers for every path and name a manifest holds, without a per-character loop per string
+    // on every boot. ajv marks `unicode` deprecated but honours it; only that notice is dropped.
+    unicode: false,
+    unicodeRegExp: false,
+    logger: {
+      log: console.log,
+      warn: (...args) => {
+        if (!String(args[0]).includes("option unicode")) console.warn(...args);
+      },
+      error: console.error,
+    },
     code: { source: true, esm: true, lines: false },
   });
   const validate = ajv.compile(schema);
