@@ -77,8 +77,9 @@ async function download(args: {
   await assertSafeCachePath(metaPath, "file");
   const flags = constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW;
   const handle = await open(partial, flags, 0o644);
+  let writer: PartialWriter | null = null;
   try {
-    const writer = new PartialWriter({
+    writer = new PartialWriter({
       handle,
       limit: artifact.size,
       onDisk: (await handle.stat()).size,
@@ -105,6 +106,8 @@ async function download(args: {
     await installPartial({ layout, partial, metaPath, final, hex });
     return { bytes: writer.bytes, url: got.url, resumedFrom: got.resumedFrom };
   } finally {
+    // The hashing thread reads through the handle's descriptor: it stops first.
+    await writer?.dispose();
     await handle.close().catch(() => undefined);
   }
 }

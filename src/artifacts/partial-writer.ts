@@ -1,21 +1,21 @@
-// Appends downloaded bytes to a partial file while hashing them, in large writes.
-import { createHash, type Hash } from "node:crypto";
+// Appends downloaded bytes to a partial file in large writes; a worker hashes what is written.
 import type { FileHandle } from "node:fs/promises";
+import { FileHasher } from "./file-hasher.js";
 import { SourceError } from "./source-error.js";
-import { hashRange } from "./hash-file.js";
 
 const FLUSH_BYTES = 4 * 1024 * 1024;
 const SYNC_BYTES = 64 * 1024 * 1024;
 
-/** The partial file of one artifact: where the next byte goes and the hash of everything before it. */
+/** The partial file of one artifact: where the next byte goes, and a hasher of everything before it. */
 export class PartialWriter {
   readonly #handle: FileHandle;
-  #hash: Hash = createHash("sha256");
+  /** Reads back and hashes the file's bytes as writes complete (from byte 0, so kept bytes too). */
+  #hasher: FileHasher | null = null;
   #position = 0;
   #pending: Uint8Array[] = [];
   #pendingBytes = 0;
   readonly #limit: number | null;
-  /** True once the hash covers every byte before #position. */
+  /** True once this process has taken over the file (start) and no write has failed since. */
   #primed = false;
   /** The write running in the background, if any. */
   #inFlight: Promise<void> | null = null;
@@ -46,12 +46,12 @@ export class PartialWriter {
     return this.#durable;
   }
 
-  /** True once this process has checked (hashed) the bytes before `bytes` itself. */
+  /** True once this process has taken over the bytes before `bytes` itself. */
   get primed(): boolean {
     return this.#primed;
   }
 
-  /** Continues after the bytes already in the file (re-hashing them), or starts over when `keep` is 0. */
+  /** Continues after the bytes already in the file (hashing them again), or starts over when `keep` is 0. */
   async start(keep: number): Promise<void> {
     // A failed write is already recorded (#primed); the file is re-read below.
     await this.#settle().catch(() => undefined);
@@ -59,18 +59,20 @@ export class PartialWriter {
     await this.#syncing?.catch(() => undefined);
     if (this.#primed && keep === this.bytes && this.#pendingBytes === 0) return;
     this.#primed = true;
-    this.#hash = createHash("sha256");
     this.#pending = [];
     this.#pendingBytes = 0;
-    this.#position =
-      keep > 0 ? await hashRange({ handle: this.#handle, hash: this.#hash, bytes: keep }) : 0;
+    // A fresh hasher: the old one may be reading bytes past the truncation below.
+    await this.#hasher?.close();
+    this.#hasher = new FileHasher(this.#handle.fd);
+    this.#position = Math.min(keep, (await this.#handle.stat()).size);
     await this.#handle.truncate(this.#position);
-    // The kept bytes were just read back; one datasync (cheap: little is dirty) makes them count as durable.
+    this.#hasher.advance(this.#position);
+    // One datasync (cheap: little is dirty) makes the kept bytes count as durable.
     if (this.#position > 0) await this.#handle.datasync();
     this.#durable = this.#position;
   }
 
-  /** Hashes and buffers one chunk; refuses to grow beyond the declared size. */
+  /** Buffers one chunk; refuses to grow beyond the declared size. */
   async write(chunk: Uint8Array, url: string): Promise<void> {
     if (this.#limit !== null && this.bytes + chunk.length > this.#limit) {
       throw new SourceError({
@@ -79,7 +81,6 @@ export class PartialWriter {
         retry: false,
       });
     }
-    this.#hash.update(chunk);
     this.#pending.push(chunk);
     this.#pendingBytes += chunk.length;
     if (this.#pendingBytes >= FLUSH_BYTES) await this.#writeBehind();
@@ -139,6 +140,7 @@ export class PartialWriter {
         position += bytesWritten;
         buffers = dropWritten(buffers, bytesWritten);
       }
+      this.#hasher?.advance(position);
     } catch (error) {
       // The hash now covers bytes that never reached the file: a resume must re-hash from disk.
       this.#primed = false;
@@ -146,13 +148,25 @@ export class PartialWriter {
     }
   }
 
-  /** Flushes, fsyncs and returns the sha256 (hex) of the whole file. */
+  /** Flushes, fsyncs and returns the sha256 (hex) of the whole file; the writer is done then. */
   async finish(): Promise<string> {
     await this.flush();
     await this.#syncing;
     await this.#handle.sync();
     this.#durable = this.#position;
-    return this.#hash.digest("hex");
+    this.#hasher ??= new FileHasher(this.#handle.fd);
+    try {
+      return await this.#hasher.digest(this.#position);
+    } finally {
+      await this.dispose();
+    }
+  }
+
+  /** Stops the hashing thread; call it before the file's handle is closed. */
+  async dispose(): Promise<void> {
+    const hasher = this.#hasher;
+    this.#hasher = null;
+    await hasher?.close();
   }
 }
 
