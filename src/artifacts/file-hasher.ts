@@ -11,10 +11,11 @@ interface Advance {
 
 // The worker's whole program; it runs from its source text (eval), so it uses only globals.
 function hashWorker(): void {
-  const { parentPort, workerData } = process.getBuiltinModule("node:worker_threads");
+  const threads = process.getBuiltinModule("node:worker_threads");
+  const parentPort = threads.parentPort;
   const { createHash } = process.getBuiltinModule("node:crypto");
   const { readSync } = process.getBuiltinModule("node:fs");
-  const fd = (workerData as { fd: number }).fd;
+  const fd = (threads.workerData as { fd: number }).fd;
   const hash = createHash("sha256");
   const buffer = Buffer.allocUnsafe(4 * 1024 * 1024);
   let done = 0;
