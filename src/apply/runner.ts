@@ -1,5 +1,4 @@
 // The one seam for external commands: argument arrays, explicit timeouts, never a shell.
-import { execa } from "execa";
 import { VolplanError } from "../errors.js";
 
 /** How one command runs. */
@@ -104,6 +103,9 @@ const commandEnv = { PATH: sanePath(process.env.PATH), LC_ALL: "C", LANG: "C" };
 /** The real runner over execa 9. */
 export const execaRunner: Runner = async (file, args, options) => {
   const ok = options.okExitCodes ?? [0];
+  // Loaded on the first command: execa is most of the code apply would otherwise parse on every
+  // run, and a run with nothing to change starts no command at all.
+  const { execa } = await import("execa");
   const result = await execa(file, [...args], {
     timeout: options.timeoutMs,
     env: commandEnv,

@@ -94,7 +94,13 @@ async function observeAndPlan(
 ): Promise<Plan | null> {
   const { observe } = await import("../../observe/observe.js");
   // A real apply (not --dry-run) records store-path hashes in the cache index, under the lock.
-  const snapshot = await observe(target.desired, { recordStorePathHashes: probe });
+  // Holders of every image only for a saved plan, whose fingerprint recorded them; otherwise
+  // those of images the plan may write into (what the planner reads), which skips /proc/locks
+  // when nothing would be written. Apply reads /proc/locks again right before any write.
+  const snapshot = await observe(target.desired, {
+    recordStorePathHashes: probe,
+    holders: target.saved === null ? "writable" : "all",
+  });
   if (target.saved !== null) {
     const { fingerprintSnapshot } = await import("../../observe/fingerprint.js");
     if (fingerprintSnapshot(snapshot) === target.saved.fingerprint) return target.saved.plan;
