@@ -1,5 +1,5 @@
 // Loads manifests for commands, turning an unreadable file into an issue or a one-line user error.
-import path from "node:path";
+import { resolve } from "node:path";
 import type { DesiredState } from "../manifest/desired.js";
 import type { Issue } from "../manifest/issue.js";
 import type { Manifest } from "../generated/manifest-types.js";
@@ -22,7 +22,7 @@ function failureIssue(error: unknown): Issue {
 async function load(file: string, cwd: string) {
   const { loadManifestFile } = await import("../manifest/load.js");
   try {
-    return await loadManifestFile(path.resolve(cwd, file));
+    return await loadManifestFile(resolve(cwd, file));
   } catch (error) {
     // Reading the file failed (missing, a directory, no permission): report it like any other issue.
     if (error instanceof VolplanError) return { ok: false as const, issues: [failureIssue(error)] };

@@ -1,5 +1,5 @@
 // `volplan apply`: under the host lock, observe, probe, plan, show the plan, apply it, show the report.
-import path from "node:path";
+import { resolve } from "node:path";
 import type { DesiredState } from "../../manifest/desired.js";
 import type { Plan } from "../../plan/types.js";
 import type { ApplyReport } from "../../apply/report.js";
@@ -76,7 +76,7 @@ async function loadTarget(
     throw new UsageError("give either --manifest or a PLAN_FILE, not both", "apply");
   const { readSavedPlan } = await import("../../apply/saved-plan.js");
   const { parseManifestText } = await import("../../manifest/load.js");
-  const file = path.resolve(ctx.cwd, planFile);
+  const file = resolve(ctx.cwd, planFile);
   const saved = await readSavedPlan(file);
   const parsed = parseManifestText(saved.manifestText, `${file} (embedded manifest)`);
   if (!parsed.ok)

@@ -1,5 +1,5 @@
 // `volplan artifact path|fetch|extract`: the boot artifact cache from the command line.
-import path from "node:path";
+import { resolve } from "node:path";
 import type { Command, CommandContext } from "../command.js";
 import { UsageError, UserError } from "../command.js";
 import { errorText } from "../error-text.js";
@@ -78,7 +78,7 @@ async function runExtract(
   const found = await findCached(loaded.desired, name);
   if (!found.ok) throw new UserError(found.message);
   const { extractTarball } = await import("../../artifacts/extract.js");
-  const to = path.resolve(ctx.cwd, values.to);
+  const to = resolve(ctx.cwd, values.to);
   const summary = await extractTarball({ archive: found.path, to });
   ctx.stdout.write(
     `${name}: extracted ${summary.files} files, ${summary.directories} directories, ${summary.links} links into ${to}\n`,

@@ -1,5 +1,5 @@
 // `volplan plan`: observes the host and shows what apply would do; writes nothing but --out.
-import path from "node:path";
+import { resolve } from "node:path";
 import type { Command, CommandContext } from "../command.js";
 import { UserError } from "../command.js";
 import { EXIT, planExitCode } from "../exit-codes.js";
@@ -32,7 +32,7 @@ Exit status: 0 ok, 1 error, 2 changes pending (with --detailed-exitcode), 3 refu
 export function manifestPath(ctx: CommandContext, flag: string | undefined): string {
   const fromEnv = ctx.env["VOLPLAN_MANIFEST"];
   const chosen = flag ?? (fromEnv === undefined || fromEnv === "" ? DEFAULT_MANIFEST : fromEnv);
-  return path.resolve(ctx.cwd, chosen);
+  return resolve(ctx.cwd, chosen);
 }
 
 async function savePlan(input: {
@@ -93,7 +93,7 @@ async function run(ctx: CommandContext): Promise<number> {
   });
   const result = makePlan(loaded.desired, snapshot);
   if (values.out !== undefined) {
-    const out = path.resolve(ctx.cwd, values.out);
+    const out = resolve(ctx.cwd, values.out);
     await savePlan({ file: out, plan: result, snapshot, loaded });
   }
   const options = { format, color: ctx.color, verbose: values.verbose === true };

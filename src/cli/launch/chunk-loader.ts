@@ -3,7 +3,7 @@
 import { hash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import path from "node:path";
+import { dirname, join } from "node:path";
 import { Script } from "node:vm";
 
 type ChunkFunction = (
@@ -55,11 +55,11 @@ export function loadChunk(file: string): unknown {
     ...(cachedData === null ? {} : { cachedData }),
   });
   cacheUsed.set(file, cachedData !== null && script.cachedDataRejected !== true);
-  const dir = path.dirname(file);
+  const dir = dirname(file);
   builtins ??= createRequire(file);
   const outside = builtins;
   const chunkRequire = (id: string): unknown =>
-    id.startsWith("./") ? loadChunk(path.join(dir, id)) : outside(id);
+    id.startsWith("./") ? loadChunk(join(dir, id)) : outside(id);
   const run = script.runInThisContext() as ChunkFunction;
   run.call(module.exports, module.exports, chunkRequire, module, file, dir);
   return module.exports;
