@@ -91,13 +91,13 @@ execFileSync(process.execPath, ["scripts/code-cache.mjs", outdir, nextLauncher],
 });
 await rename(nextLauncher, launcher);
 
-// Files of earlier builds (chunk names carry a content hash, caches a digest of their chunk and
+// Files of earlier builds (chunk names carry a content hash, caches a checksum of their chunk and
 // the V8 version; earlier entries were ES modules) go, so dist/ ships only this one.
 const { cachePathOf } = createRequire(import.meta.url)(launcher);
 const current = new Set();
 for (const file of split.outputFiles) {
   current.add(path.basename(file.path));
-  current.add(path.basename(cachePathOf(file.path, converted.get(file.path))));
+  current.add(path.basename(cachePathOf(file.path, Buffer.from(converted.get(file.path)))));
 }
 for (const name of await readdir(chunks)) {
   if (!current.has(name)) await rm(path.join(chunks, name), { force: true });

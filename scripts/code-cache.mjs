@@ -22,8 +22,8 @@ const files = readdirSync(chunks)
 // was made with, and volplan runs with the defaults.
 v8.setFlagsFromString("--no-lazy");
 const scripts = files.map((file) => {
-  const source = readFileSync(file, "utf8");
-  return { target: cachePathOf(file, source), script: new Script(wrapChunk(source)) };
+  const source = readFileSync(file);
+  return { target: cachePathOf(file, source), script: new Script(wrapChunk(source.toString())) };
 });
 v8.setFlagsFromString("--lazy");
 for (const { target, script } of scripts) {

@@ -30,8 +30,9 @@ async function chunk(name: string, source: string): Promise<string> {
 
 // What scripts/code-cache.mjs writes for a chunk.
 async function cacheFor(file: string): Promise<void> {
-  const source = await readFile(file, "utf8");
-  await writeFile(cachePathOf(file, source), new Script(wrapChunk(source)).createCachedData());
+  const source = await readFile(file);
+  const script = new Script(wrapChunk(source.toString("utf8")));
+  await writeFile(cachePathOf(file, source), script.createCachedData());
 }
 
 describe("loadChunk", () => {
@@ -58,7 +59,7 @@ describe("loadChunk", () => {
 
   it("compiles the text when the cache is unusable", async () => {
     const file = await chunk("garbage.cjs", "exports.answer = 42;");
-    await writeFile(cachePathOf(file, await readFile(file, "utf8")), Buffer.alloc(4096, 7));
+    await writeFile(cachePathOf(file, await readFile(file)), Buffer.alloc(4096, 7));
     expect(loadChunk(file)).toEqual({ answer: 42 });
     expect(chunkCacheUse().get(file)).toBe(false);
   });
