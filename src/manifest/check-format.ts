@@ -60,14 +60,23 @@ function checkMinimum(input: { id: string; type: FsType; size: unknown }): Issue
   );
 }
 
-/** Issues with a volume's declared format: size below the filesystem's minimum, unusable label or uuid. */
-export function checkFormat(input: { id: string; volume: Record<string, unknown> }): Issue[] {
-  const { id, volume } = input;
-  const type = fsTypeOf(volume);
-  if (type === undefined || !isRecord(volume.format)) return [];
-  const issues: (Issue | null)[] = [checkMinimum({ id, type, size: volume.size })];
+/**
+ * Appends the issues of a volume's declared format (`type`, from fsTypeOf) to `issues`: size
+ * below the filesystem's minimum, unusable label or uuid.
+ */
+export function checkFormat(input: {
+  id: string;
+  volume: Record<string, unknown>;
+  type: FsType | undefined;
+  issues: Issue[];
+}): void {
+  const { id, volume, type, issues } = input;
+  if (type === undefined || !isRecord(volume.format)) return;
+  const minimum = checkMinimum({ id, type, size: volume.size });
+  if (minimum !== null) issues.push(minimum);
   const label = stringAt(volume.format, "label");
-  if (label !== undefined && label !== "") issues.push(checkLabel({ id, type, label }));
+  const labelIssue = label === undefined || label === "" ? null : checkLabel({ id, type, label });
+  if (labelIssue !== null) issues.push(labelIssue);
   if (stringAt(volume.format, "uuid") !== undefined && (type === "vfat" || type === "none")) {
     issues.push(
       error(
@@ -77,5 +86,4 @@ export function checkFormat(input: { id: string; volume: Record<string, unknown>
       ),
     );
   }
-  return issues.filter((issue): issue is Issue => issue !== null);
 }

@@ -1,40 +1,51 @@
 // Rules for one volume that the schema cannot express: paths, seeds and combinations of options.
 import { checkFormat, fsTypeOf } from "./check-format.js";
 import { checkSize } from "./check-size.js";
+import type { FsType } from "./desired.js";
 import { isRecord, stringAt } from "./guards.js";
 import { error, pointer, warning, type Issue } from "./issue.js";
 import { checkAbsolutePath, normalizePath, pathProblem } from "./paths.js";
 
-function checkSeed(id: string, volume: Record<string, unknown>): Issue[] {
+// Every check appends to one list: this runs for every volume on every boot, and a list per
+// check and volume (then concatenated) was most of its cost.
+
+function checkSeed(id: string, volume: Record<string, unknown>, issues: Issue[]): void {
   const seed = volume.seed;
   const from = isRecord(seed) ? stringAt(seed, "from") : undefined;
-  if (from === undefined) return [];
+  if (from === undefined) return;
   const at = pointer("volumes", id, "seed", "from");
   const what = `volume ${JSON.stringify(id)}: seed.from`;
   const bad = checkAbsolutePath({ value: from, pointer: at, what });
-  if (bad !== null) return [bad];
+  if (bad !== null) {
+    issues.push(bad);
+    return;
+  }
   const path = stringAt(volume, "path");
   if (
     path !== undefined &&
     pathProblem(path) === null &&
     normalizePath(path) === normalizePath(from)
   ) {
-    return [
+    issues.push(
       error(
         at,
         `${what} ${JSON.stringify(from)} is the volume's own path; an image cannot be copied onto itself.`,
         "Point seed.from at the base image (for example a raw image in the Nix store), or remove seed.",
       ),
-    ];
+    );
   }
-  return [];
 }
 
 // A block device is only checked for existence and size, so options that create or change it make no sense.
-function checkBlockDevice(id: string, volume: Record<string, unknown>): Issue[] {
-  if (volume.kind !== "block-device") return [];
+function checkBlockDevice(input: {
+  id: string;
+  volume: Record<string, unknown>;
+  type: FsType | undefined;
+  issues: Issue[];
+}): void {
+  const { id, volume, type, issues } = input;
+  if (volume.kind !== "block-device") return;
   const name = `volume ${JSON.stringify(id)}`;
-  const issues: Issue[] = [];
   const refuse = (key: string, found: string): void => {
     const message = `${name} is a block device, which volplan never creates, formats or writes, but it declares ${found}.`;
     issues.push(
@@ -49,23 +60,28 @@ function checkBlockDevice(id: string, volume: Record<string, unknown>): Issue[] 
   if (volume.allocation === "preallocate" || volume.allocation === "zero") {
     refuse("allocation", `allocation ${JSON.stringify(volume.allocation)}`);
   }
-  const type = fsTypeOf(volume);
   if (type !== undefined && type !== "none") refuse("format", `format ${JSON.stringify(type)}`);
   if (volume.growFilesystem === "host" || volume.growFilesystem === "guest") {
     refuse("growFilesystem", `growFilesystem ${JSON.stringify(volume.growFilesystem)}`);
   }
-  return issues;
 }
 
-function checkOptions(id: string, volume: Record<string, unknown>): Issue[] {
-  const name = (): string => `volume ${JSON.stringify(id)}`;
-  const issues: Issue[] = [];
-  const type = fsTypeOf(volume);
+function volumeName(id: string): string {
+  return `volume ${JSON.stringify(id)}`;
+}
+
+function checkOptions(input: {
+  id: string;
+  volume: Record<string, unknown>;
+  type: FsType | undefined;
+  issues: Issue[];
+}): void {
+  const { id, volume, type, issues } = input;
   if (volume.growFilesystem === "host" && (type === "vfat" || type === "swap" || type === "none")) {
     issues.push(
       error(
         pointer("volumes", id, "growFilesystem"),
-        `${name()}: growFilesystem "host" is declared, but volplan cannot grow ${type === "none" ? "a raw image's contents" : `a ${type} filesystem`}.`,
+        `${volumeName(id)}: growFilesystem "host" is declared, but volplan cannot grow ${type === "none" ? "a raw image's contents" : `a ${type} filesystem`}.`,
         `Set growFilesystem to "guest" or "auto", or remove it.`,
       ),
     );
@@ -74,7 +90,7 @@ function checkOptions(id: string, volume: Record<string, unknown>): Issue[] {
     issues.push(
       error(
         pointer("volumes", id, "allocation"),
-        `${name()}: allocation "zero" is declared together with a seed; a seeded image is a copy of its base image, not zeros.`,
+        `${volumeName(id)}: allocation "zero" is declared together with a seed; a seeded image is a copy of its base image, not zeros.`,
         `Use allocation "sparse" or "preallocate", or remove seed.`,
       ),
     );
@@ -84,12 +100,11 @@ function checkOptions(id: string, volume: Record<string, unknown>): Issue[] {
     issues.push(
       warning(
         pointer("volumes", id, "mode"),
-        `${name()}: mode ${JSON.stringify(mode)} lets every user on the host write the image.`,
+        `${volumeName(id)}: mode ${JSON.stringify(mode)} lets every user on the host write the image.`,
         `Use "0660" with a group such as "kvm", or "0600".`,
       ),
     );
   }
-  return issues;
 }
 
 // True for a size checkSize accepts without a word: whole bytes, a multiple of 512.
@@ -97,14 +112,21 @@ function plainSectors(size: unknown): boolean {
   return typeof size === "number" && Number.isSafeInteger(size) && size > 0 && size % 512 === 0;
 }
 
-/** Issues with one volume on its own (paths, size, format, option combinations). */
-export function checkVolume(input: { id: string; volume: unknown }): Issue[] {
-  const { id, volume } = input;
-  if (!isRecord(volume)) return [];
+/**
+ * Appends the issues of one volume on its own (paths, size, format, option combinations) to
+ * `issues`. `problem` is pathProblem of its path, which the caller has already computed.
+ */
+export function checkVolume(input: {
+  id: string;
+  volume: unknown;
+  problem: ReturnType<typeof pathProblem>;
+  issues: Issue[];
+}): void {
+  const { id, volume, problem, issues } = input;
+  if (!isRecord(volume)) return;
   // Pointers and names for messages are built only when there is something to report: this
   // runs for every volume on every boot.
-  const issues: Issue[] = [];
-  if (typeof volume.path === "string" && pathProblem(volume.path) !== null) {
+  if (problem !== null && typeof volume.path === "string") {
     const path = checkAbsolutePath({
       value: volume.path,
       pointer: pointer("volumes", id, "path"),
@@ -122,11 +144,9 @@ export function checkVolume(input: { id: string; volume: unknown }): Issue[] {
       }),
     );
   }
-  // concat rather than push(...): no iterator protocol over four (usually empty) lists per volume.
-  return issues.concat(
-    checkSeed(id, volume),
-    checkFormat({ id, volume }),
-    checkBlockDevice(id, volume),
-    checkOptions(id, volume),
-  );
+  const type = fsTypeOf(volume);
+  checkSeed(id, volume, issues);
+  checkFormat({ id, volume, type, issues });
+  checkBlockDevice({ id, volume, type, issues });
+  checkOptions({ id, volume, type, issues });
 }

@@ -22,10 +22,10 @@ export function checkVolumes(manifest: Record<string, unknown>): Issue[] {
     const entry = entries[i] as [string, unknown];
     const id = entry[0];
     const volume = entry[1];
-    const own = checkVolume({ id, volume });
-    for (let j = 0; j < own.length; j++) issues.push(own[j] as Issue);
     const path = isRecord(volume) ? stringAt(volume, "path") : undefined;
-    if (path === undefined || path === "" || pathProblem(path) !== null) continue;
+    const problem = path === undefined ? null : pathProblem(path);
+    checkVolume({ id, volume, problem, issues });
+    if (path === undefined || path === "" || problem !== null) continue;
     const normalized = normalizePath(path);
     const first = owners.get(normalized);
     if (first !== undefined) {
