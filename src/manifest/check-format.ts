@@ -60,16 +60,20 @@ function checkMinimum(input: { id: string; type: FsType; size: unknown }): Issue
   );
 }
 
+/** What each per-volume check reads, and the list it appends its issues to. */
+export interface VolumeCheck {
+  readonly id: string;
+  readonly volume: Record<string, unknown>;
+  /** The declared filesystem type (fsTypeOf), when known. */
+  readonly type: FsType | undefined;
+  readonly issues: Issue[];
+}
+
 /**
- * Appends the issues of a volume's declared format (`type`, from fsTypeOf) to `issues`: size
- * below the filesystem's minimum, unusable label or uuid.
+ * Appends the issues of a volume's declared format to `issues`: size below the filesystem's
+ * minimum, unusable label or uuid.
  */
-export function checkFormat(input: {
-  id: string;
-  volume: Record<string, unknown>;
-  type: FsType | undefined;
-  issues: Issue[];
-}): void {
+export function checkFormat(input: VolumeCheck): void {
   const { id, volume, type, issues } = input;
   if (type === undefined || !isRecord(volume.format)) return;
   const minimum = checkMinimum({ id, type, size: volume.size });

@@ -1,7 +1,6 @@
 // Rules for one volume that the schema cannot express: paths, seeds and combinations of options.
-import { checkFormat, fsTypeOf } from "./check-format.js";
+import { checkFormat, fsTypeOf, type VolumeCheck } from "./check-format.js";
 import { checkSize } from "./check-size.js";
-import type { FsType } from "./desired.js";
 import { isRecord, stringAt } from "./guards.js";
 import { error, pointer, warning, type Issue } from "./issue.js";
 import { checkAbsolutePath, normalizePath, pathProblem } from "./paths.js";
@@ -36,16 +35,15 @@ function checkSeed(id: string, volume: Record<string, unknown>, issues: Issue[])
   }
 }
 
+function volumeName(id: string): string {
+  return `volume ${JSON.stringify(id)}`;
+}
+
 // A block device is only checked for existence and size, so options that create or change it make no sense.
-function checkBlockDevice(input: {
-  id: string;
-  volume: Record<string, unknown>;
-  type: FsType | undefined;
-  issues: Issue[];
-}): void {
+function checkBlockDevice(input: VolumeCheck): void {
   const { id, volume, type, issues } = input;
   if (volume.kind !== "block-device") return;
-  const name = `volume ${JSON.stringify(id)}`;
+  const name = volumeName(id);
   const refuse = (key: string, found: string): void => {
     const message = `${name} is a block device, which volplan never creates, formats or writes, but it declares ${found}.`;
     issues.push(
@@ -66,16 +64,7 @@ function checkBlockDevice(input: {
   }
 }
 
-function volumeName(id: string): string {
-  return `volume ${JSON.stringify(id)}`;
-}
-
-function checkOptions(input: {
-  id: string;
-  volume: Record<string, unknown>;
-  type: FsType | undefined;
-  issues: Issue[];
-}): void {
+function checkOptions(input: VolumeCheck): void {
   const { id, volume, type, issues } = input;
   if (volume.growFilesystem === "host" && (type === "vfat" || type === "swap" || type === "none")) {
     issues.push(
