@@ -4,8 +4,9 @@ import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { VolplanError } from "../errors.js";
 import type { Ownership } from "../plan/types.js";
-import type { ApplyContext } from "./context.js";
-import { fsyncDirectory } from "./safe-fs.js";
+import type { ApplyContext, StepOutcome } from "./context.js";
+import { createExclusive, fsyncDirectory, removeQuietly } from "./safe-fs.js";
+import { tempPathFor } from "./temp-name.js";
 
 /** Fails unless `file` is (not a symlink to) the inode volplan has open. */
 async function assertSameInode(input: {
@@ -73,4 +74,39 @@ export async function commitTemp(input: {
   await unlink(temp);
   await fsyncDirectory(path.dirname(finalPath));
   await ctx.hook(`${prefix}:after-unlink-temp` as const, subject);
+}
+
+/**
+ * The life of a new image: a temp file beside `finalPath` (O_EXCL|O_NOFOLLOW), written by `fill`,
+ * then committed; on any failure the temp file is removed. Returns `fill`'s note, if any.
+ */
+export async function makeImageViaTemp(input: {
+  finalPath: string;
+  ownership: Ownership;
+  ctx: ApplyContext;
+  subject: string;
+  prefix: "create" | "seed";
+  /** Writes the temp file (open as `handle`, named `temp`); returns a note for the report. */
+  fill: (handle: FileHandle, temp: string) => Promise<string | undefined>;
+}): Promise<StepOutcome> {
+  const temp = tempPathFor(input.finalPath);
+  const handle = await createExclusive(temp);
+  try {
+    const note = await input.fill(handle, temp);
+    await commitTemp({
+      handle,
+      temp,
+      finalPath: input.finalPath,
+      ownership: input.ownership,
+      ctx: input.ctx,
+      subject: input.subject,
+      prefix: input.prefix,
+    });
+    return note === undefined ? {} : { note };
+  } catch (error) {
+    await removeQuietly(temp);
+    throw error;
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
 }

@@ -5,19 +5,12 @@ import path from "node:path";
 import { VolplanError } from "../errors.js";
 import { mkfsCommand } from "../plan/mkfs-args.js";
 import type { CreateAction } from "../plan/types.js";
-import { commitTemp } from "./commit-temp.js";
+import { makeImageViaTemp } from "./commit-temp.js";
 import { TIMEOUTS } from "./context.js";
 import type { ApplyContext, StepOutcome } from "./context.js";
 import { isOnBtrfs } from "./host-fs.js";
 import { isNotSupported } from "./runner.js";
-import {
-  checkParentChain,
-  createExclusive,
-  descriptorPath,
-  removeQuietly,
-  writeZeros,
-} from "./safe-fs.js";
-import { tempPathFor } from "./temp-name.js";
+import { checkParentChain, descriptorPath, writeZeros } from "./safe-fs.js";
 
 /** Fails unless nothing at all (not even a dangling symlink) is at `file`. */
 export async function assertNothingAt(file: string): Promise<void> {
@@ -76,36 +69,31 @@ export async function applyCreate(action: CreateAction, ctx: ApplyContext): Prom
   const subject = action.volume;
   await checkParentChain(action.path);
   await assertNothingAt(action.path);
-  const temp = tempPathFor(action.path);
-  const handle = await createExclusive(temp);
-  try {
-    await ctx.hook("create:after-open", subject);
-    if (await isOnBtrfs(path.dirname(temp))) {
-      // Why while empty: btrfs applies NOCOW only to files without data.
-      await ctx.runner("chattr", ["+C", temp], { timeoutMs: TIMEOUTS.quick });
-      await ctx.hook("create:after-nocow", subject);
-    }
-    const note = (await sizeFile({ handle, action, ctx })) ?? action.note;
-    await ctx.hook("create:after-truncate", subject);
-    const mkfs = mkfsCommand({ ...action.format, path: descriptorPath(handle), size: action.size });
-    if (mkfs !== null) {
-      await ctx.runner(mkfs.file, mkfs.args, { timeoutMs: TIMEOUTS.mkfs });
-      await ctx.hook("create:after-mkfs", subject);
-    }
-    await commitTemp({
-      handle,
-      temp,
-      finalPath: action.path,
-      ownership: action.ownership,
-      ctx,
-      subject,
-      prefix: "create",
-    });
-    return note === undefined ? {} : { note };
-  } catch (error) {
-    await removeQuietly(temp);
-    throw error;
-  } finally {
-    await handle.close().catch(() => undefined);
-  }
+  return makeImageViaTemp({
+    finalPath: action.path,
+    ownership: action.ownership,
+    ctx,
+    subject,
+    prefix: "create",
+    fill: async (handle, temp) => {
+      await ctx.hook("create:after-open", subject);
+      if (await isOnBtrfs(path.dirname(action.path))) {
+        // Why while empty: btrfs applies NOCOW only to files without data.
+        await ctx.runner("chattr", ["+C", temp], { timeoutMs: TIMEOUTS.quick });
+        await ctx.hook("create:after-nocow", subject);
+      }
+      const note = (await sizeFile({ handle, action, ctx })) ?? action.note;
+      await ctx.hook("create:after-truncate", subject);
+      const mkfs = mkfsCommand({
+        ...action.format,
+        path: descriptorPath(handle),
+        size: action.size,
+      });
+      if (mkfs !== null) {
+        await ctx.runner(mkfs.file, mkfs.args, { timeoutMs: TIMEOUTS.mkfs });
+        await ctx.hook("create:after-mkfs", subject);
+      }
+      return note;
+    },
+  });
 }

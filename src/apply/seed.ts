@@ -3,18 +3,11 @@ import { stat } from "node:fs/promises";
 import { VolplanError } from "../errors.js";
 import { formatBytes } from "../units/size.js";
 import type { SeedAction } from "../plan/types.js";
-import { commitTemp } from "./commit-temp.js";
+import { makeImageViaTemp } from "./commit-temp.js";
 import { TIMEOUTS } from "./context.js";
 import type { ApplyContext, StepOutcome } from "./context.js";
 import { assertNothingAt } from "./create.js";
-import {
-  allocatedOf,
-  checkParentChain,
-  createExclusive,
-  descriptorPath,
-  removeQuietly,
-} from "./safe-fs.js";
-import { tempPathFor } from "./temp-name.js";
+import { allocatedOf, checkParentChain, descriptorPath } from "./safe-fs.js";
 
 const MIB = 1024 * 1024;
 
@@ -40,44 +33,35 @@ export async function applySeed(action: SeedAction, ctx: ApplyContext): Promise<
       `volume ${subject}: seed ${action.from} is ${formatBytes(source.size)}, larger than the declared ${formatBytes(action.size)}. Raise size to at least ${formatBytes(source.size)}.`,
     );
   }
-  const temp = tempPathFor(action.path);
   // Why create the temp ourselves first: cp then writes into a file we made with O_EXCL|O_NOFOLLOW,
   // so it can never be steered through a symlink. No NOCOW on btrfs here: it would stop reflinks.
-  const handle = await createExclusive(temp);
-  try {
-    await ctx.hook("seed:after-open", subject);
-    // Why cp and not fs.copyFile or streams: those fill holes in (sparse images become dense).
-    const into = descriptorPath(handle);
-    await ctx.runner("cp", ["--reflink=auto", "--sparse=always", "--", action.from, into], {
-      timeoutMs: TIMEOUTS.copy,
-    });
-    await ctx.hook("seed:after-copy", subject);
-    const copied = await handle.stat();
-    const limit = allocatedOf(source) + seedTolerance(allocatedOf(source));
-    if (allocatedOf(copied) > limit) {
-      throw new VolplanError(
-        "SEED_DENSIFIED",
-        `volume ${subject}: copying ${action.from} allocated ${formatBytes(allocatedOf(copied))}, but the source allocates ${formatBytes(allocatedOf(source))}; the copy lost its holes and was removed. Check that cp supports --sparse=always on this filesystem.`,
-      );
-    }
-    if (copied.size < action.size) {
-      await handle.truncate(action.size);
-      await ctx.hook("seed:after-grow", subject);
-    }
-    await commitTemp({
-      handle,
-      temp,
-      finalPath: action.path,
-      ownership: action.ownership,
-      ctx,
-      subject,
-      prefix: "seed",
-    });
-    return action.note === undefined ? {} : { note: action.note };
-  } catch (error) {
-    await removeQuietly(temp);
-    throw error;
-  } finally {
-    await handle.close().catch(() => undefined);
-  }
+  return makeImageViaTemp({
+    finalPath: action.path,
+    ownership: action.ownership,
+    ctx,
+    subject,
+    prefix: "seed",
+    fill: async (handle) => {
+      await ctx.hook("seed:after-open", subject);
+      // Why cp and not fs.copyFile or streams: those fill holes in (sparse images become dense).
+      const into = descriptorPath(handle);
+      await ctx.runner("cp", ["--reflink=auto", "--sparse=always", "--", action.from, into], {
+        timeoutMs: TIMEOUTS.copy,
+      });
+      await ctx.hook("seed:after-copy", subject);
+      const copied = await handle.stat();
+      const limit = allocatedOf(source) + seedTolerance(allocatedOf(source));
+      if (allocatedOf(copied) > limit) {
+        throw new VolplanError(
+          "SEED_DENSIFIED",
+          `volume ${subject}: copying ${action.from} allocated ${formatBytes(allocatedOf(copied))}, but the source allocates ${formatBytes(allocatedOf(source))}; the copy lost its holes and was removed. Check that cp supports --sparse=always on this filesystem.`,
+        );
+      }
+      if (copied.size < action.size) {
+        await handle.truncate(action.size);
+        await ctx.hook("seed:after-grow", subject);
+      }
+      return action.note;
+    },
+  });
 }
