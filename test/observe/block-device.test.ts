@@ -1,26 +1,18 @@
 import { symlink, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { observe } from "../../src/observe/observe.js";
-import { desired, haveRoot, run, tempDir, volume } from "./helpers.js";
+import { desired, haveRoot, run, useTempDir, volume } from "./helpers.js";
 
 const MiB = 1024 * 1024;
 const root = haveRoot();
-let dir: string;
-let remove: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ dir, remove } = await tempDir());
-});
-afterAll(async () => {
-  await remove();
-});
+const scratch = useTempDir();
 
 describe("observe: block devices", () => {
   it.skipIf(!root)(
     "reads a loop device's size from sysfs and its superblock (needs root)",
     async () => {
-      const backing = join(dir, "backing.img");
+      const backing = join(scratch.dir, "backing.img");
       await writeFile(backing, "");
       await truncate(backing, 24 * MiB);
       await run("mkfs.ext4", ["-F", "-q", "-L", "onloop", backing]);
@@ -39,15 +31,15 @@ describe("observe: block devices", () => {
           ]),
         );
         // A udev-style symlink to the device is followed for block-device volumes only.
-        const link = join(dir, "by-id-link");
+        const link = join(scratch.dir, "by-id-link");
         await symlink(device, link);
         const viaLink = await observe(
           desired([volume({ id: "dev", kind: "block-device", path: link, size: 16 * MiB })]),
         );
-        await symlink(device, join(dir, "img-link"));
+        await symlink(device, join(scratch.dir, "img-link"));
         expect(viaLink.volumes.dev?.entry).toMatchObject({ type: "block-device", size: 24 * MiB });
         const imageViaLink = await observe(
-          desired([volume({ id: "img", path: join(dir, "img-link"), size: 16 * MiB })]),
+          desired([volume({ id: "img", path: join(scratch.dir, "img-link"), size: 16 * MiB })]),
         );
         expect(imageViaLink.volumes.img?.entry).toEqual({ type: "symlink", target: device });
         expect(snapshot.volumes.dev?.pathProblem).toBeNull();

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
+import { afterAll, beforeAll } from "vitest";
 import type { DesiredState, DesiredVolume } from "../../src/manifest/desired.js";
 
 /** A declared volume with test defaults (owned by the test's own user). */
@@ -43,6 +44,19 @@ export async function run(file: string, args: readonly string[]): Promise<string
 export async function tempDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), "volplan-observe-"));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A private directory for one test file: made before its tests, removed after them. */
+export function useTempDir(): { readonly dir: string } {
+  const scratch = { dir: "" };
+  let remove = (): Promise<void> => Promise.resolve();
+  beforeAll(async () => {
+    ({ dir: scratch.dir, remove } = await tempDir());
+  });
+  afterAll(async () => {
+    await remove();
+  });
+  return scratch;
 }
 
 /** True when running as root; in CI a missing capability is a failure, elsewhere a skip. */

@@ -1,23 +1,15 @@
 import { truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { mergeHolds } from "../../src/observe/holders.js";
 import { observe } from "../../src/observe/observe.js";
-import { desired, OFD_LOCKER, OPENER, run, startPython, tempDir, volume } from "./helpers.js";
+import { desired, OFD_LOCKER, OPENER, run, startPython, useTempDir, volume } from "./helpers.js";
 
 const MiB = 1024 * 1024;
-let dir: string;
-let remove: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ dir, remove } = await tempDir());
-});
-afterAll(async () => {
-  await remove();
-});
+const scratch = useTempDir();
 
 async function image(name: string): Promise<string> {
-  const path = join(dir, name);
+  const path = join(scratch.dir, name);
   await writeFile(path, "");
   await truncate(path, 16 * MiB);
   await run("mkfs.ext4", ["-F", "-q", path]);

@@ -1,21 +1,13 @@
 import { createHash } from "node:crypto";
 import { lstat, mkdir, readdir, readFile, symlink, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { fingerprintSnapshot } from "../../src/observe/fingerprint.js";
 import { observe } from "../../src/observe/observe.js";
-import { desired, run, tempDir, volume } from "./helpers.js";
+import { desired, run, useTempDir, volume } from "./helpers.js";
 
 const MiB = 1024 * 1024;
-let dir: string;
-let remove: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ dir, remove } = await tempDir());
-});
-afterAll(async () => {
-  await remove();
-});
+const scratch = useTempDir();
 
 // Everything about a tree that a write (or a chmod, chown, rename, create) would change.
 async function treeState(root: string): Promise<Record<string, unknown>> {
@@ -38,7 +30,7 @@ async function treeState(root: string): Promise<Record<string, unknown>> {
 
 describe("observe", () => {
   it("writes nothing: every file keeps its stat and contents", async () => {
-    const images = join(dir, "images");
+    const images = join(scratch.dir, "images");
     await mkdir(images);
     const paths = ["a.img", "b.img", "c.img"].map((name) => join(images, name));
     for (const path of paths) {
@@ -53,10 +45,10 @@ describe("observe", () => {
       volume({ id: "link", path: join(images, "link.img") }),
       volume({ id: "missing", path: join(images, "missing.img"), seed: { from: paths[1] ?? "" } }),
     ];
-    const before = await treeState(dir);
+    const before = await treeState(scratch.dir);
     const first = await observe(desired(volumes));
     const second = await observe(desired(volumes));
-    expect(await treeState(dir)).toEqual(before);
+    expect(await treeState(scratch.dir)).toEqual(before);
     expect(fingerprintSnapshot(second)).toBe(fingerprintSnapshot(first));
     expect(first.tempFiles).toHaveLength(1);
   });

@@ -1,21 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { chmod, chown, mkdir, stat, symlink, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { deviceId } from "../../src/observe/device-id.js";
 import { observe } from "../../src/observe/observe.js";
-import { desired, IDLER, run, startPython, tempDir, volume } from "./helpers.js";
+import { desired, IDLER, run, startPython, useTempDir, volume } from "./helpers.js";
 
 const MiB = 1024 * 1024;
-let dir: string;
-let remove: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ dir, remove } = await tempDir());
-});
-afterAll(async () => {
-  await remove();
-});
+const scratch = useTempDir();
 
 async function ext4(path: string, size: number, label = "data"): Promise<void> {
   await writeFile(path, "");
@@ -32,7 +24,7 @@ async function observeOne(path: string, size = 16 * MiB) {
 
 describe("observe: volume entries", () => {
   it("reads a file's stat, its filesystem and the host filesystem under it", async () => {
-    const path = join(dir, "plain.img");
+    const path = join(scratch.dir, "plain.img");
     await ext4(path, 16 * MiB, "plain");
     const { snapshot, observed } = await observeOne(path);
     const st = await stat(path);
@@ -55,7 +47,7 @@ describe("observe: volume entries", () => {
   });
 
   it("sees an image grown with truncate whose filesystem was not grown", async () => {
-    const path = join(dir, "grown.img");
+    const path = join(scratch.dir, "grown.img");
     await ext4(path, 16 * MiB);
     await truncate(path, 32 * MiB);
     const { observed } = await observeOne(path, 32 * MiB);
@@ -67,25 +59,25 @@ describe("observe: volume entries", () => {
   });
 
   it("reports no filesystem in random bytes", async () => {
-    const path = join(dir, "random.img");
+    const path = join(scratch.dir, "random.img");
     await writeFile(path, randomBytes(256 * 1024));
     const { observed } = await observeOne(path);
     expect(observed.entry).toMatchObject({ type: "file", size: 256 * 1024, filesystem: null });
   });
 
   it("reports a symlink at the path with its target, without following it", async () => {
-    const path = join(dir, "link.img");
-    await symlink(join(dir, "plain.img"), path);
+    const path = join(scratch.dir, "link.img");
+    await symlink(join(scratch.dir, "plain.img"), path);
     const { observed } = await observeOne(path);
-    expect(observed.entry).toEqual({ type: "symlink", target: join(dir, "plain.img") });
+    expect(observed.entry).toEqual({ type: "symlink", target: join(scratch.dir, "plain.img") });
   });
 
   it("reports a missing image on the filesystem of its parent, and a directory", async () => {
-    const { observed } = await observeOne(join(dir, "absent.img"));
+    const { observed } = await observeOne(join(scratch.dir, "absent.img"));
     expect(observed.entry).toEqual({ type: "missing" });
-    expect(observed.filesystem).toBe(deviceId((await stat(dir)).dev));
-    await mkdir(join(dir, "a-dir.img"));
-    expect((await observeOne(join(dir, "a-dir.img"))).observed.entry).toEqual({
+    expect(observed.filesystem).toBe(deviceId((await stat(scratch.dir)).dev));
+    await mkdir(join(scratch.dir, "a-scratch.dir.img"));
+    expect((await observeOne(join(scratch.dir, "a-scratch.dir.img"))).observed.entry).toEqual({
       type: "directory",
     });
   });
@@ -96,49 +88,49 @@ describe("observe: path problems", () => {
     {
       name: "symlinked parent",
       setup: async () => {
-        await mkdir(join(dir, "real"), { recursive: true });
-        await symlink(join(dir, "real"), join(dir, "linked"));
+        await mkdir(join(scratch.dir, "real"), { recursive: true });
+        await symlink(join(scratch.dir, "real"), join(scratch.dir, "linked"));
       },
-      path: () => join(dir, "linked", "x.img"),
-      want: () => ({ code: "symlinked-parent", at: join(dir, "linked") }),
+      path: () => join(scratch.dir, "linked", "x.img"),
+      want: () => ({ code: "symlinked-parent", at: join(scratch.dir, "linked") }),
     },
     {
       name: "missing parent (the first missing directory)",
       setup: async () => {},
-      path: () => join(dir, "no", "such", "x.img"),
-      want: () => ({ code: "parent-missing", at: join(dir, "no") }),
+      path: () => join(scratch.dir, "no", "such", "x.img"),
+      want: () => ({ code: "parent-missing", at: join(scratch.dir, "no") }),
     },
     {
       name: "parent that is a file",
-      setup: () => writeFile(join(dir, "not-a-dir"), "x"),
-      path: () => join(dir, "not-a-dir", "x.img"),
-      want: () => ({ code: "parent-not-directory", at: join(dir, "not-a-dir") }),
+      setup: () => writeFile(join(scratch.dir, "not-a-dir"), "x"),
+      path: () => join(scratch.dir, "not-a-dir", "x.img"),
+      want: () => ({ code: "parent-not-directory", at: join(scratch.dir, "not-a-dir") }),
     },
     {
       name: "world-writable parent",
       setup: async () => {
-        await mkdir(join(dir, "open"));
-        await chmod(join(dir, "open"), 0o777);
+        await mkdir(join(scratch.dir, "open"));
+        await chmod(join(scratch.dir, "open"), 0o777);
       },
-      path: () => join(dir, "open", "x.img"),
-      want: () => ({ code: "unsafe-parent", at: join(dir, "open") }),
+      path: () => join(scratch.dir, "open", "x.img"),
+      want: () => ({ code: "unsafe-parent", at: join(scratch.dir, "open") }),
     },
     {
       name: "sticky world-writable parent",
       setup: async () => {
-        await mkdir(join(dir, "sticky"));
-        await chmod(join(dir, "sticky"), 0o1777);
+        await mkdir(join(scratch.dir, "sticky"));
+        await chmod(join(scratch.dir, "sticky"), 0o1777);
       },
-      path: () => join(dir, "sticky", "x.img"),
-      want: () => ({ code: "unsafe-parent", at: join(dir, "sticky") }),
+      path: () => join(scratch.dir, "sticky", "x.img"),
+      want: () => ({ code: "unsafe-parent", at: join(scratch.dir, "sticky") }),
     },
     {
       name: "group-writable ancestor",
       setup: async () => {
-        await mkdir(join(dir, "gw", "inner"), { recursive: true });
-        await chmod(join(dir, "gw"), 0o770);
+        await mkdir(join(scratch.dir, "gw", "inner"), { recursive: true });
+        await chmod(join(scratch.dir, "gw"), 0o770);
       },
-      path: () => join(dir, "gw", "inner", "x.img"),
+      path: () => join(scratch.dir, "gw", "inner", "x.img"),
       // The volume's own group may write: the test declares the test's own gid as the group.
       want: () => null,
     },
@@ -151,22 +143,22 @@ describe("observe: path problems", () => {
   });
 
   it("flags a group-writable parent of a foreign group", async () => {
-    await mkdir(join(dir, "foreign"));
-    await chmod(join(dir, "foreign"), 0o770);
+    await mkdir(join(scratch.dir, "foreign"));
+    await chmod(join(scratch.dir, "foreign"), 0o770);
     // As root the new directory's group is root (trusted); give it a group nobody declared.
-    if (process.getuid?.() === 0) await chown(join(dir, "foreign"), 0, 4242);
-    const path = join(dir, "foreign", "x.img");
+    if (process.getuid?.() === 0) await chown(join(scratch.dir, "foreign"), 0, 4242);
+    const path = join(scratch.dir, "foreign", "x.img");
     const snapshot = await observe(desired([volume({ id: "v", path, group: 4343 })]));
     expect(snapshot.volumes.v?.pathProblem).toMatchObject({
       code: "unsafe-parent",
-      at: join(dir, "foreign"),
+      at: join(scratch.dir, "foreign"),
     });
   });
 });
 
 describe("observe: temp files, seeds, accounts", () => {
   it("finds volplan temp files beside the image and tells live ones from leftovers", async () => {
-    const sub = join(dir, "temps");
+    const sub = join(scratch.dir, "temps");
     await mkdir(sub);
     const path = join(sub, "root.img");
     const helper = await startPython(IDLER, ["volplan", "apply"]);
@@ -191,42 +183,50 @@ describe("observe: temp files, seeds, accounts", () => {
   });
 
   it("follows a seed symlink only to a regular file", async () => {
-    const base = join(dir, "base.img");
+    const base = join(scratch.dir, "base.img");
     await writeFile(base, randomBytes(8192));
-    await symlink(base, join(dir, "seed-link"));
-    await symlink(dir, join(dir, "seed-dir-link"));
+    await symlink(base, join(scratch.dir, "seed-link"));
+    await symlink(scratch.dir, join(scratch.dir, "seed-scratch.dir-link"));
     const seeds = [
       base,
-      join(dir, "seed-link"),
-      join(dir, "seed-dir-link"),
-      join(dir, "seed-missing"),
+      join(scratch.dir, "seed-link"),
+      join(scratch.dir, "seed-scratch.dir-link"),
+      join(scratch.dir, "seed-missing"),
     ];
     const snapshot = await observe(
       desired(
         seeds.map((from, i) =>
-          volume({ id: `s${i}`, path: join(dir, `s${i}.img`), seed: { from } }),
+          volume({ id: `s${i}`, path: join(scratch.dir, `s${i}.img`), seed: { from } }),
         ),
       ),
     );
     const fs = deviceId((await stat(base)).dev);
     expect(snapshot.seeds[base]).toMatchObject({ exists: true, size: 8192, filesystem: fs });
-    expect(snapshot.seeds[join(dir, "seed-link")]).toMatchObject({ exists: true, size: 8192 });
-    expect(snapshot.seeds[join(dir, "seed-dir-link")]).toMatchObject({
+    expect(snapshot.seeds[join(scratch.dir, "seed-link")]).toMatchObject({
+      exists: true,
+      size: 8192,
+    });
+    expect(snapshot.seeds[join(scratch.dir, "seed-scratch.dir-link")]).toMatchObject({
       exists: false,
       filesystem: null,
     });
-    expect(snapshot.seeds[join(dir, "seed-missing")]).toMatchObject({ exists: false });
+    expect(snapshot.seeds[join(scratch.dir, "seed-missing")]).toMatchObject({ exists: false });
   });
 
   it("resolves the user and group names the manifest uses", async () => {
-    const etc = join(dir, "etc");
+    const etc = join(scratch.dir, "etc");
     await mkdir(etc);
     await writeFile(
       join(etc, "passwd"),
       "root:x:0:0::/root:/bin/sh\nmicrovm:x:997:996::/:/bin/false\n",
     );
     await writeFile(join(etc, "group"), "root:x:0:\nkvm:x:78:microvm\n");
-    const v = volume({ id: "v", path: join(dir, "acct.img"), owner: "microvm", group: "kvm" });
+    const v = volume({
+      id: "v",
+      path: join(scratch.dir, "acct.img"),
+      owner: "microvm",
+      group: "kvm",
+    });
     const snapshot = await observe(desired([v]), { etcDir: etc });
     expect(snapshot.users).toEqual({ microvm: 997 });
     expect(snapshot.groups).toEqual({ kvm: 78 });

@@ -1,23 +1,15 @@
 import { lstat, readFile, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { probeSuperblockSync, syncHostFs } from "../../src/observe/host-fs-sync.js";
 import { detectFilesystem, HEAD_BYTES } from "../../src/observe/superblock/detect.js";
-import { run, tempDir } from "./helpers.js";
+import { run, useTempDir } from "./helpers.js";
 
 const MiB = 1024 * 1024;
-let dir: string;
-let remove: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ dir, remove } = await tempDir());
-});
-afterAll(async () => {
-  await remove();
-});
+const scratch = useTempDir();
 
 async function image(name: string, size: number, mkfs: readonly string[]): Promise<string> {
-  const path = join(dir, name);
+  const path = join(scratch.dir, name);
   await writeFile(path, "");
   await truncate(path, size);
   const [tool = "", ...args] = mkfs;

@@ -1,27 +1,19 @@
 import { randomBytes } from "node:crypto";
 import { readFile, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { detectFilesystem, HEAD_BYTES } from "../../src/observe/superblock/detect.js";
-import { blkid, run, tempDir } from "./helpers.js";
+import { blkid, run, useTempDir } from "./helpers.js";
 
 const MiB = 1024 * 1024;
-let dir: string;
-let remove: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ dir, remove } = await tempDir());
-});
-afterAll(async () => {
-  await remove();
-});
+const scratch = useTempDir();
 
 async function head(path: string): Promise<Buffer> {
   return (await readFile(path)).subarray(0, HEAD_BYTES);
 }
 
 async function image(name: string, size: number): Promise<string> {
-  const path = join(dir, name);
+  const path = join(scratch.dir, name);
   await writeFile(path, "");
   await truncate(path, size);
   return path;
