@@ -1,25 +1,19 @@
 // Tries each mirror in order, retrying each with exponential backoff while attempts make no progress.
 import { setTimeout as sleep } from "node:timers/promises";
 import { VolplanError } from "../errors.js";
-import { attemptDownload, type ByteProgress } from "./download-attempt.js";
+import { attemptDownload, type AttemptInput } from "./download-attempt.js";
 import { resumableBytes, writerFacts } from "./download-resume.js";
-import { backoffDelay, type FetchTuning } from "./fetch-tuning.js";
-import { readPartialMeta, type PartialMeta } from "./partial-meta.js";
-import type { PartialWriter } from "./partial-writer.js";
+import { backoffDelay } from "./fetch-tuning.js";
+import { readPartialMeta } from "./partial-meta.js";
 import { SourceError } from "./source-error.js";
 
 // A transfer that keeps moving may be retried this many times in a row, whatever the attempts setting.
 const MAX_TRIES_PER_URL = 50;
 
 /** Downloads into the writer from the first mirror that works; throws with every mirror's failure. */
-export async function downloadFromMirrors(input: {
-  readonly urls: readonly string[];
-  readonly writer: PartialWriter;
-  readonly meta: PartialMeta | null;
-  readonly metaPath: string;
-  readonly tuning: FetchTuning;
-  readonly onBytes: ByteProgress;
-}): Promise<{ url: string; resumedFrom: number }> {
+export async function downloadFromMirrors(
+  input: Omit<AttemptInput, "url"> & { readonly urls: readonly string[] },
+): Promise<{ url: string; resumedFrom: number }> {
   const failures: string[] = [];
   let meta = input.meta;
   for (const url of input.urls) {
@@ -40,14 +34,7 @@ export async function downloadFromMirrors(input: {
   );
 }
 
-async function fromOneUrl(input: {
-  readonly url: string;
-  readonly writer: PartialWriter;
-  readonly meta: PartialMeta | null;
-  readonly metaPath: string;
-  readonly tuning: FetchTuning;
-  readonly onBytes: ByteProgress;
-}): Promise<{ url: string; resumedFrom: number }> {
+async function fromOneUrl(input: AttemptInput): Promise<{ url: string; resumedFrom: number }> {
   let meta = input.meta;
   let failures = 0;
   const resumedFrom = resumableBytes(input.writer, meta, input.url);
