@@ -81,12 +81,17 @@ function whyFetch(observed: ObservedArtifact): string {
   }
 }
 
-function planStorePath(artifact: DesiredArtifact, observed: ObservedArtifact): Action {
-  const base = {
+// The fields every action on an artifact that writes nothing shares.
+function writesNothing(artifact: DesiredArtifact, observed: ObservedArtifact) {
+  return {
     artifact: artifact.name,
     path: observed.path,
     consumes: { filesystem: observed.filesystem ?? "", bytes: 0 },
   };
+}
+
+function planStorePath(artifact: DesiredArtifact, observed: ObservedArtifact): Action {
+  const base = writesNothing(artifact, observed);
   if (observed.state === "missing")
     return refuseStorePath(artifact, observed, `${observed.path} does not exist`);
   if (observed.state === "mismatch") {
@@ -118,9 +123,7 @@ function refuseStorePath(
 ): ArtifactRefuseAction {
   return {
     kind: "artifact-refuse",
-    artifact: artifact.name,
-    path: observed.path,
-    consumes: { filesystem: observed.filesystem ?? "", bytes: 0 },
+    ...writesNothing(artifact, observed),
     refusal: "store-path-missing",
     found,
     declared: `store path ${observed.path} (a regular file)`,
@@ -136,9 +139,7 @@ function refuseUnsafeCache(
 ): ArtifactRefuseAction {
   return {
     kind: "artifact-refuse",
-    artifact: artifact.name,
-    path: observed.path,
-    consumes: { filesystem: observed.filesystem ?? "", bytes: 0 },
+    ...writesNothing(artifact, observed),
     refusal: "unsafe-cache",
     found: detail,
     declared:

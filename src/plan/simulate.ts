@@ -25,6 +25,12 @@ function setEntry(draft: Draft, id: string, entry: ObservedEntry): void {
   if (observed !== undefined) draft.volumes[id] = { ...observed, entry };
 }
 
+// Replaces volume `id`'s file entry with `change(file)`; nothing when it is not a file.
+function updateFile(draft: Draft, id: string, change: (file: FileEntry) => FileEntry): void {
+  const file = fileOf(draft, id);
+  if (file !== null) setEntry(draft, id, change(file));
+}
+
 function adjustFree(draft: Draft, id: string, delta: number): void {
   const fs = draft.filesystems[id];
   if (fs !== undefined) draft.filesystems[id] = { ...fs, free: Math.max(0, fs.free + delta) };
@@ -72,36 +78,28 @@ function applyAction(
       );
       return;
     }
-    case "grow-image": {
-      const file = fileOf(draft, action.volume);
-      if (file !== null)
-        setEntry(draft, action.volume, {
-          ...file,
-          size: action.to,
-          allocated: file.allocated + action.consumes.bytes,
-        });
+    case "grow-image":
+      updateFile(draft, action.volume, (file) => ({
+        ...file,
+        size: action.to,
+        allocated: file.allocated + action.consumes.bytes,
+      }));
       return;
-    }
-    case "grow-filesystem": {
-      const file = fileOf(draft, action.volume);
-      if (file?.filesystem)
-        setEntry(draft, action.volume, {
-          ...file,
-          filesystem: { ...file.filesystem, size: action.to },
-        });
+    case "grow-filesystem":
+      updateFile(draft, action.volume, (file) =>
+        file.filesystem === null
+          ? file
+          : { ...file, filesystem: { ...file.filesystem, size: action.to } },
+      );
       return;
-    }
-    case "set-ownership": {
-      const file = fileOf(draft, action.volume);
-      if (file !== null)
-        setEntry(draft, action.volume, {
-          ...file,
-          uid: action.to.uid,
-          gid: action.to.gid,
-          mode: Number.parseInt(action.to.mode, 8),
-        });
+    case "set-ownership":
+      updateFile(draft, action.volume, (file) => ({
+        ...file,
+        uid: action.to.uid,
+        gid: action.to.gid,
+        mode: Number.parseInt(action.to.mode, 8),
+      }));
       return;
-    }
     case "remove-temp":
       draft.tempFiles = draft.tempFiles.filter((t) => t.path !== action.path);
       adjustFree(draft, action.consumes.filesystem, action.frees);
