@@ -86,7 +86,9 @@ const [launcherFile] = entry.outputFiles;
 // The cache step loads the new launcher's helpers, so it is written under a temporary name first.
 const nextLauncher = path.join(outdir, `volplan.${process.pid}.next.cjs`);
 await writeFile(nextLauncher, launcherFile.text);
-execFileSync(process.execPath, ["scripts/code-cache.mjs", outdir, nextLauncher], {
+// Only this build's chunks: files of an earlier build are removed below.
+const chunkFiles = split.outputFiles.map((file) => file.path);
+execFileSync(process.execPath, ["scripts/code-cache.mjs", nextLauncher, ...chunkFiles], {
   stdio: "inherit",
 });
 await rename(nextLauncher, launcher);

@@ -1,4 +1,4 @@
-// Writes the V8 code cache of every chunk in dist/chunks/, for the Node that runs this script
+// Writes the V8 code cache of the chunks in dist/chunks/, for the Node that runs this script
 // (scripts/build.mjs runs it with the Node doing the build, which in a Nix build is the one the
 // package runs with). The loader in dist/volplan.cjs picks a cache by V8 version and V8 refuses
 // one made under other flags, so a cache that does not fit costs nothing but its read.
@@ -8,15 +8,17 @@ import path from "node:path";
 import v8 from "node:v8";
 import { Script } from "node:vm";
 
-// Arguments: the dist directory, and the launcher whose wrapChunk and cachePathOf to use.
-const dist = path.resolve(process.argv[2] ?? "dist");
-const launcher = path.resolve(process.argv[3] ?? path.join(dist, "volplan.cjs"));
-const chunks = path.join(dist, "chunks");
+// Arguments: the launcher whose wrapChunk and cachePathOf to use, then the chunks to cache
+// (default: every chunk in dist/chunks/).
+const launcher = path.resolve(process.argv[2] ?? "dist/volplan.cjs");
 const { wrapChunk, cachePathOf } = createRequire(import.meta.url)(launcher);
-
-const files = readdirSync(chunks)
-  .filter((name) => name.endsWith(".cjs"))
-  .map((name) => path.join(chunks, name));
+const chunks = path.join(path.dirname(launcher), "chunks");
+const files =
+  process.argv.length > 3
+    ? process.argv.slice(3).map((file) => path.resolve(file))
+    : readdirSync(chunks)
+        .filter((name) => name.endsWith(".cjs"))
+        .map((name) => path.join(chunks, name));
 // Every function is compiled now rather than on its first call, so each cache holds them all.
 // The flag is set back before the caches are made: V8 takes a cache only under the flags it
 // was made with, and volplan runs with the defaults.
