@@ -1,10 +1,10 @@
 // The cache index: path → size, mtime, inode and sha256, so a warm run trusts a file without re-hashing it.
 import type { Stats } from "node:fs";
-import { constants, readFileSync } from "node:fs";
-import { open, readFile, rename, unlink } from "node:fs/promises";
+import { constants } from "node:fs";
+import { open, rename, unlink } from "node:fs/promises";
 import path from "node:path";
 import { fsyncDir } from "./fsync-dir.js";
-import { lstatOrNull, lstatOrNullSync } from "./cache-safety.js";
+import { lstatOrNull, lstatOrNullSync, readCacheText, readCacheTextSync } from "./cache-safety.js";
 import type { CacheLayout } from "./cache-layout.js";
 
 /** What was hashed at a path, and the stat that proves the file has not changed since. */
@@ -24,7 +24,7 @@ export async function readIndex(layout: CacheLayout): Promise<CacheIndex> {
   const stats = await lstatOrNull(layout.index);
   if (stats === null || !stats.isFile()) return {};
   try {
-    const parsed = JSON.parse(await readFile(layout.index, "utf8")) as unknown;
+    const parsed = JSON.parse(await readCacheText(layout.index)) as unknown;
     return sanitize(parsed);
   } catch {
     return {};
@@ -36,7 +36,7 @@ export function readIndexSync(layout: CacheLayout): CacheIndex {
   const stats = lstatOrNullSync(layout.index);
   if (stats === null || !stats.isFile()) return {};
   try {
-    return sanitize(JSON.parse(readFileSync(layout.index, "utf8")) as unknown);
+    return sanitize(JSON.parse(readCacheTextSync(layout.index)) as unknown);
   } catch {
     return {};
   }

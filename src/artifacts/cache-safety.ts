@@ -1,6 +1,6 @@
 // Refuses cache paths that are symlinks or owned by someone else; creates the cache directories.
-import { lstatSync, type Stats } from "node:fs";
-import { lstat, mkdir, chmod } from "node:fs/promises";
+import { closeSync, constants, lstatSync, openSync, readFileSync, type Stats } from "node:fs";
+import { lstat, mkdir, chmod, readFile } from "node:fs/promises";
 import { VolplanError } from "../errors.js";
 import type { CacheLayout } from "./cache-layout.js";
 
@@ -78,4 +78,23 @@ export async function ensureDir(dir: string): Promise<void> {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
   }
   await assertSafeCachePath(dir, "directory");
+}
+
+// Small cache files are read by path after an lstat said "regular file"; O_NOFOLLOW makes sure
+// a symlink swapped in between is refused rather than followed.
+const NO_FOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW;
+
+/** The text of a cache file, never through a symlink. */
+export function readCacheText(file: string): Promise<string> {
+  return readFile(file, { encoding: "utf8", flag: NO_FOLLOW });
+}
+
+/** readCacheText with synchronous calls, for observe's warm path. */
+export function readCacheTextSync(file: string): string {
+  const fd = openSync(file, NO_FOLLOW);
+  try {
+    return readFileSync(fd, "utf8");
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -1,7 +1,7 @@
 // The small JSON beside a partial download: which URL it came from and the validators that make a resume safe.
 import { constants } from "node:fs";
-import { open, readFile } from "node:fs/promises";
-import { lstatOrNull } from "./cache-safety.js";
+import { open } from "node:fs/promises";
+import { lstatOrNull, readCacheText } from "./cache-safety.js";
 
 /** Resume metadata of one partial. */
 export interface PartialMeta {
@@ -20,7 +20,7 @@ export async function readPartialMeta(file: string): Promise<PartialMeta | null>
   const stats = await lstatOrNull(file);
   if (stats === null || !stats.isFile()) return null;
   try {
-    const value = JSON.parse(await readFile(file, "utf8")) as Partial<PartialMeta>;
+    const value = JSON.parse(await readCacheText(file)) as Partial<PartialMeta>;
     if (typeof value.url !== "string" || typeof value.bytes !== "number") return null;
     const text = (v: unknown) => (typeof v === "string" ? v : null);
     const count = (v: unknown) =>
