@@ -44,7 +44,7 @@ export async function openRegular(file: string): Promise<FileHandle> {
 }
 
 /** Feeds up to `bytes` from the start of a handle into a hash; returns the bytes read. */
-export async function hashRange(input: {
+async function hashRange(input: {
   handle: FileHandle;
   hash: Hash;
   bytes: number;
