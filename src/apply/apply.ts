@@ -3,13 +3,14 @@ import pLimit from "p-limit";
 import type { DesiredState } from "../manifest/desired.js";
 import type { Plan } from "../plan/types.js";
 import type { ApplyContext, ProgressEvent } from "./context.js";
-import { DescriptorScan } from "./descriptor-scan.js";
+import { OpenFiles } from "../host/open-files.js";
+import { stateLayout } from "../host/state-layout.js";
 import type { ArtifactFetcher } from "./execute.js";
-import { freeBytesAt } from "./host-fs.js";
+import { freeBytesAt } from "../host/statfs.js";
 import type { ActionResult, ApplyReport } from "./report.js";
 import { totalsOf } from "./report.js";
-import { execaRunner } from "./runner.js";
-import type { Runner } from "./runner.js";
+import { execaRunner } from "../host/runner.js";
+import type { Runner } from "../host/runner.js";
 import { chainsOf, makeSlotRunner, runChain, subjectOf } from "./run-slots.js";
 import type { Slot } from "./run-slots.js";
 import { SpaceLedger } from "./space-ledger.js";
@@ -28,7 +29,7 @@ export interface ApplyOptions {
   readonly onResult?: (result: ActionResult, index: number) => void;
   readonly fetchArtifact?: ArtifactFetcher;
   /** Free bytes under a path (default statfs f_bavail); tests use it to run a filesystem short. */
-  readonly freeBytes?: (path: string) => Promise<number>;
+  readonly freeBytes?: (path: string) => number | Promise<number>;
 }
 
 /** Applies `plan`; failures, skips and refusals are results in the report, not exceptions. */
@@ -43,7 +44,8 @@ export async function applyPlan(input: {
     runner: options.runner ?? execaRunner,
     hook: options.hook ?? noHook,
     onProgress: options.onProgress ?? (() => undefined),
-    descriptors: new DescriptorScan(),
+    openFiles: new OpenFiles(),
+    growMounts: stateLayout(input.desired.stateDir).growMounts,
   };
   const results: ActionResult[] = new Array<ActionResult>(plan.actions.length);
   const record = (slot: Slot, partial: Omit<ActionResult, "kind" | "subject" | "path">): void => {

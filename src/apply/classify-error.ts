@@ -1,7 +1,7 @@
 // Turns an executor's error into a report entry: a stable code, a message, and the status it means.
 import { VolplanError } from "../errors.js";
 import type { ActionStatus } from "./report.js";
-import { isNoSpace } from "./runner.js";
+import { isNoSpace } from "../host/runner.js";
 
 /** How an error shows in the ApplyReport. */
 export interface ClassifiedError {

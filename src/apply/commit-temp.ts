@@ -6,7 +6,7 @@ import { VolplanError } from "../errors.js";
 import type { Ownership } from "../plan/types.js";
 import type { ApplyContext, StepOutcome } from "./context.js";
 import { createExclusive, fsyncDirectory, removeQuietly } from "./safe-fs.js";
-import { tempPathFor } from "./temp-name.js";
+import { tempPathFor } from "../host/temp-name.js";
 
 /** Fails unless `file` is (not a symlink to) the inode volplan has open. */
 async function assertSameInode(input: {

@@ -1,6 +1,6 @@
-// What every action executor receives: the command runner, the step hook and a progress sink.
-import type { DescriptorScan } from "./descriptor-scan.js";
-import type { Runner } from "./runner.js";
+// What every action executor receives: the command runner, the step hook, a progress sink and the run's host facts.
+import type { OpenFiles } from "../host/open-files.js";
+import type { Runner } from "../host/runner.js";
 import type { StepHook } from "./steps.js";
 
 /** Progress of a long step (zero-filling, copying), for the CLI's progress line. */
@@ -16,8 +16,10 @@ export interface ApplyContext {
   readonly runner: Runner;
   readonly hook: StepHook;
   readonly onProgress: (event: ProgressEvent) => void;
-  /** Open descriptors of other processes, scanned once per run (see descriptor-scan.ts). */
-  readonly descriptors: DescriptorScan;
+  /** Open descriptors of other processes, each process scanned once per run (see host/open-files.ts). */
+  readonly openFiles: OpenFiles;
+  /** Where xfs and btrfs growth mounts images (the state layout's growMounts). */
+  readonly growMounts: string;
 }
 
 /** What a successful executor returns. */

@@ -8,8 +8,8 @@ import type { CreateAction } from "../plan/types.js";
 import { makeImageViaTemp } from "./commit-temp.js";
 import { TIMEOUTS } from "./context.js";
 import type { ApplyContext, StepOutcome } from "./context.js";
-import { isOnBtrfs } from "./host-fs.js";
-import { isNotSupported } from "./runner.js";
+import { isOnBtrfs } from "../host/statfs.js";
+import { isNotSupported } from "../host/runner.js";
 import { checkParentChain, descriptorPath, writeZeros } from "./safe-fs.js";
 
 /** Fails unless nothing at all (not even a dangling symlink) is at `file`. */
@@ -77,9 +77,11 @@ export async function applyCreate(action: CreateAction, ctx: ApplyContext): Prom
     prefix: "create",
     fill: async (handle, temp) => {
       await ctx.hook("create:after-open", subject);
-      if (await isOnBtrfs(path.dirname(action.path))) {
-        // Why while empty: btrfs applies NOCOW only to files without data.
-        await ctx.runner("chattr", ["+C", temp], { timeoutMs: TIMEOUTS.quick });
+      if (isOnBtrfs(path.dirname(action.path))) {
+        // Why while empty: btrfs applies NOCOW only to files without data. Why the name and not
+        // the descriptor: chattr refuses /proc/PID/fd/N (it lstats it: a symlink). It also refuses
+        // a symlink swapped in at the name, and commit checks the name is still this inode.
+        await ctx.runner("chattr", ["+C", "--", temp], { timeoutMs: TIMEOUTS.quick });
         await ctx.hook("create:after-nocow", subject);
       }
       const note = (await sizeFile({ handle, action, ctx })) ?? action.note;

@@ -1,12 +1,14 @@
-// Grows the filesystem inside an image to fill it: offline for ext2/3/4, through a private loop mount for xfs and btrfs.
-import { mkdtemp, rmdir } from "node:fs/promises";
+// Grows the filesystem inside an image to fill it: offline for ext2/3/4, through a private mount of a loop device for xfs and btrfs.
+import type { FileHandle } from "node:fs/promises";
+import path from "node:path";
+import { deviceId } from "../host/device-id.js";
 import { VolplanError } from "../errors.js";
 import { formatBytes } from "../units/size.js";
 import type { GrowFilesystemAction } from "../plan/types.js";
 import { TIMEOUTS } from "./context.js";
 import type { ApplyContext, StepOutcome } from "./context.js";
 import { assertNotInUse, assertUnchanged } from "./grow.js";
-import { growMountPrefix, reclaimStaleGrowMounts } from "./loop-devices.js";
+import { makeGrowMountPoint, recordGrowTarget, removeGrowMountPoint } from "./grow-mounts.js";
 import { checkParentChain, descriptorPath, openRegularForRead } from "./safe-fs.js";
 
 // Why the descriptor: e2fsck and resize2fs get /proc/<pid>/fd/<n> of the inode volplan opened
@@ -51,34 +53,79 @@ async function growMounted(
   await ctx.hook("grow:after-resize", action.volume);
 }
 
-// Why "-o loop" rather than losetup then mount: mount attaches the image and mounts it in one
-// step and sets LO_FLAGS_AUTOCLEAR, so the unmount (ours, or a later run's reclaim of a killed
-// run's mount) also detaches the loop device; no kill point leaves an unused device attached.
-async function growThroughLoop(action: GrowFilesystemAction, ctx: ApplyContext): Promise<void> {
-  // The pid in the name lets a later run reclaim this mount if this process is killed.
-  const mountPoint = await mkdtemp(growMountPrefix());
-  try {
-    // nouuid: an xfs image cloned from a mounted one shares its UUID and would not mount otherwise.
-    const options = [
-      "loop",
-      "nodev",
-      "nosuid",
-      "noexec",
-      ...(action.fsType === "xfs" ? ["nouuid"] : []),
-    ];
-    await ctx.runner(
-      "mount",
-      ["-t", action.fsType, "-o", options.join(","), action.path, mountPoint],
-      { timeoutMs: TIMEOUTS.mount },
+// Why losetup on the descriptor and a check afterwards: losetup (like mount -o loop) resolves the
+// path it is given to a name and opens that name, so whoever can write the image's directory
+// could swap it in between. The kernel's record of the backing inode says what was attached;
+// nothing is mounted unless it is the inode volplan checked.
+async function attachLoop(input: {
+  handle: FileHandle;
+  action: GrowFilesystemAction;
+  ctx: ApplyContext;
+}): Promise<string> {
+  const { handle, action, ctx } = input;
+  const own = await handle.stat({ bigint: true });
+  const attached = await ctx.runner("losetup", ["--find", "--show", descriptorPath(handle)], {
+    timeoutMs: TIMEOUTS.quick,
+  });
+  const device = attached.stdout.trim();
+  const backing = await loopBacking(device, ctx);
+  if (backing !== `${deviceId(own.dev)}:${own.ino}`) {
+    await detachLoop(device, ctx);
+    throw new VolplanError(
+      "PATH_SWAPPED",
+      `volume ${action.volume}: ${action.path} was replaced while volplan attached it to a loop device; nothing was mounted. Check who else writes to ${path.dirname(action.path)}, then run volplan apply again.`,
     );
+  }
+  return device;
+}
+
+/** The backing file of a loop device as the kernel recorded it: "major:minor:inode". */
+export async function loopBacking(device: string, ctx: ApplyContext): Promise<string> {
+  const listed = await ctx.runner(
+    "losetup",
+    ["--list", "--noheadings", "--raw", "--output", "BACK-MAJ:MIN,BACK-INO", device],
+    { timeoutMs: TIMEOUTS.quick },
+  );
+  const [majMin = "", ino = ""] = listed.stdout.replaceAll("\\x20", " ").trim().split(/\s+/);
+  return `${majMin}:${ino}`;
+}
+
+async function detachLoop(device: string, ctx: ApplyContext): Promise<void> {
+  await ctx.runner("losetup", ["--detach", device], { timeoutMs: TIMEOUTS.quick });
+}
+
+// The mount point records the image it is for before anything is attached, so a run killed at
+// any step leaves what the next run needs to unmount and detach (see grow-mounts.ts).
+async function growThroughLoop(action: GrowFilesystemAction, ctx: ApplyContext): Promise<void> {
+  const handle = await openRegularForRead(action.path);
+  const mountPoint = await makeGrowMountPoint(ctx.growMounts);
+  try {
+    const own = await handle.stat({ bigint: true });
+    await recordGrowTarget(mountPoint, `${deviceId(own.dev)}:${own.ino}`);
+    const device = await attachLoop({ handle, action, ctx });
     try {
-      await ctx.hook("grow:after-mount", action.volume);
-      await growMounted(action, mountPoint, ctx);
+      await ctx.hook("grow:after-attach", action.volume);
+      // nouuid: an xfs image cloned from a mounted one shares its UUID and would not mount otherwise.
+      const options = ["nodev", "nosuid", "noexec", ...(action.fsType === "xfs" ? ["nouuid"] : [])];
+      await ctx.runner(
+        "mount",
+        ["-t", action.fsType, "-o", options.join(","), device, mountPoint],
+        {
+          timeoutMs: TIMEOUTS.mount,
+        },
+      );
+      try {
+        await ctx.hook("grow:after-mount", action.volume);
+        await growMounted(action, mountPoint, ctx);
+      } finally {
+        await ctx.runner("umount", [mountPoint], { timeoutMs: TIMEOUTS.mount });
+      }
     } finally {
-      await ctx.runner("umount", [mountPoint], { timeoutMs: TIMEOUTS.mount });
+      await detachLoop(device, ctx);
     }
   } finally {
-    await rmdir(mountPoint).catch(() => undefined);
+    await handle.close();
+    await removeGrowMountPoint(mountPoint);
   }
 }
 
@@ -88,13 +135,8 @@ export async function applyGrowFilesystem(
   ctx: ApplyContext,
 ): Promise<StepOutcome> {
   await checkParentChain(action.path);
-  const reclaimed = await reclaimStaleGrowMounts(action.path, ctx);
   await assertNotInUse({ file: action.path, subject: action.volume, ctx });
   await assertUnchanged({ file: action.path, subject: action.volume, expected: action.to });
-  const outcome =
-    reclaimed.length === 0
-      ? {}
-      : { note: `reclaimed a killed run's grow mount: ${reclaimed.join(", ")}` };
   switch (action.method) {
     case "resize2fs":
       if (!["ext2", "ext3", "ext4"].includes(action.fsType)) {
@@ -104,7 +146,7 @@ export async function applyGrowFilesystem(
         );
       }
       await growExt(action, ctx);
-      return outcome;
+      return {};
     case "loop-mount":
       if (action.fsType !== "xfs" && action.fsType !== "btrfs") {
         throw new VolplanError(
@@ -113,6 +155,6 @@ export async function applyGrowFilesystem(
         );
       }
       await growThroughLoop(action, ctx);
-      return outcome;
+      return {};
   }
 }

@@ -6,8 +6,8 @@ import type { GrowImageAction } from "../plan/types.js";
 import { TIMEOUTS } from "./context.js";
 import type { ApplyContext, StepOutcome } from "./context.js";
 import { holdersText } from "../plan/refusals-content.js";
-import { holdersOf } from "./in-use.js";
-import { isNotSupported } from "./runner.js";
+import { holdersOfFile } from "../host/holders.js";
+import { isNotSupported } from "../host/runner.js";
 import {
   checkParentChain,
   descriptorPath,
@@ -23,7 +23,8 @@ export async function assertNotInUse(input: {
   ctx: ApplyContext;
 }): Promise<void> {
   const { file, subject } = input;
-  const holders = await holdersOf(file, input.ctx.descriptors);
+  const { dev, ino } = await lstat(file, { bigint: true });
+  const holders = holdersOfFile({ path: file, dev, ino }, { openFiles: input.ctx.openFiles });
   if (holders.length === 0) return;
   throw new VolplanError(
     "IMAGE_IN_USE",

@@ -5,7 +5,7 @@ import { VolplanError } from "../errors.js";
 import type { RemoveTempAction } from "../plan/types.js";
 import type { ApplyContext, StepOutcome } from "./context.js";
 import { checkParentChain, fsyncDirectory } from "./safe-fs.js";
-import { parseTempName } from "./temp-name.js";
+import { parseTempName } from "../host/temp-name.js";
 
 /** Whether `pid` is a running volplan; same rule as observe: pids are reused, so a process counts only if its command line names volplan. */
 export async function isRunningVolplan(pid: number): Promise<boolean> {

@@ -44,11 +44,11 @@ export class SpaceLedger {
   readonly #tickets = new Map<string, number>();
   readonly #exhausted = new Map<string, string>();
   readonly #budgets: ReadonlyMap<string, FilesystemBudget>;
-  readonly #freeBytes: (path: string) => Promise<number>;
+  readonly #freeBytes: (path: string) => number | Promise<number>;
 
   constructor(input: {
     budgets: readonly FilesystemBudget[];
-    freeBytes: (path: string) => Promise<number>;
+    freeBytes: (path: string) => number | Promise<number>;
   }) {
     this.#budgets = new Map(input.budgets.map((budget) => [budget.id, budget]));
     this.#freeBytes = input.freeBytes;

@@ -22,6 +22,7 @@ export const STEP_NAMES = [
   "grow:after-fsync",
   "grow:after-fsck",
   "grow:after-resize",
+  "grow:after-attach",
   "grow:after-mount",
   "set-ownership:after-chown",
   "remove-temp:after-unlink",

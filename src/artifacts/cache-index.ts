@@ -1,79 +1,27 @@
-// The cache index: path → size, mtime, inode and sha256, so a warm run trusts a file without re-hashing it.
-import type { Stats } from "node:fs";
+// Writing the cache index (path → size, mtime, inode and sha256, so a warm run trusts a file
+// without re-hashing it); observe/cache-index.ts reads it.
 import { constants } from "node:fs";
 import { open, rename, unlink } from "node:fs/promises";
 import path from "node:path";
 import { fsyncDir } from "./fsync-dir.js";
-import { lstatOrNull, lstatOrNullSync, readCacheText, readCacheTextSync } from "./cache-safety.js";
-import type { CacheLayout } from "./cache-layout.js";
+import { cacheProblem, sanitizeIndex } from "../observe/cache-index.js";
+import type { ObservedArtifact } from "../plan/snapshot.js";
+import type { CacheIndex } from "../observe/cache-index.js";
+import { lstatOrNull, readCacheText } from "./cache-safety.js";
+import type { CacheLayout } from "../host/state-layout.js";
 
-/** What was hashed at a path, and the stat that proves the file has not changed since. */
-export interface IndexEntry {
-  readonly size: number;
-  readonly mtimeMs: number;
-  readonly ino: number;
-  /** sha256, 64 lower-case hex digits. */
-  readonly hash: string;
-}
-
-/** Index entries keyed by absolute path. */
-export type CacheIndex = Record<string, IndexEntry>;
+export { entryFor, indexMatches } from "../observe/cache-index.js";
+export type { CacheIndex, IndexEntry } from "../observe/cache-index.js";
 
 /** Reads the index; a missing, symlinked or unreadable index is empty (it is only a cache). */
 export async function readIndex(layout: CacheLayout): Promise<CacheIndex> {
   const stats = await lstatOrNull(layout.index);
   if (stats === null || !stats.isFile()) return {};
   try {
-    const parsed = JSON.parse(await readCacheText(layout.index)) as unknown;
-    return sanitize(parsed);
+    return sanitizeIndex(JSON.parse(await readCacheText(layout.index)) as unknown);
   } catch {
     return {};
   }
-}
-
-/** readIndex with synchronous calls, for observe's warm path. */
-export function readIndexSync(layout: CacheLayout): CacheIndex {
-  const stats = lstatOrNullSync(layout.index);
-  if (stats === null || !stats.isFile()) return {};
-  try {
-    return sanitize(JSON.parse(readCacheTextSync(layout.index)) as unknown);
-  } catch {
-    return {};
-  }
-}
-
-function sanitize(parsed: unknown): CacheIndex {
-  const entries = (parsed as { entries?: unknown } | null)?.entries;
-  if (typeof entries !== "object" || entries === null) return {};
-  const index: CacheIndex = {};
-  for (const [key, value] of Object.entries(entries as Record<string, unknown>)) {
-    const entry = value as Partial<IndexEntry> | null;
-    if (
-      typeof entry?.size === "number" &&
-      typeof entry.mtimeMs === "number" &&
-      typeof entry.ino === "number" &&
-      typeof entry.hash === "string" &&
-      /^[0-9a-f]{64}$/.test(entry.hash)
-    ) {
-      index[key] = { size: entry.size, mtimeMs: entry.mtimeMs, ino: entry.ino, hash: entry.hash };
-    }
-  }
-  return index;
-}
-
-/** True when the file still has the size, mtime and inode it had when it was hashed. */
-export function indexMatches(entry: IndexEntry | undefined, stats: Stats): entry is IndexEntry {
-  return (
-    entry !== undefined &&
-    entry.size === stats.size &&
-    entry.mtimeMs === stats.mtimeMs &&
-    entry.ino === stats.ino
-  );
-}
-
-/** An index entry for a file just hashed. */
-export function entryFor(stats: Stats, hex: string): IndexEntry {
-  return { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, hash: hex };
 }
 
 /** Writes the index atomically (temp file, fsync, rename, directory fsync). */
@@ -112,4 +60,22 @@ export function updateIndex(
   });
   queue = next.catch(() => undefined);
   return next;
+}
+
+/**
+ * Records in the index the store paths observe hashed (apply calls this under the host lock), so
+ * the next run trusts them without hashing. Skipped while the cache directory does not exist: the
+ * index is only a cache, and a run that downloads nothing does not create one.
+ */
+export async function recordObservedHashes(
+  layout: CacheLayout,
+  artifacts: Readonly<Record<string, ObservedArtifact>>,
+): Promise<void> {
+  const learned = Object.values(artifacts).filter((a) => a.hashed !== undefined);
+  if (learned.length === 0) return;
+  const root = await lstatOrNull(layout.root);
+  if (root === null || !root.isDirectory() || cacheProblem(layout.root, root) !== null) return;
+  await updateIndex(layout, (index) => {
+    for (const artifact of learned) if (artifact.hashed) index[artifact.path] = artifact.hashed;
+  });
 }

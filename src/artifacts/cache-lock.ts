@@ -1,5 +1,5 @@
 // The one place artifact commands take the global lock, so cache writers never overlap.
-import { acquireHostLock } from "../apply/lock.js";
+import { acquireHostLock } from "../host/lock.js";
 
 /** How the caller relates to the global lock. */
 export interface LockUse {
@@ -20,6 +20,6 @@ export async function withCacheLock<T>(use: LockUse, work: () => Promise<T>): Pr
   try {
     return await work();
   } finally {
-    await lock.release();
+    lock.release();
   }
 }

@@ -1,34 +1,14 @@
 // Refuses cache paths that are symlinks or owned by someone else; creates the cache directories.
-import { closeSync, constants, lstatSync, openSync, readFileSync, type Stats } from "node:fs";
+import { constants, type Stats } from "node:fs";
 import { lstat, mkdir, chmod, readFile } from "node:fs/promises";
 import { VolplanError } from "../errors.js";
-import type { CacheLayout } from "./cache-layout.js";
-
-/** Why a cache path cannot be trusted, or null when it can (or does not exist). */
-export function cacheProblem(at: string, stats: Stats): string | null {
-  if (stats.isSymbolicLink())
-    return `${at} is a symlink; volplan never follows symlinks in its cache`;
-  const uid = process.getuid?.() ?? 0;
-  if (stats.uid !== 0 && stats.uid !== uid) {
-    return `${at} is owned by uid ${stats.uid}, not by root or the running user`;
-  }
-  return null;
-}
+import type { CacheLayout } from "../host/state-layout.js";
+import { cacheProblem } from "../observe/cache-index.js";
 
 /** lstat that returns null for a missing path. */
 export async function lstatOrNull(at: string): Promise<Stats | null> {
   try {
     return await lstat(at);
-  } catch (error) {
-    if (isMissing(error)) return null;
-    throw error;
-  }
-}
-
-/** lstatOrNull without a trip through the thread pool (observe's warm path is a handful of these). */
-export function lstatOrNullSync(at: string): Stats | null {
-  try {
-    return lstatSync(at);
   } catch (error) {
     if (isMissing(error)) return null;
     throw error;
@@ -87,14 +67,4 @@ const NO_FOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW;
 /** The text of a cache file, never through a symlink. */
 export function readCacheText(file: string): Promise<string> {
   return readFile(file, { encoding: "utf8", flag: NO_FOLLOW });
-}
-
-/** readCacheText with synchronous calls, for observe's warm path. */
-export function readCacheTextSync(file: string): string {
-  const fd = openSync(file, NO_FOLLOW);
-  try {
-    return readFileSync(fd, "utf8");
-  } finally {
-    closeSync(fd);
-  }
 }

@@ -1,7 +1,7 @@
 // One attempt at one URL: resume with Range/If-Range when the partial allows it, else start over.
 import { fileURLToPath } from "node:url";
 import type { FetchTuning } from "./fetch-tuning.js";
-import { HASH_READ_SIZE, openRegular } from "./hash-file.js";
+import { HASH_READ_SIZE, openRegular } from "../host/hash-file.js";
 import { resumableBytes, writerFacts } from "./download-resume.js";
 import { httpGet, type HttpResponse } from "./http-source.js";
 import { ifRangeValidator, writePartialMeta, type PartialMeta } from "./partial-meta.js";

@@ -7,7 +7,7 @@ import { createGunzip } from "node:zlib";
 import { VolplanError } from "../errors.js";
 import { placeEntry, Refusal, type State } from "./extract-entry.js";
 import { resolvesInside } from "./extract-paths.js";
-import { openRegular } from "./hash-file.js";
+import { openRegular } from "../host/hash-file.js";
 import { readTar } from "./tar-reader.js";
 
 /** What an extraction created. */

@@ -1,7 +1,7 @@
 // Fetches (or re-verifies) several artifacts in parallel under the global lock; one failure never hides the others.
 import pLimit from "p-limit";
 import type { DesiredArtifact } from "../manifest/desired.js";
-import { cacheLayout } from "./cache-layout.js";
+import { cacheLayout } from "../host/state-layout.js";
 import { withCacheLock, type LockUse } from "./cache-lock.js";
 import { ensureCacheDirs } from "./cache-safety.js";
 import { DEFAULT_TUNING, type FetchTuning } from "./fetch-tuning.js";

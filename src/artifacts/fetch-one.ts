@@ -9,7 +9,7 @@ import {
   partialMetaPath,
   partialPath,
   type CacheLayout,
-} from "./cache-layout.js";
+} from "../host/state-layout.js";
 import { assertSafeCachePath } from "./cache-safety.js";
 import { downloadFromMirrors } from "./download-mirrors.js";
 import type { FetchTuning } from "./fetch-tuning.js";

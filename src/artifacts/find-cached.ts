@@ -2,7 +2,7 @@
 import { constants } from "node:fs";
 import { access } from "node:fs/promises";
 import type { DesiredArtifact, DesiredState } from "../manifest/desired.js";
-import { observeArtifacts } from "./observe-cache.js";
+import { observeArtifacts } from "../observe/artifacts.js";
 
 /** Where a declared artifact can be used now, or a message saying what to run. */
 export type CachedLookup =

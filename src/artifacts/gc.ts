@@ -2,7 +2,7 @@
 import { lstat, readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import type { DesiredState } from "../manifest/desired.js";
-import { cacheLayout, entryPath, isHexName, type CacheLayout } from "./cache-layout.js";
+import { cacheLayout, entryPath, isHexName, type CacheLayout } from "../host/state-layout.js";
 import { readIndex, updateIndex } from "./cache-index.js";
 import { withCacheLock } from "./cache-lock.js";
 import { assertSafeCachePath, lstatOrNull } from "./cache-safety.js";

@@ -1,7 +1,7 @@
 // Moves a verified partial into its content-addressed place and records it in the index.
 import { lstat, rename, unlink } from "node:fs/promises";
 import path from "node:path";
-import type { CacheLayout } from "./cache-layout.js";
+import type { CacheLayout } from "../host/state-layout.js";
 import { entryFor, updateIndex } from "./cache-index.js";
 import { ensureDir } from "./cache-safety.js";
 import { fsyncDir } from "./fsync-dir.js";

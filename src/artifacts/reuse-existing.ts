@@ -2,10 +2,10 @@
 import { link, lstat, readdir, unlink } from "node:fs/promises";
 import path from "node:path";
 import { fsyncDir } from "./fsync-dir.js";
-import type { CacheLayout } from "./cache-layout.js";
+import type { CacheLayout } from "../host/state-layout.js";
 import { entryFor, indexMatches, readIndex, updateIndex } from "./cache-index.js";
 import { assertSafeCachePath } from "./cache-safety.js";
-import { hashFile } from "./hash-file.js";
+import { hashFile } from "../host/hash-file.js";
 
 /** "cached" when the index vouches for the file, "verified" after re-hashing it; null when it must be downloaded. */
 export async function reuseExisting(input: {

@@ -2,10 +2,10 @@
 import type { DesiredArtifact } from "../manifest/desired.js";
 import { sriFromHex } from "../manifest/hash.js";
 import { VolplanError } from "../errors.js";
-import type { CacheLayout } from "./cache-layout.js";
+import type { CacheLayout } from "../host/state-layout.js";
 import { entryFor, indexMatches, readIndex, updateIndex } from "./cache-index.js";
 import { lstatOrNull } from "./cache-safety.js";
-import { hashFile } from "./hash-file.js";
+import { hashFile } from "../host/hash-file.js";
 import type { FetchOutcome } from "./fetch-one.js";
 
 /** Verifies a store path in place (it is never copied). */

@@ -17,21 +17,6 @@ export function outputFormat(
   return values.markdown === true ? "markdown" : "text";
 }
 
-/** Loads the renderer of a view ahead of renderPlan, so its code loads while other work runs. */
-export async function preloadRenderer(format: OutputFormat): Promise<void> {
-  switch (format) {
-    case "json":
-      await import("../render/json.js");
-      return;
-    case "markdown":
-      await import("../render/markdown.js");
-      return;
-    case "text":
-      await import("../render/text.js");
-      return;
-  }
-}
-
 /** Renders a plan in the chosen view. */
 export async function renderPlan(
   plan: Plan,

@@ -1,6 +1,6 @@
 // Whether standard output is a terminal, as process.stdout.isTTY says, without its start-up cost.
 import { fstatSync } from "node:fs";
-import { deviceId } from "../observe/device-id.js";
+import { deviceId } from "../host/device-id.js";
 
 /**
  * True when descriptor 1 is a terminal. node:tty (about 2 ms to load, with node:net and the

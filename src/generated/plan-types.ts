@@ -45,13 +45,17 @@ export interface Plan {
    */
   warnings: PlanWarning[];
   /**
-   * Hash of what was observed when the plan was made; apply of a saved plan refuses when the host no longer matches it.
+   * Hash of what was observed when the plan was made, recorded by `volplan plan --out`; `volplan apply PLAN_FILE` plans again from the embedded manifest and refuses unless the actions are identical.
    */
   fingerprint?: string;
   /**
-   * The manifest the plan was made from, embedded by `volplan plan --out` so `volplan apply PLAN_FILE` can observe the same volumes again.
+   * The manifest the plan was made from, embedded by `volplan plan --out`; `volplan apply PLAN_FILE` plans again from it against the host as it is then, and applies only when the actions match these.
    */
   manifest?: {};
+  /**
+   * The `--only` selectors the plan was made with (absent: the whole manifest); `volplan apply PLAN_FILE` plans the same selection again.
+   */
+  only?: string[];
 }
 /**
  * How many actions of each sort the plan holds.

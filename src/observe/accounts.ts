@@ -1,6 +1,6 @@
 // Resolves the user and group names a manifest uses from /etc/passwd and /etc/group.
 import type { DesiredState } from "../manifest/desired.js";
-import type { HostFs } from "./host-fs.js";
+import type { HostReader } from "./host-reader.js";
 
 /** Names mapped to numeric ids; names not on the host are absent. */
 export interface Accounts {
@@ -11,7 +11,7 @@ export interface Accounts {
 /** Reads passwd and group (each once, and only when some volume names an account). */
 export function observeAccounts(input: {
   desired: DesiredState;
-  host: HostFs;
+  host: HostReader;
   etcDir: string;
 }): Accounts {
   const { desired, host, etcDir } = input;

@@ -1,12 +1,12 @@
 // Memoized directory listings: the image scan and the temp-file scan read each directory once.
-import type { HostFs, Listing } from "./host-fs.js";
+import type { HostReader, Listing } from "./host-reader.js";
 
 /** listDirectory results by directory for one observe run. */
 export class DirectoryListings {
-  readonly #host: HostFs;
+  readonly #host: HostReader;
   readonly #entries = new Map<string, { listing: Listing | null } | { error: unknown }>();
 
-  constructor(host: HostFs) {
+  constructor(host: HostReader) {
     this.#host = host;
   }
 

@@ -1,13 +1,13 @@
 // Memoized lstat, so directories shared by many volumes are read once per observe run.
 import type { Stats } from "node:fs";
-import type { HostFs } from "./host-fs.js";
+import type { HostReader } from "./host-reader.js";
 
 /** lstat results by path for one observe run. */
 export class LstatCache {
-  readonly #host: HostFs;
+  readonly #host: HostReader;
   readonly #entries = new Map<string, Stats | null>();
 
-  constructor(host: HostFs) {
+  constructor(host: HostReader) {
     this.#host = host;
   }
 

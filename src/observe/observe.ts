@@ -1,19 +1,18 @@
 // Reads the host (never writes) and returns the Snapshot the planner works from.
-import { dirname } from "node:path";
 import type { DesiredState } from "../manifest/desired.js";
 import type { ObservedEntry, ObservedVolume, Snapshot } from "../plan/snapshot.js";
 import { observeAccounts } from "./accounts.js";
-import { deviceId } from "./device-id.js";
 import { DirectoryListings } from "./directory-listings.js";
-import type { HolderQuery } from "./holders.js";
-import { findHolders } from "./holders.js";
-import { mountFor, observeFilesystems } from "./host-filesystems.js";
-import type { HostFs } from "./host-fs.js";
-import { syncHostFs } from "./host-fs-sync.js";
+import type { HolderQuery } from "../host/holders.js";
+import { findHolders } from "../host/holders.js";
+import type { Mount } from "../host/mountinfo.js";
+import { parseMountinfo } from "../host/mountinfo.js";
+import { nearestExisting } from "../host/statfs.js";
+import { observeFilesystems } from "./host-filesystems.js";
+import type { HostReader } from "./host-reader.js";
+import { syncReader } from "./sync-reader.js";
 import { LstatCache } from "./lstat-cache.js";
 import { ParentWalks } from "./path-safety.js";
-import type { Mount } from "./mountinfo.js";
-import { parseMountinfo } from "./mountinfo.js";
 import { observeSeeds } from "./seeds.js";
 import { observeTempFiles } from "./temp-files.js";
 import type { ScannedVolume } from "./volume.js";
@@ -22,7 +21,7 @@ import { scanVolume } from "./volume.js";
 /** Where observe reads from; the defaults are the real host. */
 export interface ObserveOptions {
   /** The fs calls to use (default: the host's own, synchronous). */
-  readonly host?: HostFs;
+  readonly host?: HostReader;
   readonly procRoot?: string;
   readonly sysRoot?: string;
   readonly etcDir?: string;
@@ -33,11 +32,6 @@ export interface ObserveOptions {
    * which waits for an RCU grace period (10-20 ms, more than observing 1,000 images).
    */
   readonly holders?: "all" | "writable";
-  /**
-   * Record the hashes of store-path artifacts in the cache index. Off by default: observing
-   * never writes; `apply` turns it on under the host lock.
-   */
-  readonly recordStorePathHashes?: boolean;
 }
 
 const MiB = 1024 * 1024;
@@ -47,7 +41,7 @@ export async function observe(
   desired: DesiredState,
   options: ObserveOptions = {},
 ): Promise<Snapshot> {
-  const host = options.host ?? syncHostFs;
+  const host = options.host ?? syncReader;
   const procRoot = options.procRoot ?? "/proc";
   const accounts = observeAccounts({ desired, host, etcDir: options.etcDir ?? "/etc" });
   const walks = new ParentWalks(new LstatCache(host), host);
@@ -60,7 +54,7 @@ export async function observe(
   );
   const mounts = parseMountinfo(host.readText(`${procRoot}/self/mountinfo`) ?? "");
   const holders = options.holders ?? "all";
-  const volumes = withHolders({ scanned, mounts, host, procRoot, holders });
+  const volumes = withHolders({ scanned, mounts, procRoot, sysRoot, holders });
   const tempFiles = observeTempFiles({
     // Only directories reached without a missing, symlinked or non-directory parent.
     volumes: scanned
@@ -71,7 +65,7 @@ export async function observe(
     procRoot,
   });
   const seeds = observeSeeds({ desired, host });
-  const artifacts = await artifactsOf(desired, options.recordStorePathHashes ?? false);
+  const artifacts = await artifactsOf(desired, host);
   const samples = new Map<string, string>();
   const note = (id: string | null, path: string | null) => {
     if (id !== null && path !== null && !samples.has(id)) samples.set(id, path);
@@ -79,17 +73,18 @@ export async function observe(
   for (const s of scanned) note(s.observed.filesystem, s.fsPath);
   for (const t of tempFiles) note(t.filesystem, t.path);
   for (const seed of Object.values(seeds)) note(seed.filesystem, seed.path);
-  for (const a of Object.values(artifacts)) note(a.filesystem, existingAncestor(host, a.path));
+  for (const a of Object.values(artifacts)) note(a.filesystem, nearestExisting(a.path));
   const filesystems = observeFilesystems({ samples, mounts, host });
   return { volumes, filesystems, tempFiles, seeds, artifacts, ...accounts };
 }
 
-// Adds holders to file and block-device entries (see findHolders for what it costs).
+// Adds holders to file and block-device entries: of every image, or (holders "writable") only of
+// those a plan may write into, whose open descriptors are scanned too.
 function withHolders(input: {
   scanned: readonly ScannedVolume[];
   mounts: readonly Mount[];
-  host: HostFs;
   procRoot: string;
+  sysRoot: string;
   holders: "all" | "writable";
 }): Record<string, ObservedVolume> {
   const queries: HolderQuery[] = [];
@@ -99,17 +94,13 @@ function withHolders(input: {
     if (stats === null || (type !== "file" && type !== "block-device")) continue;
     const candidate = observed.entry.type === "file" && mayWrite(observed.entry, volume.size);
     if (!candidate && input.holders === "writable") continue;
-    const id = deviceId(stats.dev);
-    const mount = mountFor(input.mounts, id, target.path);
-    // Locks on btrfs name the superblock's device, not the subvolume's anonymous one.
-    const devices = mount?.type === "btrfs" ? [id, mount.device] : [id];
     const { dev, ino } = stats;
-    queries.push({ key: volume.id, path: target.path, dev, ino, devices, candidate });
+    queries.push({ key: volume.id, path: target.path, dev, ino, openers: candidate });
   }
-  const holders = findHolders({
-    images: queries,
-    host: input.host,
+  const holders = findHolders(queries, {
     procRoot: input.procRoot,
+    sysRoot: input.sysRoot,
+    mounts: input.mounts,
   });
   const volumes: Record<string, ObservedVolume> = {};
   for (const { volume, observed } of input.scanned) {
@@ -133,16 +124,12 @@ export function mayWrite(
   );
 }
 
-// Most manifests declare no artifacts: then the cache code (and node:crypto) is not even loaded.
-async function artifactsOf(desired: DesiredState, record: boolean): Promise<Snapshot["artifacts"]> {
+// Most manifests declare no artifacts: then the cache code is not even loaded.
+async function artifactsOf(
+  desired: DesiredState,
+  host: HostReader,
+): Promise<Snapshot["artifacts"]> {
   if (desired.artifacts.length === 0) return {};
-  const { observeArtifacts } = await import("../artifacts/observe-cache.js");
-  return observeArtifacts(desired, { record });
-}
-
-// statfs needs an existing path; an artifact's cache file may not be there yet.
-function existingAncestor(host: HostFs, path: string): string {
-  let current = path;
-  while (current !== "/" && host.lstat(current) === null) current = dirname(current);
-  return current;
+  const { observeArtifacts } = await import("./artifacts.js");
+  return observeArtifacts(desired, host);
 }

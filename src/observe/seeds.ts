@@ -2,13 +2,13 @@
 import type { DesiredState } from "../manifest/desired.js";
 import type { Stats } from "node:fs";
 import type { FoundFilesystem, ObservedSeed } from "../plan/snapshot.js";
-import { deviceId } from "./device-id.js";
-import type { HostFs } from "./host-fs.js";
+import { deviceId } from "../host/device-id.js";
+import type { HostReader } from "./host-reader.js";
 
 /** Every distinct seed path, keyed by path. */
 export function observeSeeds(input: {
   desired: DesiredState;
-  host: HostFs;
+  host: HostReader;
 }): Record<string, ObservedSeed> {
   const seeds: Record<string, ObservedSeed> = {};
   const paths = new Set(
@@ -20,7 +20,7 @@ export function observeSeeds(input: {
 
 // Seeds in Nix profiles are often symlinks into the store: follow one only when it ends at a
 // regular file (the copy reads the target); anything else counts as missing.
-function observeSeed(path: string, host: HostFs): ObservedSeed {
+function observeSeed(path: string, host: HostReader): ObservedSeed {
   const linkStats = host.lstat(path);
   const stats = linkStats?.isSymbolicLink() === true ? host.stat(path) : linkStats;
   if (stats === null || !stats.isFile()) {
@@ -43,7 +43,7 @@ function seedSuperblock(input: {
   path: string;
   link: Stats | null;
   stats: Stats;
-  host: HostFs;
+  host: HostReader;
 }): FoundFilesystem | null {
   const { host, stats } = input;
   if (stats.size === 0) return null;

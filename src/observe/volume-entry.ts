@@ -1,9 +1,9 @@
 // Classifies what sits at a volume's path (from lstat, never following) and reads its superblock.
 import type { Stats } from "node:fs";
 import type { FoundFilesystem, ObservedEntry } from "../plan/snapshot.js";
-import { deviceId } from "./device-id.js";
-import type { HostFs } from "./host-fs.js";
-import { kindOf } from "./path-safety.js";
+import { deviceId } from "../host/device-id.js";
+import type { HostReader } from "./host-reader.js";
+import { kindOf } from "../host/path-trust.js";
 
 /**
  * The entry at `path` given its lstat (null when missing), or the fstat of a regular file opened
@@ -14,7 +14,7 @@ export function observeEntry(input: {
   path: string;
   stats: Stats | null;
   probed?: FoundFilesystem | null | undefined;
-  host: HostFs;
+  host: HostReader;
   sysRoot: string;
 }): ObservedEntry {
   const { path, stats, probed, host, sysRoot } = input;
@@ -54,7 +54,7 @@ export function observeEntry(input: {
   return { type: "other", detail: kindOf(stats) };
 }
 
-function superblockOf(input: { path: string; stats: Stats; host: HostFs }) {
+function superblockOf(input: { path: string; stats: Stats; host: HostReader }) {
   return input.host.probeSuperblock({ path: input.path, expect: input.stats });
 }
 

@@ -4,9 +4,9 @@ import { basename, dirname } from "node:path";
 import type { DesiredVolume } from "../manifest/desired.js";
 import type { ObservedVolume } from "../plan/snapshot.js";
 import type { Accounts } from "./accounts.js";
-import { deviceId } from "./device-id.js";
+import { deviceId } from "../host/device-id.js";
 import type { DirectoryListings } from "./directory-listings.js";
-import type { HostFs, OpenedFile } from "./host-fs.js";
+import type { HostReader, OpenedFile } from "./host-reader.js";
 import type { ParentWalks } from "./path-safety.js";
 import { observeEntry } from "./volume-entry.js";
 
@@ -24,7 +24,7 @@ export interface ScannedVolume {
 export function scanVolume(input: {
   volume: DesiredVolume;
   accounts: Accounts;
-  host: HostFs;
+  host: HostReader;
   walks: ParentWalks;
   listings: DirectoryListings;
   sysRoot: string;
@@ -72,7 +72,7 @@ export function scanVolume(input: {
 // open or a descriptor that is no longer a regular file.
 function openIfListedRegular(input: {
   path: string;
-  host: HostFs;
+  host: HostReader;
   listings: DirectoryListings;
 }): OpenedFile | null {
   const { path, host, listings } = input;
@@ -82,7 +82,7 @@ function openIfListedRegular(input: {
 
 // Block devices are usually named through udev's symlinks (/dev/disk/by-id, /dev/vg/lv,
 // /dev/zvol/...): follow one, but only to a block device.
-function resolveDevice(host: HostFs, path: string) {
+function resolveDevice(host: HostReader, path: string) {
   const real = host.realpath(path);
   const stats = real === null ? null : host.lstat(real);
   return real !== null && stats?.isBlockDevice() === true ? { path: real, stats } : null;

@@ -9,14 +9,7 @@ import { budgetAll } from "./space-budget.js";
 import { sparseDeclared } from "./sparse-growth.js";
 import { summarize } from "./summary.js";
 import { planTempFiles } from "./temp-files.js";
-import type { Action, FilesystemBudget, Plan, PlanOptions, PlanWarning } from "./types.js";
-
-// The volumes to plan: all, or those named by options.only.
-function selectVolumes(desired: DesiredState, options: PlanOptions): readonly DesiredVolume[] {
-  if (options.only === undefined) return desired.volumes;
-  const wanted = new Set(options.only);
-  return desired.volumes.filter((v) => wanted.has(v.id));
-}
+import type { Action, FilesystemBudget, Plan, PlanWarning } from "./types.js";
 
 // Every action and warning before the budget is applied.
 function draft(input: {
@@ -46,8 +39,8 @@ function draft(input: {
 }
 
 /** The plan that makes the host match `desired`, given what `snapshot` observed. Pure and deterministic. */
-export function plan(desired: DesiredState, snapshot: Snapshot, options: PlanOptions = {}): Plan {
-  const volumes = selectVolumes(desired, options);
+export function plan(desired: DesiredState, snapshot: Snapshot): Plan {
+  const volumes = desired.volumes;
   const first = draft({ desired, volumes, snapshot });
   const { reserve, overcommit } = desired.policy;
   let actions = first.actions;

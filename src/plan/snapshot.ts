@@ -122,6 +122,16 @@ export interface ObservedArtifact {
   readonly actualHash: string | null;
   /** Bytes of a partial download that can be resumed. */
   readonly partialBytes: number;
+  /**
+   * A store path hashed while observing (the index did not vouch for it): what apply records in
+   * the cache index so the next run need not hash it again.
+   */
+  readonly hashed?: {
+    readonly size: number;
+    readonly mtimeMs: number;
+    readonly ino: number;
+    readonly hash: string;
+  };
   /** Why the path cannot be used: a symlinked or foreign-owned cache path, or a store path that is not a regular file. */
   readonly problem?: {
     readonly code: "unsafe-cache" | "not-a-file";

@@ -4,9 +4,3 @@ import type { Action } from "../generated/plan-types.js";
 
 /** Every action kind, for exhaustive handling. */
 export type ActionKind = Action["kind"];
-
-/** Options that shape a plan without being observed. */
-export interface PlanOptions {
-  /** Volume ids to plan; all when undefined. */
-  readonly only?: readonly string[];
-}

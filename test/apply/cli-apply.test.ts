@@ -151,7 +151,10 @@ describe.skipIf(privilegeProblem !== null)("volplan apply (the CLI, as a process
     await writeFile(path.join(dir, "vms", "vm-a.img"), "someone else's file");
     const result = await volplan(["apply", saved]);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain("the host changed since the plan was made");
+    expect(result.stderr).toContain("changed since the plan was saved; nothing was applied");
+    // It says what differs: the saved create, and what planning finds now.
+    expect(result.stderr).toMatch(/saved: create vm\/a:/);
+    expect(result.stderr).toMatch(/now: +grow-image vm\/a:/);
     expect(await readFile(path.join(dir, "vms", "vm-a.img"), "utf8")).toBe("someone else's file");
   });
 

@@ -1,10 +1,11 @@
-import { link, stat, truncate } from "node:fs/promises";
+import { link, mkdir, readdir, stat, truncate } from "node:fs/promises";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyPlan } from "../../src/apply/apply.js";
-import { execaRunner } from "../../src/apply/runner.js";
-import type { Runner } from "../../src/apply/runner.js";
+import type { DesiredState } from "../../src/manifest/desired.js";
+import { execaRunner } from "../../src/host/runner.js";
+import type { Runner } from "../../src/host/runner.js";
 import type { GrowFilesystemAction, GrowImageAction } from "../../src/plan/types.js";
 import { mountLoopFs, privilegeProblem } from "./fixtures/filesystems.js";
 import type { TestFs } from "./fixtures/filesystems.js";
@@ -63,8 +64,12 @@ async function extBlocks(file: string): Promise<number> {
 
 describe.skipIf(privilegeProblem !== null)("grow on real filesystems", () => {
   let host: TestFs;
+  let desired: DesiredState;
   beforeAll(async () => {
     host = await mountLoopFs("ext4", 2048 * MiB);
+    // xfs and btrfs growth mounts under the state directory: one of the test's own.
+    desired = { ...desiredStub, stateDir: path.join(host.mountPoint, "state") };
+    await mkdir(desired.stateDir);
   });
   afterAll(async () => {
     await host?.cleanup();
@@ -78,7 +83,7 @@ describe.skipIf(privilegeProblem !== null)("grow on real filesystems", () => {
       growImage({ file, fs: host, from: 64 * MiB, to: 256 * MiB, by: "host" }),
       growFs({ file, fs: host, fsType: "ext4", from: 64 * MiB, to: 256 * MiB }),
     ]);
-    const report = await applyPlan({ plan, desired: desiredStub });
+    const report = await applyPlan({ plan, desired });
     expect(report.results.map((r) => r.status)).toEqual(["done", "done"]);
     expect((await stat(file)).size).toBe(256 * MiB);
     expect(await extBlocks(file)).toBe(256 * MiB);
@@ -92,7 +97,7 @@ describe.skipIf(privilegeProblem !== null)("grow on real filesystems", () => {
     await truncate(file, 128 * MiB);
     const report = await applyPlan({
       plan: planOf([growFs({ file, fs: host, fsType: "ext4", from: 64 * MiB, to: 128 * MiB })]),
-      desired: desiredStub,
+      desired,
     });
     expect(report.results[0]?.status).toBe("done");
     expect(await extBlocks(file)).toBe(128 * MiB);
@@ -110,7 +115,7 @@ describe.skipIf(privilegeProblem !== null)("grow on real filesystems", () => {
     };
     const report = await applyPlan({
       plan: planOf([growFs({ file, fs: host, fsType: "ext4", from: 64 * MiB, to: 128 * MiB })]),
-      desired: desiredStub,
+      desired,
       options: { runner },
     });
     expect(report.results[0]?.status).toBe("done");
@@ -131,7 +136,7 @@ describe.skipIf(privilegeProblem !== null)("grow on real filesystems", () => {
     await link(file, `${file}.other`);
     const report = await applyPlan({
       plan: planOf([growFs({ file, fs: host, fsType: "ext4", from: 64 * MiB, to: 128 * MiB })]),
-      desired: desiredStub,
+      desired,
     });
     expect(report.results[0]?.error?.code).toBe("HARD_LINKED");
     expect(await extBlocks(file)).toBe(64 * MiB);
@@ -145,7 +150,7 @@ describe.skipIf(privilegeProblem !== null)("grow on real filesystems", () => {
       growImage({ file, fs: host, from: 320 * MiB, to: 512 * MiB, by: "host" }),
       growFs({ file, fs: host, fsType: "xfs", from: 320 * MiB, to: 512 * MiB }),
     ]);
-    const report = await applyPlan({ plan, desired: desiredStub });
+    const report = await applyPlan({ plan, desired });
     expect(report.results.map((r) => r.status)).toEqual(["done", "done"]);
     const { stdout } = await execa(
       "xfs_db",
@@ -171,13 +176,21 @@ describe.skipIf(privilegeProblem !== null)("grow on real filesystems", () => {
       calls.push([command, ...args]);
       return execaRunner(command, args, options);
     };
-    const report = await applyPlan({ plan, desired: desiredStub, options: { runner } });
+    const report = await applyPlan({ plan, desired, options: { runner } });
     expect(report.results.map((r) => r.status)).toEqual(["done", "done"]);
-    // Attached and mounted in one step (autoclear), so no kill point leaves an idle loop device.
-    expect(calls.filter(([command]) => command === "losetup")).toEqual([]);
+    // Attached from volplan's own descriptor, checked, mounted as a device, detached after.
+    const attach = calls.find(([command, flag]) => command === "losetup" && flag === "--find");
+    expect(attach).toEqual([
+      "losetup",
+      "--find",
+      "--show",
+      expect.stringMatching(/^\/proc\/\d+\/fd\/\d+$/),
+    ]);
     const mount = calls.find(([command]) => command === "mount");
-    expect(mount?.slice(1, 5)).toEqual(["-t", "btrfs", "-o", "loop,nodev,nosuid,noexec"]);
-    expect(mount?.[5]).toBe(file);
+    expect(mount?.slice(1, 5)).toEqual(["-t", "btrfs", "-o", "nodev,nosuid,noexec"]);
+    expect(mount?.[5]).toMatch(/^\/dev\/loop\d+$/);
+    expect(calls).toContainEqual(["losetup", "--detach", mount?.[5]]);
+    expect(await readdir(path.join(desired.stateDir, "grow"))).toEqual([]);
     const { stdout } = await execa("btrfs", ["inspect-internal", "dump-super", file], T);
     expect(Number(/^total_bytes\s+(\d+)/m.exec(stdout)?.[1])).toBe(256 * MiB);
     expect((await execa("losetup", ["-j", file], T)).stdout).toBe("");
@@ -190,7 +203,7 @@ describe.skipIf(privilegeProblem !== null)("grow on real filesystems", () => {
       growImage({ file, fs: host, from: 64 * MiB, to: 128 * MiB, by: "host" }),
       growFs({ file, fs: host, fsType: "ext4", from: 64 * MiB, to: 128 * MiB }),
     ]);
-    const report = await applyPlan({ plan, desired: desiredStub });
+    const report = await applyPlan({ plan, desired });
     expect(report.results.map((r) => [r.status, r.error?.code])).toEqual([
       ["failed", "STALE_PLAN"],
       ["skipped", "PREVIOUS_STEP_FAILED"],
@@ -220,7 +233,7 @@ describe.skipIf(privilegeProblem !== null)("grow on real filesystems", () => {
       const before = await stat(file);
       const report = await applyPlan({
         plan: planOf([growImage({ file, fs: host, from: 32 * MiB, to: 64 * MiB, by: "none" })]),
-        desired: desiredStub,
+        desired,
       });
       expect(report.results[0]).toMatchObject({
         status: "refused",

@@ -3,7 +3,7 @@ import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyPlan } from "../../src/apply/apply.js";
-import type { Runner } from "../../src/apply/runner.js";
+import type { Runner } from "../../src/host/runner.js";
 import type { StepName } from "../../src/apply/steps.js";
 import { mountTmpfs, privilegeProblem } from "./fixtures/filesystems.js";
 import type { TestFs } from "./fixtures/filesystems.js";

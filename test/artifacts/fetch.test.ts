@@ -2,7 +2,7 @@ import { lstat, readdir, readFile, rm, stat, writeFile } from "node:fs/promises"
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fetchArtifacts, type FetchResult } from "../../src/artifacts/fetch-artifacts.js";
-import { observeArtifacts } from "../../src/artifacts/observe-cache.js";
+import { observeArtifacts } from "../../src/observe/artifacts.js";
 import type { FetchOutcome } from "../../src/artifacts/fetch-one.js";
 import { FAST, desiredWith } from "./helpers/manifest.js";
 import { startTestServer, type TestServer } from "./helpers/test-server.js";

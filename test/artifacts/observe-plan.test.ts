@@ -1,7 +1,9 @@
 import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { observeArtifacts } from "../../src/artifacts/observe-cache.js";
+import { recordObservedHashes } from "../../src/artifacts/cache-index.js";
+import { cacheLayout } from "../../src/host/state-layout.js";
+import { observeArtifacts } from "../../src/observe/artifacts.js";
 import { encodeNix32 } from "../../src/manifest/nix32.js";
 import { planArtifacts } from "../../src/plan/plan-artifacts.js";
 import { desiredWith } from "./helpers/manifest.js";
@@ -23,7 +25,9 @@ beforeEach(async () => {
 
 async function observeAndPlan(artifacts: Record<string, unknown>, record = false) {
   const { desired, warnings } = desiredWith(stateDir, artifacts);
-  const observed = await observeArtifacts(desired, { record });
+  const observed = await observeArtifacts(desired);
+  // What apply does under the lock after observing: record the hashes observe computed.
+  if (record) await recordObservedHashes(cacheLayout(stateDir), observed);
   return { observed, actions: planArtifacts({ artifacts: desired.artifacts, observed }), warnings };
 }
 
@@ -90,7 +94,7 @@ describe("observe and plan artifacts", () => {
     const planned = await observeAndPlan({ kexec: { path: file, hash: nix32 } });
     expect(planned.actions[0]).toMatchObject({ kind: "artifact-ok", path: file, hash: sri });
     await expect(readFile(indexPath, "utf8")).rejects.toThrow(/ENOENT/);
-    // Observing for apply records the hash, so later runs trust the index.
+    // Apply records the hash observe computed, so later runs trust the index.
     const { actions, warnings } = await observeAndPlan(
       { kexec: { path: file, hash: nix32 } },
       true,

@@ -1,7 +1,7 @@
 import { truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { mergeHolds } from "../../src/observe/holders.js";
+import { mergeHolds } from "../../src/host/holders.js";
 import { observe } from "../../src/observe/observe.js";
 import { desired, OFD_LOCKER, OPENER, run, startPython, useTempDir, volume } from "./helpers.js";
 
@@ -97,7 +97,7 @@ describe("observe: images in use", () => {
 });
 
 describe("mergeHolds", () => {
-  const image = { key: "v", path: "/i", dev: 1, ino: 7, devices: ["8:1"], candidate: true };
+  const image = { ino: 7, devices: ["8:1"] };
   const lock = (pid: number | null, how: "ofd-lock" | "posix-lock" | "flock" = "ofd-lock") => ({
     how,
     pid,
@@ -116,13 +116,13 @@ describe("mergeHolds", () => {
     {
       name: "pid-less OFD lock named by the fd scan",
       locks: [lock(null)],
-      open: [{ key: "v", pid: 42, how: "ofd-lock" as const }],
+      open: [{ pid: 42, how: "ofd-lock" as const }],
       want: [{ pid: 42, how: "ofd-lock" }],
     },
     {
       name: "a locker's open descriptor is not listed twice",
       locks: [lock(42, "posix-lock")],
-      open: [{ key: "v", pid: 42, how: "open" as const }],
+      open: [{ pid: 42, how: "open" as const }],
       want: [{ pid: 42, how: "posix-lock" }],
     },
     {
@@ -131,7 +131,7 @@ describe("mergeHolds", () => {
         { ...lock(1), ino: 8 },
         { ...lock(2), device: "8:2" },
       ],
-      open: [{ key: "w", pid: 3, how: "open" as const }],
+      open: [],
       want: [],
     },
   ])("$name", ({ locks, open, want }) => {

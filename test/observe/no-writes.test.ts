@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { lstat, mkdir, readdir, readFile, symlink, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { fingerprintSnapshot } from "../../src/observe/fingerprint.js";
+import { fingerprintSnapshot } from "../../src/planfile/fingerprint.js";
 import { observe } from "../../src/observe/observe.js";
 import { desired, run, useTempDir, volume } from "./helpers.js";
 

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { chmod, chown, mkdir, stat, symlink, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { deviceId } from "../../src/observe/device-id.js";
+import { deviceId } from "../../src/host/device-id.js";
 import { observe } from "../../src/observe/observe.js";
 import { desired, IDLER, run, startPython, useTempDir, volume } from "./helpers.js";
 

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { pick } from "../../src/observe/accounts.js";
-import { deviceId } from "../../src/observe/device-id.js";
-import { mountFor } from "../../src/observe/host-filesystems.js";
-import { parseMountinfo, unescapeOctal } from "../../src/observe/mountinfo.js";
-import { parseLockLine, parseProcLocks } from "../../src/observe/proc-locks.js";
+import { deviceId } from "../../src/host/device-id.js";
+import { mountFor, parseMountinfo, unescapeOctal } from "../../src/host/mountinfo.js";
+import { parseLockLine, parseProcLocks } from "../../src/host/proc-locks.js";
 
 // Captured from real hosts (one with btrfs subvolumes and a bind mount, one with an escaped path).
 const MOUNTINFO = `22 27 0:21 / /proc rw,relatime - proc proc rw

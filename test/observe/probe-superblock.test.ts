@@ -1,7 +1,7 @@
 import { lstat, readFile, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { probeSuperblockSync, syncHostFs } from "../../src/observe/host-fs-sync.js";
+import { probeSuperblockSync, syncReader } from "../../src/observe/sync-reader.js";
 import { detectFilesystem, HEAD_BYTES } from "../../src/observe/superblock/detect.js";
 import { run, useTempDir } from "./helpers.js";
 
@@ -35,6 +35,6 @@ describe.each([
     const whole = detectFilesystem((await readFile(path)).subarray(0, HEAD_BYTES));
     expect(whole?.type ?? null).toBe(type);
     expect(probeSuperblockSync(path, expect_)).toEqual(whole);
-    expect(syncHostFs.probeSuperblock({ path, expect: expect_ })).toEqual(whole);
+    expect(syncReader.probeSuperblock({ path, expect: expect_ })).toEqual(whole);
   });
 });

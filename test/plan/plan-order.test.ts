@@ -1,4 +1,5 @@
 // Deterministic ordering, summaries, and independence of volumes.
+import { selectDesired } from "../../src/manifest/select.js";
 import { describe, expect, it } from "vitest";
 import { plan } from "../../src/plan/plan.js";
 import { sortActions } from "../../src/plan/sort-actions.js";
@@ -123,8 +124,10 @@ describe("ordering", () => {
     ]);
   });
 
-  it("options.only plans just the named volumes and their temp files", () => {
-    const result = plan(desired, snapshot, { only: ["Z/upper"] });
+  it("a manifest narrowed by --only plans just its volumes and their temp files", () => {
+    const selected = selectDesired(desired, ["volume:Z/upper"]);
+    if (!selected.ok) throw new Error(selected.message);
+    const result = plan(selected.desired, snapshot);
     expect(result.actions.map((a) => a.kind)).toEqual(["remove-temp", "create"]);
   });
 });

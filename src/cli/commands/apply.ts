@@ -1,26 +1,30 @@
-// `volplan apply`: under the host lock, observe, probe, plan, show the plan, apply it, show the report.
+// `volplan apply`: parses arguments, runs the apply pipeline (src/reconcile), prints the plan and the report.
 import { resolve } from "node:path";
-import type { DesiredState } from "../../manifest/desired.js";
-import type { Plan } from "../../plan/types.js";
 import type { ApplyReport } from "../../apply/report.js";
-import type { StepHook } from "../../apply/steps.js";
+import { waitingMessage } from "../../host/lock.js";
+import { SELECTOR_FORMS } from "../../manifest/select.js";
+import type { Plan } from "../../plan/types.js";
+import type { ApplyHostInput, ApplyHostResult } from "../../reconcile/apply-host.js";
 import type { Command, CommandContext } from "../command.js";
-import { UsageError, UserError } from "../command.js";
+import { UsageError } from "../command.js";
 import { EXIT, planExitCode } from "../exit-codes.js";
 import { loadOrReport } from "../load-manifest.js";
+import { applyOnly, DEFAULT_MANIFEST, manifestPath, parseJobs } from "../options.js";
 import { parseCommandArgs } from "../parse-command-args.js";
 import { renderPlan } from "../render-plan.js";
-import { manifestPath } from "./plan.js";
+import { testStopHook } from "../test-hooks.js";
 
-const usage = `Usage: volplan apply [--manifest FILE | PLAN_FILE] [--dry-run] [--jobs N] [--json] [--no-wait]
+const usage = `Usage: volplan apply [--manifest FILE | PLAN_FILE] [--only SELECTOR]... [--dry-run] [--jobs N] [--json] [--no-wait]
 
 Makes the host match the manifest: takes the host lock, observes, plans, prints the plan,
 applies it and prints what happened to each action. With PLAN_FILE (saved by
-\`volplan plan --out\`), applies that plan after checking that the host has not changed.
+\`volplan plan --out\`), plans again from the manifest saved in it and applies only when the
+actions are the ones saved; otherwise it says what changed and does nothing.
 
 Options:
-  --manifest FILE  manifest to apply (default: $VOLPLAN_MANIFEST, else /etc/volplan/manifest.json)
-  --dry-run        only show the plan (same as volplan plan)
+  --manifest FILE  manifest to apply (default: $VOLPLAN_MANIFEST, else ${DEFAULT_MANIFEST})
+  --only SELECTOR  apply only part of the manifest (repeatable): ${SELECTOR_FORMS}
+  --dry-run        only show the plan (as volplan plan does)
   --jobs N         independent steps run at once (default 4); space-consuming steps on one
                    filesystem always run one at a time
   --json           print { plan, report } as JSON
@@ -29,176 +33,109 @@ Options:
 
 Exit status: 0 done, 1 error or failed action, 3 refusals, 4 plan infeasible (nothing touched).`;
 
-// Test-only: VOLPLAN_TEST_STOP_AT=<step> stops this process at that step boundary (SIGSTOP) so
-// a crash test can SIGKILL it exactly there. Read once here; the engine only calls the hook.
-async function stopHook(env: CommandContext["env"]): Promise<StepHook | undefined> {
-  const stopAt = env["VOLPLAN_TEST_STOP_AT"];
-  if (stopAt === undefined || stopAt === "") return undefined;
-  const { isStepName, stopAtHook } = await import("../../apply/steps.js");
-  if (!isStepName(stopAt))
-    throw new UsageError(`VOLPLAN_TEST_STOP_AT names no step: '${stopAt}'`, "apply");
-  return stopAtHook(stopAt);
-}
-
-function jobsOf(text: string | undefined): number {
-  if (text === undefined) return 4;
-  const jobs = Number(text);
-  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256)
-    throw new UsageError(`--jobs must be a whole number from 1 to 256, not '${text}'`, "apply");
-  return jobs;
-}
-
 /** The apply exit code: failures (and steps skipped for lack of space) beat refusals. */
 export function applyExitCode(report: ApplyReport): number {
   if (report.totals.failed > 0 || report.totals.skipped > 0) return EXIT.error;
   return report.totals.refused > 0 ? EXIT.refused : EXIT.ok;
 }
 
-interface Target {
-  readonly desired: DesiredState;
-  readonly saved: { readonly plan: Plan; readonly fingerprint: string } | null;
-}
+const OPTIONS = {
+  manifest: { type: "string" },
+  only: { type: "string", multiple: true },
+  "dry-run": { type: "boolean" },
+  jobs: { type: "string" },
+  json: { type: "boolean" },
+  "no-wait": { type: "boolean" },
+} as const;
 
+type Target = Pick<ApplyHostInput, "desired" | "saved">;
+
+// The manifest to apply, narrowed by --only; or a saved plan with the manifest it embeds.
 async function loadTarget(
   ctx: CommandContext,
-  values: { manifest?: string | undefined },
+  values: { manifest?: string | undefined; only?: string[] | undefined },
   planFile: string | undefined,
 ): Promise<Target | null> {
   if (planFile === undefined) {
-    const loaded = await loadOrReport({
-      file: manifestPath(ctx, values.manifest),
-      cwd: ctx.cwd,
-      stderr: ctx.stderr,
-    });
-    return loaded === null ? null : { desired: loaded.desired, saved: null };
+    const file = manifestPath(ctx, values.manifest);
+    const loaded = await loadOrReport({ file, cwd: ctx.cwd, stderr: ctx.stderr });
+    return loaded === null ? null : { desired: applyOnly(loaded.desired, values.only, "apply") };
   }
-  if (values.manifest !== undefined)
-    throw new UsageError("give either --manifest or a PLAN_FILE, not both", "apply");
-  const { readSavedPlan } = await import("../../apply/saved-plan.js");
-  const { parseManifestText } = await import("../../manifest/load.js");
-  const file = resolve(ctx.cwd, planFile);
-  const saved = await readSavedPlan(file);
-  const parsed = parseManifestText(saved.manifestText, `${file} (embedded manifest)`);
-  if (!parsed.ok)
-    throw new UserError(
-      `${file}: the embedded manifest is not valid: ${parsed.issues[0]?.message ?? "unknown problem"}`,
-    );
-  return { desired: parsed.desired, saved };
+  if (values.manifest !== undefined || values.only !== undefined)
+    throw new UsageError("a PLAN_FILE brings its own manifest and --only; give neither", "apply");
+  const { readPlanFile } = await import("../../planfile/planfile.js");
+  const saved = await readPlanFile(resolve(ctx.cwd, planFile));
+  return { desired: applyOnly(saved.desired, saved.only, "apply"), saved };
 }
 
-// Why no probe for --dry-run: like `volplan plan`, a dry run writes nothing, not even probe files.
-async function observeAndPlan(
-  target: Target,
+async function planText(ctx: CommandContext, plan: Plan, title: string): Promise<string> {
+  return renderPlan(plan, { format: "text", color: ctx.color, verbose: false, space: true, title });
+}
+
+async function printOutcome(
   ctx: CommandContext,
-  probe: boolean,
-): Promise<Plan | null> {
-  const { observe } = await import("../../observe/observe.js");
-  // A real apply (not --dry-run) records store-path hashes in the cache index, under the lock.
-  // Holders of every image only for a saved plan, whose fingerprint recorded them; otherwise
-  // those of images the plan may write into (what the planner reads), which skips /proc/locks
-  // when nothing would be written. Apply reads /proc/locks again right before any write.
-  const snapshot = await observe(target.desired, {
-    recordStorePathHashes: probe,
-    holders: target.saved === null ? "writable" : "all",
-  });
-  if (target.saved !== null) {
-    const { fingerprintSnapshot } = await import("../../observe/fingerprint.js");
-    if (fingerprintSnapshot(snapshot) === target.saved.fingerprint) return target.saved.plan;
+  result: ApplyHostResult,
+  json: boolean,
+): Promise<number> {
+  if (result.kind === "stale") {
     ctx.stderr.write(
-      "volplan: the host changed since the plan was made; run volplan plan again. [STALE_PLAN]\n",
+      `volplan: the host or the manifest changed since the plan was saved; nothing was applied. What differs:\n${result.differences.map((d) => `  ${d}\n`).join("")}Review the new plan (volplan plan --out FILE) and apply that. [STALE_PLAN]\n`,
     );
-    return null;
+    return EXIT.error;
   }
-  const { probeCapabilities } = await import("../../observe/probe-capabilities.js");
-  const { execaRunner } = await import("../../apply/runner.js");
-  const { plan } = await import("../../plan/plan.js");
-  const probed = probe
-    ? await probeCapabilities({ desired: target.desired, snapshot, runner: execaRunner })
-    : snapshot;
-  return plan(target.desired, probed);
-}
-
-async function dryRun(target: Target, ctx: CommandContext, json: boolean): Promise<number> {
-  const plan = await observeAndPlan(target, ctx, false);
-  if (plan === null) return EXIT.error;
-  const text = json
-    ? `${JSON.stringify({ plan, report: null }, null, 2)}\n`
-    : await renderPlan(plan, {
-        format: "text",
-        color: ctx.color,
-        verbose: false,
-        space: true,
-        title: "volplan apply --dry-run",
-      });
-  ctx.stdout.write(text);
-  return planExitCode(plan, false);
+  const { plan, report } = result;
+  if (json) {
+    ctx.stdout.write(`${JSON.stringify({ plan, report }, null, 2)}\n`);
+  } else if (report !== null) {
+    const { renderReportText } = await import("../../render/report-text.js");
+    for (const line of result.reclaimed)
+      ctx.stdout.write(`reclaimed after a killed run: ${line}\n`);
+    ctx.stdout.write(`\n${renderReportText(report, { color: ctx.color, verbose: false })}`);
+  }
+  return report === null ? planExitCode(plan, false) : applyExitCode(report);
 }
 
 async function run(ctx: CommandContext): Promise<number> {
   const { values, positionals } = parseCommandArgs({
     command: "apply",
     args: ctx.args,
-    options: {
-      manifest: { type: "string" },
-      "dry-run": { type: "boolean" },
-      jobs: { type: "string" },
-      json: { type: "boolean" },
-      "no-wait": { type: "boolean" },
-    },
+    options: OPTIONS,
     positionals: true,
   });
   if (positionals.length > 1)
     throw new UsageError(`expected at most one PLAN_FILE, got ${positionals.length}`, "apply");
-  const jobs = jobsOf(values.jobs);
-  const hook = await stopHook(ctx.env);
+  const jobs = parseJobs(values.jobs, "apply", 4);
+  const hook = testStopHook(ctx.env);
   const json = values.json === true;
   const target = await loadTarget(ctx, values, positionals[0]);
   if (target === null) return EXIT.error;
-  if (values["dry-run"] === true) return dryRun(target, ctx, json);
-  const { acquireHostLock } = await import("../../apply/lock.js");
-  const lock = await acquireHostLock({
-    stateDir: target.desired.stateDir,
-    wait: values["no-wait"] !== true,
-    onWaiting: (holder) =>
-      ctx.stderr.write(
-        `waiting for volplan${holder === null ? "" : ` (pid ${holder.pid})`} to finish…\n`,
-      ),
-  });
-  try {
-    const plan = await observeAndPlan(target, ctx, true);
-    if (plan === null) return EXIT.error;
-    if (!json)
-      ctx.stdout.write(
-        await renderPlan(plan, {
-          format: "text",
-          color: ctx.color,
-          verbose: false,
-          space: true,
-          title: "volplan apply",
-        }),
-      );
-    if (!plan.feasible) {
-      if (json) ctx.stdout.write(`${JSON.stringify({ plan, report: null }, null, 2)}\n`);
-      return EXIT.infeasible;
+  if (values["dry-run"] === true) {
+    const { planHost } = await import("../../reconcile/plan-host.js");
+    const { plan } = await planHost(target.desired);
+    if (target.saved !== undefined) {
+      const { planDifferences } = await import("../../planfile/planfile.js");
+      const differences = planDifferences(target.saved.plan, plan);
+      if (differences.length > 0)
+        return printOutcome(ctx, { kind: "stale", plan, differences }, json);
     }
-    const { applyPlan } = await import("../../apply/apply.js");
-    const { artifactFetcher } = await import("../../artifacts/apply-fetch.js");
-    const fetchArtifact = artifactFetcher({ desired: target.desired });
-    const report = await applyPlan({
-      plan,
-      desired: target.desired,
-      options: { jobs, fetchArtifact, ...(hook === undefined ? {} : { hook }) },
-    });
-    if (json) {
-      ctx.stdout.write(`${JSON.stringify({ plan, report }, null, 2)}\n`);
-    } else {
-      const { renderReportText } = await import("../../render/report-text.js");
-      ctx.stdout.write(`\n${renderReportText(report, { color: ctx.color, verbose: false })}`);
-    }
-    return applyExitCode(report);
-  } finally {
-    await lock.release();
+    const text = json
+      ? `${JSON.stringify({ plan, report: null }, null, 2)}\n`
+      : await planText(ctx, plan, "volplan apply --dry-run");
+    ctx.stdout.write(text);
+    return planExitCode(plan, false);
   }
+  const { applyHost } = await import("../../reconcile/apply-host.js");
+  const result = await applyHost({
+    ...target,
+    jobs,
+    wait: values["no-wait"] !== true,
+    onWaiting: (holder) => ctx.stderr.write(`${waitingMessage(holder)}\n`),
+    onPlan: async (plan) => {
+      if (!json) ctx.stdout.write(await planText(ctx, plan, "volplan apply"));
+    },
+    ...(hook === undefined ? {} : { hook }),
+  });
+  return printOutcome(ctx, result, json);
 }
 
 /** The apply command. */

@@ -6,7 +6,7 @@ import { errorText } from "../error-text.js";
 import { EXIT } from "../exit-codes.js";
 import { loadOrReport, type Loaded } from "../load-manifest.js";
 import { parseCommandArgs } from "../parse-command-args.js";
-import { manifestPath } from "./plan.js";
+import { manifestPath } from "../options.js";
 import type { ArtifactProgress } from "../../artifacts/fetch-one.js";
 
 const usage = `Usage: volplan artifact path NAME [--manifest FILE]

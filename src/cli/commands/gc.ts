@@ -3,7 +3,7 @@ import type { Command, CommandContext } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 import { loadOrReport } from "../load-manifest.js";
 import { parseCommandArgs } from "../parse-command-args.js";
-import { manifestPath } from "./plan.js";
+import { manifestPath } from "../options.js";
 
 const usage = `Usage: volplan gc [--dry-run] [--manifest FILE]
 

@@ -1,4 +1,4 @@
-// The read-only filesystem calls observe makes, behind one seam. Synchronous: observe reads local
+// The read-only filesystem calls observe makes, behind one seam (it has no call that writes). Synchronous: observe reads local
 // files and /proc, where a thread-pool round trip and a promise per call cost more than the call.
 import type { BigIntStatsFs, Dirent, Stats } from "node:fs";
 import type { FoundFilesystem } from "../plan/snapshot.js";
@@ -11,7 +11,7 @@ export interface FsUsage {
 }
 
 /** Every host read observe makes. "Not there" (ENOENT, ENOTDIR) is null; other failures throw. */
-export interface HostFs {
+export interface HostReader {
   lstat(path: string): Stats | null;
   /** stat that follows symlinks. */
   stat(path: string): Stats | null;
@@ -22,6 +22,8 @@ export interface HostFs {
   /** A directory's names, each with whether the listing says it is a regular file (no stat). */
   listDirectory(path: string): Listing | null;
   readText(path: string): string | null;
+  /** The text of a regular file, opened without following a symlink or blocking (null: missing, or not a regular file). */
+  readRegularText(path: string): string | null;
   statfs(path: string): FsUsage | null;
   /**
    * The filesystem whose superblock starts a regular file or block device (one open, a read of

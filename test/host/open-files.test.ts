@@ -1,11 +1,18 @@
-// The per-run descriptor scan: one pass over /proc/PID/fd, then only processes that appeared.
+// The descriptor scan of one run: one pass over /proc/PID/fd, then only processes that appeared.
 import { mkdir, mkdtemp, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DescriptorScan } from "../../src/apply/descriptor-scan.js";
+import { OpenFiles } from "../../src/host/open-files.js";
 
-describe("DescriptorScan", () => {
+function pidsOf(scan: OpenFiles, dev: bigint, ino: bigint): number[] {
+  return scan
+    .holdersOf(dev, ino)
+    .map((hold) => hold.pid)
+    .sort((a, b) => a - b);
+}
+
+describe("OpenFiles", () => {
   let dir = "";
   let proc = "";
   let image = "";
@@ -31,18 +38,18 @@ describe("DescriptorScan", () => {
     await openIn(200, 4, image);
     await mkdir(path.join(proc, "self"), { recursive: true });
     const { dev, ino } = await stat(image, { bigint: true });
-    const scan = new DescriptorScan(proc);
-    expect(scan.openers(dev, ino)).toEqual([200]);
+    const scan = new OpenFiles(proc);
+    expect(pidsOf(scan, dev, ino)).toEqual([200]);
     // A process already scanned is not read again within the run (the /proc/locks read covers it)…
     await openIn(100, 5, image);
-    expect(scan.openers(dev, ino)).toEqual([200]);
+    expect(pidsOf(scan, dev, ino)).toEqual([200]);
     // …a new process is,
     await openIn(300, 6, image);
-    expect(scan.openers(dev, ino).sort()).toEqual([200, 300]);
+    expect(pidsOf(scan, dev, ino)).toEqual([200, 300]);
     // and one that exited is dropped.
     await rm(path.join(proc, "200"), { recursive: true });
-    expect(scan.openers(dev, ino)).toEqual([300]);
+    expect(pidsOf(scan, dev, ino)).toEqual([300]);
     // A fresh scan (the next run) sees everything.
-    expect(new DescriptorScan(proc).openers(dev, ino).sort()).toEqual([100, 300]);
+    expect(pidsOf(new OpenFiles(proc), dev, ino)).toEqual([100, 300]);
   });
 });

@@ -1,12 +1,12 @@
-// Probes what each target host filesystem can do (sparse files, fallocate, reflink), once per filesystem per run.
-import { randomBytes } from "node:crypto";
-import { constants } from "node:fs";
-import { lstat, open, truncate, unlink, writeFile } from "node:fs/promises";
-import path from "node:path";
-// Type only: the caller (apply) passes its command runner in, so observe never imports apply code.
-import type { Runner } from "../apply/runner.js";
+// Probes what each target host filesystem can do (sparse files, fallocate, reflink), once per
+// filesystem per run, under the host lock, in probe files of its own beside the images.
+import type { FileHandle } from "node:fs/promises";
+import type { Runner } from "../host/runner.js";
+import { isNotSupported } from "../host/runner.js";
+import { tempPathFor } from "../host/temp-name.js";
 import type { DesiredState, DesiredVolume } from "../manifest/desired.js";
 import type { Capabilities, Snapshot } from "../plan/snapshot.js";
+import { allocatedOf, createExclusive, descriptorPath, removeQuietly } from "./safe-fs.js";
 
 /** Results per filesystem id, kept for the run so a filesystem is probed once. */
 export type ProbeCache = Map<string, Capabilities>;
@@ -47,39 +47,39 @@ function wantsSeed(volume: DesiredVolume, entryType: string): boolean {
 
 const PROBE_TIMEOUT_MS = 60_000;
 
-// Why a name like the volume's temp files (docs/architecture.md): a crash mid-probe leaves a
-// file the next run reclaims. O_EXCL|O_NOFOLLOW: the probe never follows or clobbers anything.
-async function withProbeFile<T>(sample: string, use: (file: string) => Promise<T>): Promise<T> {
-  const name = `.${path.basename(sample)}.volplan-tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
-  const file = path.join(path.dirname(sample), name);
-  const { O_CREAT, O_EXCL, O_NOFOLLOW, O_WRONLY } = constants;
-  await (await open(file, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY, 0o600)).close();
+// A probe file is named like an image's temp file, so a crash mid-probe leaves a file the next
+// run reclaims; it is created O_EXCL|O_NOFOLLOW and used only through its descriptor, so whoever
+// owns the image directory cannot steer a probe to another file by renaming.
+async function withProbeFile<T>(
+  sample: string,
+  use: (handle: FileHandle) => Promise<T>,
+): Promise<T> {
+  const file = tempPathFor(sample);
+  const handle = await createExclusive(file);
   try {
-    return await use(file);
+    return await use(handle);
   } finally {
-    await unlink(file).catch(() => undefined);
+    await handle.close().catch(() => undefined);
+    await removeQuietly(file);
   }
 }
 
-function notSupported(error: unknown): boolean {
-  const stderr = (error as { stderr?: unknown } | null)?.stderr;
-  return typeof stderr === "string" && /not supported/i.test(stderr);
-}
-
 async function probeSparse(sample: string): Promise<boolean> {
-  return withProbeFile(sample, async (file) => {
-    await truncate(file, 1024 * 1024);
-    return (await lstat(file)).blocks * 512 < 1024 * 1024;
+  return withProbeFile(sample, async (handle) => {
+    await handle.truncate(1024 * 1024);
+    return allocatedOf(await handle.stat()) < 1024 * 1024;
   });
 }
 
 async function probeFallocate(sample: string, runner: Runner): Promise<boolean | null> {
-  return withProbeFile(sample, async (file) => {
+  return withProbeFile(sample, async (handle) => {
     try {
-      await runner("fallocate", ["-l", "4096", file], { timeoutMs: PROBE_TIMEOUT_MS });
+      await runner("fallocate", ["-l", "4096", descriptorPath(handle)], {
+        timeoutMs: PROBE_TIMEOUT_MS,
+      });
       return true;
     } catch (error) {
-      return notSupported(error) ? false : null;
+      return isNotSupported(error) ? false : null;
     }
   });
 }
@@ -87,10 +87,12 @@ async function probeFallocate(sample: string, runner: Runner): Promise<boolean |
 async function probeReflink(sample: string, runner: Runner): Promise<boolean> {
   return withProbeFile(sample, (source) =>
     withProbeFile(sample, async (copy) => {
-      await writeFile(source, Buffer.alloc(4096, 0x5a), { flag: "r+" });
-      return runner("cp", ["--reflink=always", "--", source, copy], {
-        timeoutMs: PROBE_TIMEOUT_MS,
-      }).then(
+      await source.write(Buffer.alloc(4096, 0x5a), 0, 4096, 0);
+      return runner(
+        "cp",
+        ["--reflink=always", "--", descriptorPath(source), descriptorPath(copy)],
+        { timeoutMs: PROBE_TIMEOUT_MS },
+      ).then(
         () => true,
         () => false,
       );

@@ -5,7 +5,7 @@ import {
   execaRunner,
   isNoSpace,
   sanePath,
-} from "../../src/apply/runner.js";
+} from "../../src/host/runner.js";
 
 describe("execaRunner", () => {
   it("returns stdout and stderr of a successful command", async () => {

@@ -1,47 +1,43 @@
-// Observes the artifact cache and store paths for the artifacts a manifest declares.
+// Observes the artifact cache and store paths for the artifacts a manifest declares (reads only).
 import type { Stats } from "node:fs";
-import { statSync } from "node:fs";
-import path from "node:path";
 import type { DesiredArtifact, DesiredState } from "../manifest/desired.js";
 import { sriFromHex } from "../manifest/hash.js";
-import { deviceId } from "../observe/device-id.js";
+import { deviceId } from "../host/device-id.js";
+import { hashFile } from "../host/hash-file.js";
+import { nearestExisting } from "../host/statfs.js";
+import { cacheLayout, entryDir, entryPath, partialPath } from "../host/state-layout.js";
+import type { CacheLayout } from "../host/state-layout.js";
 import type { ObservedArtifact, Snapshot } from "../plan/snapshot.js";
-import { cacheLayout, entryDir, entryPath, partialPath, type CacheLayout } from "./cache-layout.js";
-import {
-  entryFor,
-  indexMatches,
-  readIndexSync,
-  writeIndex,
-  type CacheIndex,
-} from "./cache-index.js";
-import { cacheProblem, lstatOrNullSync } from "./cache-safety.js";
+import type { CacheIndex, IndexEntry } from "./cache-index.js";
+import { cacheProblem, entryFor, indexMatches, readCacheIndex } from "./cache-index.js";
+import type { HostReader } from "./host-reader.js";
+import { syncReader } from "./sync-reader.js";
 
 interface Context {
+  readonly host: HostReader;
   readonly layout: CacheLayout;
   readonly index: CacheIndex;
-  /** Entries hashed during this observation (store paths), written back when recording. */
-  readonly learned: CacheIndex;
   readonly cacheFilesystem: string | null;
   readonly rootProblem: string | null;
 }
 
 /**
- * The cache state of every declared artifact, keyed by name. With `record`, hashes of store
- * paths learned here are written to the index (apply does this under the host lock); without
- * it nothing is written, so `volplan plan` stays read-only and re-hashes unindexed store paths.
+ * The cache state of every declared artifact, keyed by name. A store path the index does not
+ * vouch for is hashed (read) here; the entry that would vouch for it is returned in the
+ * observation (`hashed`) for apply to record under the host lock: observing never writes.
  */
 export async function observeArtifacts(
   desired: DesiredState,
-  options: { readonly record?: boolean } = {},
+  host: HostReader = syncReader,
 ): Promise<Snapshot["artifacts"]> {
   if (desired.artifacts.length === 0) return {};
   const layout = cacheLayout(desired.stateDir);
   const ctx: Context = {
+    host,
     layout,
-    index: readIndexSync(layout),
-    learned: {},
-    cacheFilesystem: nearestFilesystem(layout.root),
-    rootProblem: firstProblem([layout.root, layout.entries, layout.partials]),
+    index: readCacheIndex(layout, host),
+    cacheFilesystem: filesystemOf(host, layout.root),
+    rootProblem: firstProblem(host, [layout.root, layout.entries, layout.partials]),
   };
   const observed: Record<string, ObservedArtifact> = {};
   for (const artifact of desired.artifacts) {
@@ -50,7 +46,6 @@ export async function observeArtifacts(
         ? observeCached(ctx, artifact, artifact.source.fileName)
         : await observeStorePath(ctx, artifact, artifact.source.path);
   }
-  if (options.record === true) await rememberLearned(ctx);
   return observed;
 }
 
@@ -62,11 +57,11 @@ function observeCached(
   const hex = artifact.hash?.hex ?? "";
   const file = entryPath(ctx.layout, hex, fileName);
   const base = { path: file, filesystem: ctx.cacheFilesystem, actualHash: null, partialBytes: 0 };
-  const problem = ctx.rootProblem ?? firstProblem([entryDir(ctx.layout, hex)]);
+  const problem = ctx.rootProblem ?? firstProblem(ctx.host, [entryDir(ctx.layout, hex)]);
   if (problem !== null)
     return { ...base, state: "missing", problem: { code: "unsafe-cache", detail: problem } };
-  const partialBytes = partialSize(partialPath(ctx.layout, hex));
-  const stats = lstatOrNullSync(file);
+  const partialBytes = partialSize(ctx.host, partialPath(ctx.layout, hex));
+  const stats = ctx.host.lstat(file);
   if (stats === null) return { ...base, partialBytes, state: "missing" };
   const fileProblem =
     cacheProblem(file, stats) ?? (stats.isFile() ? null : `${file} is not a regular file`);
@@ -83,7 +78,7 @@ function observeCached(
 
 // Verified when the index vouches for this exact file; unverified when it changed or was never hashed.
 function judge(
-  entry: CacheIndex[string] | undefined,
+  entry: IndexEntry | undefined,
   stats: Stats,
   hex: string,
 ): Pick<ObservedArtifact, "state" | "actualHash"> {
@@ -97,10 +92,10 @@ async function observeStorePath(
   artifact: DesiredArtifact,
   storePath: string,
 ): Promise<ObservedArtifact> {
-  const stats = lstatOrNullSync(storePath);
+  const stats = ctx.host.lstat(storePath);
   const base = { path: storePath, actualHash: null, partialBytes: 0 };
   if (stats === null)
-    return { ...base, filesystem: nearestFilesystem(storePath), state: "missing" };
+    return { ...base, filesystem: filesystemOf(ctx.host, storePath), state: "missing" };
   const filesystem = deviceId(stats.dev);
   if (!stats.isFile()) {
     const what = stats.isSymbolicLink()
@@ -112,29 +107,18 @@ async function observeStorePath(
     return { ...base, filesystem, state: "missing", problem: { code: "not-a-file", detail } };
   }
   if (artifact.hash === null) return { ...base, filesystem, state: "present-unverified" };
-  let entry = ctx.index[storePath];
-  if (!indexMatches(entry, stats)) {
-    // Store paths are immutable: hash once, then trust the index while size, mtime and inode hold.
-    // Loaded here so a warm run never loads node:crypto.
-    const { hashFile } = await import("./hash-file.js");
-    const { hex } = await hashFile(storePath);
-    entry = entryFor(stats, hex);
-    ctx.learned[storePath] = entry;
-  }
-  return { ...base, filesystem, ...judge(entry, stats, artifact.hash.hex) };
+  const known = ctx.index[storePath];
+  if (indexMatches(known, stats))
+    return { ...base, filesystem, ...judge(known, stats, artifact.hash.hex) };
+  // Store paths are immutable: hashed once here, then vouched for by the index apply records.
+  const { hex } = await hashFile(storePath);
+  const hashed = entryFor(stats, hex);
+  return { ...base, filesystem, ...judge(hashed, stats, artifact.hash.hex), hashed };
 }
 
-// Observe must not fail for a cache it cannot write (read-only CI, no stateDir yet): the index is only a cache.
-async function rememberLearned(ctx: Context): Promise<void> {
-  if (Object.keys(ctx.learned).length === 0 || ctx.rootProblem !== null) return;
-  const root = lstatOrNullSync(ctx.layout.root);
-  if (root === null || !root.isDirectory()) return;
-  await writeIndex(ctx.layout, { ...ctx.index, ...ctx.learned }).catch(() => undefined);
-}
-
-function firstProblem(paths: readonly string[]): string | null {
+function firstProblem(host: HostReader, paths: readonly string[]): string | null {
   for (const at of paths) {
-    const stats = lstatOrNullSync(at);
+    const stats = host.lstat(at);
     if (stats === null) continue;
     const problem =
       cacheProblem(at, stats) ?? (stats.isDirectory() ? null : `${at} is not a directory`);
@@ -143,21 +127,13 @@ function firstProblem(paths: readonly string[]): string | null {
   return null;
 }
 
-function partialSize(file: string): number {
-  const stats = lstatOrNullSync(file);
+function partialSize(host: HostReader, file: string): number {
+  const stats = host.lstat(file);
   return stats !== null && stats.isFile() && cacheProblem(file, stats) === null ? stats.size : 0;
 }
 
-/** Filesystem id of a path or of its nearest existing ancestor. */
-export function nearestFilesystem(at: string): string | null {
-  let current = path.resolve(at);
-  for (;;) {
-    try {
-      return deviceId(statSync(current).dev);
-    } catch {
-      const parent = path.dirname(current);
-      if (parent === current) return null;
-      current = parent;
-    }
-  }
+// The filesystem a path is or will be on: that of the path, or of its nearest existing ancestor.
+function filesystemOf(host: HostReader, at: string): string | null {
+  const stats = host.lstat(nearestExisting(at));
+  return stats === null ? null : deviceId(stats.dev);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalJson, fingerprintSnapshot } from "../../src/observe/fingerprint.js";
+import { canonicalJson, fingerprintSnapshot } from "../../src/planfile/fingerprint.js";
 import type { ObservedEntry, Snapshot } from "../../src/plan/snapshot.js";
 
 function snapshot(entry: ObservedEntry, free = 1_000_000): Snapshot {

@@ -3,9 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { acquireHostLock, isHostLockHeld } from "../../src/apply/lock.js";
-import { bundle } from "./fixtures/bundle.js";
-import type { Bundle } from "./fixtures/bundle.js";
+import { acquireHostLock, isHostLockHeld } from "../../src/host/lock.js";
+import { bundle } from "../apply/fixtures/bundle.js";
+import type { Bundle } from "../apply/fixtures/bundle.js";
 
 describe("host lock", () => {
   let work: string;
@@ -13,7 +13,7 @@ describe("host lock", () => {
   beforeAll(async () => {
     work = await mkdtemp(path.join(os.tmpdir(), "volplan-lock-"));
     holder = await bundle({
-      contents: `import { acquireHostLock } from "./src/apply/lock.ts";
+      contents: `import { acquireHostLock } from "./src/host/lock.ts";
 await acquireHostLock({ stateDir: process.argv[2] });
 process.stdout.write("held\\n");
 setInterval(() => undefined, 1000);`,
@@ -32,11 +32,11 @@ setInterval(() => undefined, 1000);`,
       expect(await readFile(path.join(stateDir, "lock"), "utf8")).toMatch(
         new RegExp(`^pid ${process.pid}\\nstarted `),
       );
-      expect(await isHostLockHeld(stateDir)).toBe(true);
+      expect(isHostLockHeld(stateDir)).toBe(true);
     } finally {
-      await lock.release();
+      lock.release();
     }
-    expect(await isHostLockHeld(stateDir)).toBe(false);
+    expect(isHostLockHeld(stateDir)).toBe(false);
   });
 
   it("refuses a symlinked state directory", async () => {
@@ -76,15 +76,15 @@ setInterval(() => undefined, 1000);`,
       await child;
     }
     const lock = await acquireHostLock({ stateDir, wait: false });
-    await lock.release();
+    lock.release();
   });
 
   it("waits for a holder that releases", async () => {
     const stateDir = path.join(work, "handover");
     const first = await acquireHostLock({ stateDir });
     const second = acquireHostLock({ stateDir, pollMs: 20 });
-    await first.release();
-    await (await second).release();
-    expect(await isHostLockHeld(stateDir)).toBe(false);
+    first.release();
+    (await second).release();
+    expect(isHostLockHeld(stateDir)).toBe(false);
   });
 });

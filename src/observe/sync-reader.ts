@@ -1,4 +1,4 @@
-// HostFs over synchronous fs calls: fastest for local filesystems (no thread-pool round trips).
+// HostReader over synchronous fs calls: fastest for local filesystems (no thread-pool round trips).
 import {
   closeSync,
   constants,
@@ -11,8 +11,8 @@ import {
 import { readFileSync, readlinkSync, realpathSync, statSync, statfsSync } from "node:fs";
 import type { Stats } from "node:fs";
 import type { FoundFilesystem } from "../plan/snapshot.js";
-import type { HostFs, OpenedFile } from "./host-fs.js";
-import { isAbsent, listingFrom, sameFile, usageFrom } from "./host-fs.js";
+import type { HostReader, OpenedFile } from "./host-reader.js";
+import { isAbsent, listingFrom, sameFile, usageFrom } from "./host-reader.js";
 import { observeError } from "./observe-error.js";
 import {
   FIRST_BYTES,
@@ -61,7 +61,7 @@ export function probeSuperblockSync(path: string, expect: Stats): FoundFilesyste
   }
 }
 
-/** The open-and-fstat path for a name listed as a regular file (see HostFs.openRegularFile). */
+/** The open-and-fstat path for a name listed as a regular file (see HostReader.openRegularFile). */
 export function openRegularFileSync(path: string): OpenedFile | null {
   let fd: number;
   try {
@@ -88,7 +88,7 @@ function readHeadSync(fd: number): FoundFilesystem | null {
 }
 
 /** The host's filesystem. */
-export const syncHostFs: HostFs = {
+export const syncReader: HostReader = {
   // lstat and openRegularFile run once per image: no closure per call.
   lstat(path) {
     try {
@@ -104,6 +104,20 @@ export const syncHostFs: HostFs = {
   listDirectory: (path) =>
     orNull("read directory", path, () => listingFrom(readdirSync(path, { withFileTypes: true }))),
   readText: (path) => orNull("read", path, () => readFileSync(path, "utf8")),
+  readRegularText(path) {
+    let fd: number;
+    try {
+      fd = openSync(path, HEAD_FLAGS);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ELOOP") return null; // a symlink: not followed
+      return absent("read", path, error);
+    }
+    try {
+      return fstatSync(fd).isFile() ? readFileSync(fd, "utf8") : null;
+    } finally {
+      closeSync(fd);
+    }
+  },
   statfs: (path) => orNull("statfs", path, () => usageFrom(statfsSync(path, { bigint: true }))),
   probeSuperblock({ path, expect }) {
     try {

@@ -1,7 +1,7 @@
 // The imaginary host `volplan diff` plans against: OLD applied perfectly, and nothing yet of what NEW adds.
 import type { DesiredState } from "../manifest/desired.js";
 import type { ObservedArtifact, ObservedVolume, Snapshot } from "../plan/snapshot.js";
-import type { idealSnapshot as IdealSnapshot } from "../plan/simulate.js";
+import { idealSnapshot } from "../plan/simulate.js";
 
 // Prefix that cannot occur in a manifest id (ids are checked against a strict pattern).
 const PHANTOM = "\u0000new:";
@@ -15,7 +15,6 @@ const PHANTOM = "\u0000new:";
 export function diffSnapshot(input: {
   readonly oldState: DesiredState;
   readonly newState: DesiredState;
-  readonly idealSnapshot: typeof IdealSnapshot;
 }): Snapshot {
   const { oldState, newState } = input;
   const combined: DesiredState = {
@@ -26,7 +25,7 @@ export function diffSnapshot(input: {
       ...newState.artifacts.map((a) => ({ ...a, name: PHANTOM + a.name })),
     ],
   };
-  const ideal = input.idealSnapshot(combined);
+  const ideal = idealSnapshot(combined);
   const volumes: Record<string, ObservedVolume> = {};
   for (const v of oldState.volumes) volumes[v.id] = ideal.volumes[v.id]!;
   for (const v of newState.volumes) {

@@ -1,5 +1,24 @@
-// Names of everything volplan keeps under <stateDir>/cache (content-addressed entries, partials, index).
+// Names of everything volplan keeps in its state directory: the lock, and the artifact cache
+// (content-addressed entries, partials, index).
 import path from "node:path";
+
+/** Files kept directly in the state directory. */
+export interface StateLayout {
+  readonly stateDir: string;
+  /** The host lock (flock) and who holds it. */
+  readonly lock: string;
+  /** Private mount points of xfs and btrfs growth, one `<pid>-<random>` directory per mount. */
+  readonly growMounts: string;
+}
+
+/** The state layout under one state directory. */
+export function stateLayout(stateDir: string): StateLayout {
+  return {
+    stateDir,
+    lock: path.join(stateDir, "lock"),
+    growMounts: path.join(stateDir, "grow"),
+  };
+}
 
 /** Every path the artifact cache uses, derived from the state directory. */
 export interface CacheLayout {

@@ -1,12 +1,12 @@
 import { mkdir, readdir } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Runner } from "../../src/apply/runner.js";
-import { CommandError, execaRunner } from "../../src/apply/runner.js";
+import type { Runner } from "../../src/host/runner.js";
+import { CommandError, execaRunner } from "../../src/host/runner.js";
 import { parseManifestText } from "../../src/manifest/load.js";
 import type { DesiredState } from "../../src/manifest/desired.js";
 import { observe } from "../../src/observe/observe.js";
-import { probeCapabilities } from "../../src/observe/probe-capabilities.js";
+import { probeCapabilities } from "../../src/apply/probe-capabilities.js";
 import { plan } from "../../src/plan/plan.js";
 import { mountLoopFs, mountTmpfs, privilegeProblem } from "../apply/fixtures/filesystems.js";
 import type { TestFs } from "../apply/fixtures/filesystems.js";
