@@ -66,7 +66,7 @@ export function executionOf(input: {
           immediate: "skipped",
           error: {
             code: "ARTIFACT_FETCH_UNAVAILABLE",
-            message: `artifact ${action.artifact}: this build cannot download artifacts yet.`,
+            message: `artifact ${action.artifact}: no downloader was given to this apply; nothing was fetched.`,
           },
         };
       }

@@ -5,7 +5,6 @@ import { checkManifest } from "./check-manifest.js";
 import type { DesiredState } from "./desired.js";
 import { describePointer, error, pointerSegments, sortIssues, type Issue } from "./issue.js";
 import { lineColumn, scanJson } from "./json-scan.js";
-import { keysAreUnique } from "./key-count.js";
 import { normalizeManifest } from "./normalize.js";
 import { readManifestFile } from "./read-manifest-file.js";
 import { schemaIssues } from "./schema-issues.js";
@@ -54,8 +53,8 @@ export function parseManifestText(text: string, source: string): LoadResult {
   // Semantic checks run on every well-formed part; where the schema already complained, its issue stands alone.
   const schemaPointers = new Set(fromSchema.map((issue) => issue.pointer));
   const semantic = checkManifest(data).filter((issue) => !schemaPointers.has(issue.pointer));
-  // Counting keys is a few native passes; the full scan runs only to say which keys repeat.
-  const duplicates = keysAreUnique(text, data) ? [] : scanJson(text).duplicates.map(duplicateKey);
+  // JSON.parse keeps the last of two equal keys silently; the scanner finds every repeat.
+  const duplicates = scanJson(text).duplicates.map(duplicateKey);
   const issues = sortIssues([...duplicates, ...fromSchema, ...semantic]);
   const errors = issues.filter((issue) => issue.severity === "error");
   if (!valid || errors.length > 0 || duplicates.length > 0) return { ok: false, issues };
