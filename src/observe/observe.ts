@@ -29,7 +29,7 @@ export interface ObserveOptions {
    * Whose holders to find: every image (the default, what a saved plan's fingerprint records),
    * or only the images a plan may write into, which is all the planner reads. The latter skips
    * /proc/locks when nothing would be written: the kernel takes a global write lock to print it,
-   * which waits for an RCU grace period (10-20 ms, more than observing 1,000 images).
+   * which waits for an RCU grace period (longer than observing a large fleet's images).
    */
   readonly holders?: "all" | "writable";
 }
@@ -47,8 +47,8 @@ export async function observe(
   const walks = new ParentWalks(new LstatCache(host), host);
   const listings = new DirectoryListings(host);
   const sysRoot = options.sysRoot ?? "/sys";
-  // One volume after another, synchronously: the reads are local and cheap, and 1,000 volumes
-  // through promises cost more than their system calls.
+  // One volume after another, synchronously: the reads are local and cheap, and a promise per
+  // read would cost more than the system call.
   const scanned = desired.volumes.map((volume) =>
     scanVolume({ volume, accounts, host, walks, listings, sysRoot }),
   );
