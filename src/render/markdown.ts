@@ -24,7 +24,7 @@ export interface MarkdownOptions {
 const MARKUP = /[\\`*_[\]<>&|~$]/g;
 
 /** Free text in a cell or list item: control characters escaped, then every markup character backslash-escaped. */
-export function markdownText(text: string): string {
+function markdownText(text: string): string {
   return escapeControls(text).replace(MARKUP, (c) => `\\${c}`);
 }
 
@@ -34,7 +34,7 @@ export function markdownText(text: string): string {
  * than the longest run of backticks inside (CommonMark), padded with a space on both sides when
  * the text starts or ends with a backtick or has spaces at both ends (one such pair is removed).
  */
-export function markdownCode(text: string, where: "table" | "line"): string {
+function markdownCode(text: string, where: "table" | "line"): string {
   const visible = escapeControls(text);
   const shown = where === "table" ? visible.replaceAll("|", "\\|") : visible;
   if (shown === "") return "";
