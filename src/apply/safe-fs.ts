@@ -4,6 +4,7 @@ import { lstat, open, unlink } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { VolplanError } from "../errors.js";
+import { shellCommand } from "../plan/shell-quote.js";
 
 const { O_CREAT, O_EXCL, O_NOFOLLOW, O_WRONLY, O_RDONLY, O_DIRECTORY, O_NONBLOCK } = constants;
 
@@ -88,7 +89,7 @@ export async function checkParentChain(file: string): Promise<void> {
     if (current === dir && (stat.mode & 0o002) !== 0) {
       throw new VolplanError(
         "UNSAFE_PATH",
-        `${file}: directory ${dir} is writable by everyone (mode ${(stat.mode & 0o7777).toString(8)}); volplan will not create images there. Run chmod o-w ${dir} or use another directory.`,
+        `${file}: directory ${dir} is writable by everyone (mode ${(stat.mode & 0o7777).toString(8)}); volplan will not create images there. Run ${shellCommand("chmod", "o-w", dir)} or use another directory.`,
       );
     }
     const parent = path.dirname(current);

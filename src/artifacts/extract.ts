@@ -1,30 +1,36 @@
 // Extracts a cached kexec tarball into a fresh private directory, refusing anything that could escape it.
 import { createReadStream } from "node:fs";
-import { chmod, lstat, mkdir, readdir, rm } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import path from "node:path";
 import { createGunzip } from "node:zlib";
 import { VolplanError } from "../errors.js";
 import { placeEntry, Refusal, type State } from "./extract-entry.js";
+import { prepareTarget } from "./extract-target.js";
 import { resolvesInside } from "./extract-paths.js";
 import { openRegular } from "../host/hash-file.js";
 import { readTar } from "./tar-reader.js";
 
-/** What an extraction created. */
+/** What an extraction created, and where. */
 export interface ExtractSummary {
+  /** The target's real path (its parent directories resolved). */
+  readonly to: string;
   readonly files: number;
   readonly directories: number;
   readonly links: number;
   readonly bytes: number;
 }
 
-/** Extracts `archive` (.tar.gz or .tar) into `to`, which must not exist or be empty; removes everything on refusal. */
+/**
+ * Extracts `archive` (.tar.gz or .tar) into `to`, which must not exist (volplan creates it) or
+ * be an empty directory of the caller's that only the caller can write, below directories only
+ * root or the caller can write (see prepareTarget); removes everything on refusal.
+ */
 export async function extractTarball(input: {
   readonly archive: string;
   readonly to: string;
 }): Promise<ExtractSummary> {
-  const to = path.resolve(input.to);
-  const created = await prepareTarget(to);
+  const { to, created } = await prepareTarget(input.to);
   const state: State = {
     to,
     symlinks: [],
@@ -44,6 +50,7 @@ export async function extractTarball(input: {
         throw new Refusal(`symlink ${parts.join("/")} resolves outside ${to}`);
     }
     return {
+      to,
       files: state.files,
       directories: state.directories,
       links: state.links,
@@ -67,23 +74,6 @@ export async function extractTarball(input: {
       },
     );
   }
-}
-
-// Returns whether the directory was created here (then a refusal removes it entirely).
-async function prepareTarget(to: string): Promise<boolean> {
-  const stats = await lstat(to).catch(() => null);
-  if (stats === null) {
-    await mkdir(to, { mode: 0o755 });
-    await chmod(to, 0o755);
-    return true;
-  }
-  if (stats.isSymbolicLink() || !stats.isDirectory() || (await readdir(to)).length > 0) {
-    throw new VolplanError(
-      "extract-target-not-empty",
-      `${to} already exists and is not an empty directory; extract into a new directory (each extraction is a fresh private copy)`,
-    );
-  }
-  return false;
 }
 
 async function openArchive(archive: string): Promise<Readable> {

@@ -1,5 +1,6 @@
 // What the CLI prints for a failure: one line for user errors, the code for VolplanError, a stack only when debugging.
 import { VolplanError } from "../errors.js";
+import { escapeLines } from "../plan/escape-controls.js";
 import { UsageError, UserError } from "./command.js";
 
 function hint(command: string | null): string {
@@ -12,13 +13,19 @@ function stackOf(error: unknown, debug: boolean): string {
   return debug && error instanceof Error && error.stack ? `${error.stack}\n` : "";
 }
 
-/** The stderr text for an error that ended a command; `debug` (VOLPLAN_DEBUG=1) adds the stack. */
+/**
+ * The stderr text for an error that ended a command; `debug` (VOLPLAN_DEBUG=1) adds the stack.
+ * Messages quote paths, names and values from manifests, hosts and tools: their control
+ * characters are escaped, and the lines of a tool's output quoted in one are indented, so no
+ * line of it can pass for a line of volplan's own.
+ */
 export function errorText(error: unknown, debug: boolean): string {
-  if (error instanceof UsageError) return `volplan: ${error.message}\n${hint(error.command)}\n`;
-  if (error instanceof UserError) return `volplan: ${error.message}\n`;
+  const e = (text: string): string => escapeLines(text, "  ");
+  if (error instanceof UsageError) return `volplan: ${e(error.message)}\n${hint(error.command)}\n`;
+  if (error instanceof UserError) return `volplan: ${e(error.message)}\n`;
   if (error instanceof VolplanError) {
-    return `volplan: ${error.message} [${error.code}]\n${stackOf(error, debug)}`;
+    return `volplan: ${e(error.message)} [${error.code}]\n${stackOf(error, debug)}`;
   }
   const message = error instanceof Error ? error.message : String(error);
-  return `volplan: internal error: ${message}\n${stackOf(error, debug)}`;
+  return `volplan: internal error: ${e(message)}\n${stackOf(error, debug)}`;
 }

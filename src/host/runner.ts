@@ -1,5 +1,6 @@
 // The one seam for external commands: argument arrays, explicit timeouts, never a shell.
 import { VolplanError } from "../errors.js";
+import { shellCommand } from "../plan/shell-quote.js";
 
 /** How one command runs. */
 export interface RunOptions {
@@ -51,9 +52,7 @@ export class CommandError extends VolplanError {
 
 /** The command line as a person would type it (for messages only; never executed). */
 export function commandLine(file: string, args: readonly string[]): string {
-  const quote = (word: string): string =>
-    /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
-  return [file, ...args].map(quote).join(" ");
+  return shellCommand(file, ...args);
 }
 
 function tail(text: string, lines = 8): string {

@@ -1,5 +1,6 @@
 // Declared filesystems that mkfs would refuse: too small, label too long or not allowed.
 import { formatBytes, parseSize } from "../units/size.js";
+import { checkMkfsArgs } from "./check-mkfs-args.js";
 import type { FsType } from "./desired.js";
 import { FS_LIMITS } from "./fs-limits.js";
 import { isRecord, stringAt } from "./guards.js";
@@ -71,7 +72,7 @@ export interface VolumeCheck {
 
 /**
  * Appends the issues of a volume's declared format to `issues`: size below the filesystem's
- * minimum, unusable label or uuid.
+ * minimum, unusable label or uuid, mkfs arguments volplan does not pass on.
  */
 export function checkFormat(input: VolumeCheck): void {
   const { id, volume, type, issues } = input;
@@ -90,4 +91,5 @@ export function checkFormat(input: VolumeCheck): void {
       ),
     );
   }
+  checkMkfsArgs({ id, type, args: volume.format.mkfsArgs, issues });
 }

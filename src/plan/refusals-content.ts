@@ -3,7 +3,9 @@ import type { DesiredVolume } from "../manifest/desired.js";
 import type { VolumeContext } from "./context.js";
 import { formatBytes } from "../units/size.js";
 import { exactSizeText } from "./size-text.js";
+import { nixString } from "./nix-string.js";
 import { refuse } from "./refusals.js";
+import { shellCommand } from "./shell-quote.js";
 import type { FoundFilesystem, Holder } from "./snapshot.js";
 import type { RefuseAction } from "./types.js";
 
@@ -73,15 +75,15 @@ function relabelCommand(type: FoundFilesystem["type"], path: string, label: stri
     case "ext2":
     case "ext3":
     case "ext4":
-      return `e2label ${path} ${label}`;
+      return shellCommand("e2label", path, label);
     case "xfs":
-      return `xfs_admin -L ${label} ${path}`;
+      return shellCommand("xfs_admin", "-L", label, path);
     case "btrfs":
-      return `btrfs filesystem label ${path} ${label}`;
+      return shellCommand("btrfs", "filesystem", "label", path, label);
     case "vfat":
-      return `fatlabel ${path} ${label}`;
+      return shellCommand("fatlabel", path, label);
     case "swap":
-      return `swaplabel -L ${label} ${path}`;
+      return shellCommand("swaplabel", "-L", label, path);
   }
 }
 
@@ -92,13 +94,14 @@ export function refuseLabelDiffers(
   declared: string,
 ): RefuseAction {
   const { path } = ctx.volume;
-  const foundText = found.label === null ? "no label" : `label "${found.label}"`;
-  const keep = found.label === null ? "remove format.label" : `set format.label = "${found.label}"`;
+  const foundText = found.label === null ? "no label" : `label ${nixString(found.label)}`;
+  const keep =
+    found.label === null ? "remove format.label" : `set format.label = ${nixString(found.label)}`;
   return refuse(ctx, {
     refusal: "label-differs",
-    statement: `${path} holds ${found.type} with ${foundText} but the manifest declares label "${declared}"; volplan never relabels`,
+    statement: `${path} holds ${found.type} with ${foundText} but the manifest declares label ${nixString(declared)}; volplan never relabels`,
     found: foundText,
-    declared: `label "${declared}"`,
+    declared: `label ${nixString(declared)}`,
     fix: `${keep}, or relabel it yourself while it is not in use (${relabelCommand(found.type, path, declared)})`,
   });
 }
@@ -140,7 +143,7 @@ export function refuseSeedMissing(ctx: VolumeContext, from: string): RefuseActio
     refusal: "seed-missing",
     statement: `${ctx.volume.path} is to be seeded from ${from}, which does not exist`,
     found: `no file at ${from}`,
-    declared: `seed.from = "${from}"`,
+    declared: `seed.from = ${nixString(from)}`,
     fix: `build or copy the base image to ${from}, or remove seed to create an empty image`,
   });
 }

@@ -2,6 +2,7 @@
 import type { VolumeContext } from "./context.js";
 import { volumeBase } from "./context.js";
 import type { ObservedEntry, PathProblem } from "./snapshot.js";
+import { shellCommand } from "./shell-quote.js";
 import type { RefuseAction } from "./types.js";
 
 /** The parts of a refusal; the reason is assembled from them. */
@@ -57,7 +58,7 @@ export function refusePathProblem(ctx: VolumeContext, problem: PathProblem): Ref
         statement: `${problem.at}, a parent of ${path}, is unsafe (${problem.detail}): someone other than root could swap what volplan writes`,
         found,
         declared,
-        fix: `make ${problem.at} owned by root and not writable by group or others (chown root ${problem.at}; chmod go-w ${problem.at})`,
+        fix: `make ${problem.at} owned by root and not writable by group or others (${shellCommand("chown", "root", problem.at)}; ${shellCommand("chmod", "go-w", problem.at)})`,
       });
     case "parent-not-directory":
       return refuse(ctx, {
@@ -126,7 +127,7 @@ export function refuseHardLinked(ctx: VolumeContext, nlink: number): RefuseActio
     statement: `${path} has ${nlink} hard links: a second name for the same file exists elsewhere, and volplan never resizes or chowns a file through one of its names, because that would change the other too`,
     found: `a regular file with ${nlink} links`,
     declared: `an image file at ${path} of its own`,
-    fix: `remove the other link (find it with find / -xdev -samefile ${path}), or declare a different path for the volume`,
+    fix: `remove the other link (find it with ${shellCommand("find", "/", "-xdev", "-samefile", path)}), or declare a different path for the volume`,
   });
 }
 

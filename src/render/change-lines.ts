@@ -25,7 +25,7 @@ function subjectOf(action: Action): string {
 
 function describeFormat(format: FormatSpec): string {
   if (format.type === "none") return "raw";
-  return format.label === null ? format.type : `${format.type} "${format.label}"`;
+  return format.label === null ? format.type : `${format.type} ${JSON.stringify(format.label)}`;
 }
 
 function withNote(text: string, note: string | undefined): string {

@@ -1,4 +1,5 @@
 // The CI-comment view of a plan: a heading with the summary, a change table, refusals, space table.
+import { escapeControls } from "../plan/escape-controls.js";
 import type { Plan } from "../plan/types.js";
 import { changeLines } from "./change-lines.js";
 import type { ChangeLine } from "./change-lines.js";
@@ -13,18 +14,46 @@ export interface MarkdownOptions {
   readonly space: boolean;
 }
 
-function cell(text: string): string {
-  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+// Everything this view prints from a plan (ids, paths, labels, URLs, messages quoting them) may
+// come from a pull request's manifest, so none of it may add cells, links, images, HTML or
+// emphasis to the CI comment. GitHub splits a table row at every "|" not directly preceded by
+// a backslash, even inside code spans, and removes that one backslash before parsing the cell.
+
+// Markdown punctuation that could start markup inside a line: escapes, code spans, emphasis,
+// links and images, HTML and autolinks, entities, table cells, strikethrough, and GitHub math.
+const MARKUP = /[\\`*_[\]<>&|~$]/g;
+
+/** Free text in a cell or list item: control characters escaped, then every markup character backslash-escaped. */
+function markdownText(text: string): string {
+  return escapeControls(text).replace(MARKUP, (c) => `\\${c}`);
 }
 
-function code(text: string): string {
-  return `\`${text.replace(/`/g, "'").replace(/\r?\n/g, " ")}\``;
+/**
+ * A code span showing `text` exactly: control characters escaped; in a table cell, "|" as "\|"
+ * (GitHub shows it as "|"; outside tables the backslash would show); a fence one backtick longer
+ * than the longest run of backticks inside (CommonMark), padded with a space on both sides when
+ * the text starts or ends with a backtick or has spaces at both ends (one such pair is removed).
+ */
+function markdownCode(text: string, where: "table" | "line"): string {
+  const visible = escapeControls(text);
+  const shown = where === "table" ? visible.replaceAll("|", "\\|") : visible;
+  if (shown === "") return "";
+  const longest = Math.max(0, ...(shown.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  const spaced = shown.startsWith(" ") && shown.endsWith(" ") && shown.trim() !== "";
+  const pad = shown.startsWith("`") || shown.endsWith("`") || spaced ? " " : "";
+  return `${fence}${pad}${shown}${pad}${fence}`;
 }
+
+const cell = markdownText;
+const code = (text: string): string => markdownCode(text, "line");
+const tableCode = (text: string): string => markdownCode(text, "table");
 
 function changeTable(lines: readonly ChangeLine[]): string[] {
   if (lines.length === 0) return [];
   const rows = lines.map(
-    (l) => `| ${code(l.symbol)} | ${code(l.subject)} | ${code(l.path)} | ${cell(l.detail)} |`,
+    (l) =>
+      `| ${tableCode(l.symbol)} | ${tableCode(l.subject)} | ${tableCode(l.path)} | ${cell(l.detail)} |`,
   );
   return ["", "| | Subject | Path | Change |", "| :-: | --- | --- | --- |", ...rows];
 }
@@ -55,7 +84,7 @@ function refusalList(lines: readonly ChangeLine[]): string[] {
 function spaceTable(plan: Plan): string[] {
   if (plan.filesystems.length === 0) return [];
   const rows = plan.filesystems.map(spaceRow).flatMap((r) => {
-    const row = `| ${code(r.filesystem)} | ${r.free} | ${r.needed} | ${r.reserve} | ${r.feasible ? r.remaining : `**${r.remaining}**`} |`;
+    const row = `| ${tableCode(r.filesystem)} | ${r.free} | ${r.needed} | ${r.reserve} | ${r.feasible ? r.remaining : `**${r.remaining}**`} |`;
     const needs =
       !r.feasible && r.consumers.length > 0 ? [`needs space: ${r.consumers.join(", ")}`] : [];
     const notes = r.overcommit === null ? needs : [...needs, r.overcommit];
@@ -84,7 +113,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions): string {
   const infeasible = infeasibleLine(plan);
   const out = [
     `### ${options.title}: ${heading}`,
-    ...(infeasible === null ? [] : ["", `> **${infeasible}**`]),
+    ...(infeasible === null ? [] : ["", `> **${cell(infeasible)}**`]),
     ...changeTable(lines.filter((l) => l.symbol !== "=")),
     ...unchangedList(lines.filter((l) => l.symbol === "=")),
     ...refusalList(lines),

@@ -1,5 +1,6 @@
 // The human view of an ApplyReport: one line per action with its status and duration, then totals.
 import type { ActionResult, ApplyReport, ActionStatus } from "../apply/report.js";
+import { escapeControls, escapeLines } from "../plan/escape-controls.js";
 import { palette } from "./colors.js";
 import type { Palette } from "./colors.js";
 import { alignColumns } from "./table.js";
@@ -22,9 +23,12 @@ function duration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
+// Messages quote paths, labels and the output of tools: control characters escaped, and every
+// line indented like the first, so none can pass for a result line.
 function detail(result: ActionResult): string | null {
-  if (result.error !== undefined) return `${result.error.message} [${result.error.code}]`;
-  return result.note ?? null;
+  if (result.error !== undefined)
+    return escapeLines(`${result.error.message} [${result.error.code}]`, "    ");
+  return result.note === undefined ? null : escapeLines(result.note, "    ");
 }
 
 /** Renders the report; unchanged actions are counted, not listed, unless `verbose`. */
@@ -34,7 +38,13 @@ export function renderReportText(
 ): string {
   const p = palette(options.color);
   const shown = report.results.filter((r) => options.verbose || r.status !== "unchanged");
-  const rows = shown.map((r) => [r.status, r.kind, r.subject, r.path, duration(r.durationMs)]);
+  const rows = shown.map((r) => [
+    r.status,
+    r.kind,
+    escapeControls(r.subject),
+    escapeControls(r.path),
+    duration(r.durationMs),
+  ]);
   const lines = alignColumns(rows, ["l", "l", "l", "l", "r"]);
   const out: string[] = [];
   shown.forEach((result, index) => {

@@ -1,4 +1,5 @@
 // The human view of a plan: Terraform-like change lines, refusals with fixes, space per filesystem, summary.
+import { escapeControls } from "../plan/escape-controls.js";
 import type { Plan, PlanWarning } from "../plan/types.js";
 import { changeLines, changedLinesOnly } from "./change-lines.js";
 import type { ChangeLine, ChangeSymbol } from "./change-lines.js";
@@ -32,14 +33,19 @@ function paintSymbol(symbol: ChangeSymbol, p: Palette): string {
   }
 }
 
+// Every string a view prints from the plan passes through escapeControls (as `e`): volume ids,
+// paths, labels, mount points and process names come from manifests and hosts, and a raw ESC
+// or newline in them would move the cursor, recolour or forge lines of the output.
+const e = escapeControls;
+
 function changeSection(lines: readonly ChangeLine[], p: Palette): string[] {
   const cells = alignColumns(
-    lines.map((line) => [line.subject, line.path, line.detail]),
+    lines.map((line) => [e(line.subject), e(line.path), e(line.detail)]),
     ["l", "l", "l"],
   );
   return lines.flatMap((line, index) => {
     const row = `  ${paintSymbol(line.symbol, p)} ${cells[index] ?? ""}`;
-    return line.fix === null ? [row] : [row, `      ${p.yellow("fix:")} ${line.fix}`];
+    return line.fix === null ? [row] : [row, `      ${p.yellow("fix:")} ${e(line.fix)}`];
   });
 }
 
@@ -55,7 +61,7 @@ function spaceSection(plan: Plan, p: Palette): string[] {
   const table = alignColumns(
     [
       ["filesystem", "free", "needed", "reserve", "remaining"],
-      ...rows.map((r) => [r.filesystem, r.free, r.needed, r.reserve, r.remaining]),
+      ...rows.map((r) => [e(r.filesystem), r.free, r.needed, r.reserve, r.remaining]),
     ],
     ["l", "r", "r", "r", "r"],
   );
@@ -64,9 +70,9 @@ function spaceSection(plan: Plan, p: Palette): string[] {
     const line = table[index + 1] ?? "";
     out.push(`  ${row.feasible ? line : p.red(line)}`);
     if (!row.feasible && row.consumers.length > 0) {
-      out.push(`    needs space: ${row.consumers.join(", ")}`);
+      out.push(`    needs space: ${e(row.consumers.join(", "))}`);
     }
-    if (row.overcommit !== null) out.push(`    ${p.yellow("note:")} ${row.overcommit}`);
+    if (row.overcommit !== null) out.push(`    ${p.yellow("note:")} ${e(row.overcommit)}`);
   });
   return ["", ...out];
 }
@@ -74,7 +80,7 @@ function spaceSection(plan: Plan, p: Palette): string[] {
 function warningSection(warnings: readonly PlanWarning[], p: Palette): string[] {
   if (warnings.length === 0) return [];
   const lines = warnings.map(
-    (w) => `  ${p.yellow("warning")} ${w.code} (${w.subject}): ${w.message}`,
+    (w) => `  ${p.yellow("warning")} ${w.code} (${e(w.subject)}): ${e(w.message)}`,
   );
   return ["", "Warnings:", ...lines];
 }
@@ -93,7 +99,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
   out.push(...warningSection(plan.warnings, p));
   const infeasible = infeasibleLine(plan);
   if (out.length > 0) out.push("");
-  if (infeasible !== null) out.push(p.red(infeasible));
+  if (infeasible !== null) out.push(p.red(e(infeasible)));
   out.push(p.bold(summaryLine(plan)));
   return `${out.join("\n")}\n`;
 }

@@ -1,8 +1,21 @@
 import { execa } from "execa";
-import { lstat, mkdir, readFile, readdir, readlink, stat, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  chown,
+  lstat,
+  mkdir,
+  readFile,
+  readdir,
+  readlink,
+  stat,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { extractTarball } from "../../src/artifacts/extract.js";
+import { VolplanError } from "../../src/errors.js";
+import { shellCommand } from "../../src/plan/shell-quote.js";
 import {
   makeKexecTarball,
   paxRecords,
@@ -204,3 +217,161 @@ describe("extract", () => {
     }
   });
 });
+
+const root = process.getuid?.() === 0;
+if (!root && process.env.CI === "true") {
+  throw new Error(
+    "extract.test.ts runs attacks as nobody, which needs root; CI must not skip them",
+  );
+}
+
+const NOBODY = 65534;
+
+/** Runs a shell script as nobody (uid and gid 65534, no supplementary groups); never throws. */
+async function asNobody(script: string): Promise<{ exitCode: number | undefined }> {
+  const result = await execa(
+    "setpriv",
+    ["--reuid=65534", "--regid=65534", "--clear-groups", "--", "sh", "-c", script],
+    { reject: false, timeout: 30_000 },
+  );
+  return { exitCode: result.exitCode };
+}
+
+// The swap: the owner of a directory replaces the tree volplan extracted into it with their own.
+function swapScript(dir: string): string {
+  const q = (p: string) => shellCommand(p);
+  const kexec = path.join(dir, "kexec");
+  return [
+    `mv ${q(kexec)} ${q(path.join(dir, "old"))}`,
+    `mkdir ${q(kexec)}`,
+    `printf '#!/bin/sh\\necho owned\\n' > ${q(path.join(kexec, "run"))}`,
+  ].join(" && ");
+}
+
+async function refusal(promise: Promise<unknown>): Promise<VolplanError> {
+  const outcome = await promise.then(
+    () => null,
+    (error: unknown) => error,
+  );
+  if (!(outcome instanceof VolplanError))
+    throw new Error(`expected a refusal, got ${String(outcome)}`);
+  return outcome;
+}
+
+describe.skipIf(!root)(
+  "extract target: only root or the caller may change it (attacks run as nobody)",
+  () => {
+    let shared: string;
+    let file: string;
+
+    beforeEach(async () => {
+      // work is 0700; nobody needs to reach into it for these tests.
+      await chmod(work, 0o755);
+      shared = work;
+      file = await archive("k.tar.gz", kexec.body);
+    });
+
+    it("refuses a 0777 directory another user made in /tmp, whose owner would swap the tree root runs", async () => {
+      const tmp = path.join(shared, "tmp-like");
+      await mkdir(tmp);
+      await chmod(tmp, 0o1777);
+      const target = path.join(tmp, "kexec-tree");
+      expect((await asNobody(`mkdir -m 0777 ${shellCommand(target)}`)).exitCode).toBe(0);
+      const outcome = await extractTarball({ archive: file, to: target }).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      // The attack: the directory's owner swaps in their own run script (works if volplan extracted).
+      await asNobody(swapScript(target));
+      expect(outcome).toBeInstanceOf(VolplanError);
+      expect((outcome as VolplanError).code).toBe("extract-target-unsafe");
+      expect((outcome as VolplanError).message).toContain(
+        `refusing to extract into ${target}: it is owned by uid ${NOBODY}, not by you (uid 0)`,
+      );
+      expect((outcome as VolplanError).message).toContain("does not exist yet");
+      expect(await readdir(target)).not.toContain("old");
+    });
+
+    it("refuses a new directory below one another user owns, who could rename it and put theirs in its place", async () => {
+      const home = path.join(shared, "nobody-home");
+      await mkdir(home);
+      await chown(home, NOBODY, NOBODY);
+      const target = path.join(home, "kexec-tree");
+      const outcome = await extractTarball({ archive: file, to: target }).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      // The attack: the parent's owner swaps the whole tree (succeeds only if volplan extracted).
+      await asNobody(
+        `mv ${shellCommand(target)} ${shellCommand(`${target}.old`)} && mkdir -p ${shellCommand(path.join(target, "kexec"))} && echo owned > ${shellCommand(path.join(target, "kexec", "run"))}`,
+      );
+      expect(outcome).toBeInstanceOf(VolplanError);
+      expect((outcome as VolplanError).code).toBe("extract-target-unsafe");
+      expect((outcome as VolplanError).message).toContain(
+        `its parent directory ${home} is not safe (it is owned by uid ${NOBODY})`,
+      );
+      expect(await readdir(home)).not.toContain("kexec-tree.old");
+    });
+
+    it("refuses an empty directory of root's that a group can write", async () => {
+      const target = path.join(shared, "group-writable");
+      await mkdir(target);
+      await chown(target, 0, NOBODY);
+      await chmod(target, 0o775);
+      const outcome = await extractTarball({ archive: file, to: target }).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      // nobody's primary group is 65534: the swap works if anything was extracted.
+      await asNobody(swapScript(target));
+      expect(outcome).toBeInstanceOf(VolplanError);
+      expect((outcome as VolplanError).message).toContain(
+        "writable by group or others (mode 0775)",
+      );
+      expect(await readdir(target)).not.toContain("old");
+    });
+
+    it("refuses a symlink as the target, even to a safe empty directory", async () => {
+      const real = path.join(shared, "real");
+      await mkdir(real);
+      const link = path.join(shared, "link");
+      await symlink(real, link);
+      const refused = await refusal(extractTarball({ archive: file, to: link }));
+      expect(refused.message).toContain(`refusing to extract into ${link}: it is a symlink`);
+      expect(await readdir(real)).toEqual([]);
+    });
+
+    it("creates the target in a sticky directory like /tmp, where others cannot rename it", async () => {
+      const sticky = path.join(shared, "tmp");
+      await mkdir(sticky);
+      await chmod(sticky, 0o1777);
+      const planted = path.join(sticky, "planted");
+      expect((await asNobody(`mkdir -m 0700 ${shellCommand(planted)}`)).exitCode).toBe(0);
+      const refused = await refusal(extractTarball({ archive: file, to: planted }));
+      expect(refused.message).toContain(`it is owned by uid ${NOBODY}`);
+
+      const target = path.join(sticky, "fresh");
+      const summary = await extractTarball({ archive: file, to: target });
+      expect(summary.to).toBe(target);
+      const run = await readFile(path.join(target, "kexec", "run"));
+      expect((await asNobody(swapScript(target))).exitCode).not.toBe(0);
+      expect(
+        (await asNobody(`mv ${shellCommand(target)} ${shellCommand(`${target}.x`)}`)).exitCode,
+      ).not.toBe(0);
+      expect((await readFile(path.join(target, "kexec", "run"))).equals(run)).toBe(true);
+      expect((await stat(target)).uid).toBe(0);
+    });
+
+    it("resolves a symlinked parent and reports the real path it extracted into", async () => {
+      const real = path.join(shared, "real-parent");
+      await mkdir(real);
+      await symlink(real, path.join(shared, "parent-link"));
+      const summary = await extractTarball({
+        archive: file,
+        to: path.join(shared, "parent-link", "t"),
+      });
+      expect(summary.to).toBe(path.join(real, "t"));
+      expect(await readdir(path.join(real, "t"))).toEqual(["kexec"]);
+    });
+  },
+);

@@ -8,6 +8,7 @@ import { loadOrReport, type Loaded } from "../load-manifest.js";
 import { parseCommandArgs } from "../parse-command-args.js";
 import { manifestPath } from "../options.js";
 import type { ArtifactProgress } from "../../artifacts/fetch-one.js";
+import { escapeControls } from "../../plan/escape-controls.js";
 
 const usage = `Usage: volplan artifact path NAME [--manifest FILE]
        volplan artifact fetch [NAME...] [--verify] [--jobs N] [--manifest FILE]
@@ -20,8 +21,10 @@ under <stateDir>/cache.
            exit 1 when the artifact is not cached and verified yet. Never downloads or hashes.
   fetch    download and verify the named artifacts (all when none are named); resumes partial
            downloads; --verify re-hashes cached files instead of trusting the index.
-  extract  unpack a fresh private copy of a cached tarball into DIR (which must not exist or be
-           empty): kexec/run changes its files, so the cached tarball is never run in place.
+  extract  unpack a fresh private copy of a cached tarball into DIR: kexec/run changes its
+           files, so the cached tarball is never run in place. DIR must not exist (volplan
+           creates it) or be an empty directory of yours that no one else can write, and the
+           directories above it must be writable only by root or you (or sticky, like /tmp).
 
 Options:
   --manifest FILE  manifest (default: $VOLPLAN_MANIFEST, else /etc/volplan/manifest.json)
@@ -78,10 +81,9 @@ async function runExtract(
   const found = await findCached(loaded.desired, name);
   if (!found.ok) throw new UserError(found.message);
   const { extractTarball } = await import("../../artifacts/extract.js");
-  const to = resolve(ctx.cwd, values.to);
-  const summary = await extractTarball({ archive: found.path, to });
+  const summary = await extractTarball({ archive: found.path, to: resolve(ctx.cwd, values.to) });
   ctx.stdout.write(
-    `${name}: extracted ${summary.files} files, ${summary.directories} directories, ${summary.links} links into ${to}\n`,
+    `${name}: extracted ${summary.files} files, ${summary.directories} directories, ${summary.links} links into ${escapeControls(summary.to)}\n`,
   );
   return EXIT.ok;
 }

@@ -49,7 +49,8 @@ async function run(ctx: CommandContext): Promise<number> {
       ...r,
       valid: r.issues.every((i) => i.severity !== "error"),
     }));
-    ctx.stdout.write(`${JSON.stringify({ valid, files }, null, 2)}\n`);
+    const { jsonText } = await import("../../render/json.js");
+    ctx.stdout.write(`${jsonText({ valid, files })}\n`);
   } else {
     for (const r of results)
       for (const issue of r.issues) ctx.stdout.write(`${issueLine(r.file, issue)}\n`);
