@@ -1,44 +1,32 @@
 // Lint rules. The layers depend only downward (docs/architecture.md):
-// cli → reconcile → render / artifacts → apply → observe → planfile → plan → manifest → host / units;
+// cli → reconcile → render / artifacts → apply → observe → planfile → plan → manifest → host / units → text;
 // the planner is pure, and observe imports nothing that writes or runs a command.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 // What each folder under src/ may not import: every layer above it.
-const ABOVE = {
-  units: [
-    "host",
-    "manifest",
-    "plan",
-    "planfile",
-    "observe",
-    "apply",
-    "artifacts",
-    "render",
-    "reconcile",
-    "cli",
-  ],
-  host: [
-    "units",
-    "manifest",
-    "plan",
-    "planfile",
-    "observe",
-    "apply",
-    "artifacts",
-    "render",
-    "reconcile",
-    "cli",
-  ],
-  manifest: ["plan", "planfile", "observe", "apply", "artifacts", "render", "reconcile", "cli"],
-  plan: ["planfile", "observe", "apply", "artifacts", "render", "reconcile", "cli"],
-  planfile: ["observe", "apply", "artifacts", "render", "reconcile", "cli"],
-  observe: ["planfile", "apply", "artifacts", "render", "reconcile", "cli"],
-  apply: ["artifacts", "render", "reconcile", "cli"],
-  artifacts: ["render", "reconcile", "cli"],
-  render: ["artifacts", "reconcile", "cli"],
-  reconcile: ["render", "cli"],
-};
+// The layers, top first. A folder may import only folders of later layers; folders of one layer
+// are peers and import neither each other nor anything above.
+const LAYERS = [
+  ["cli"],
+  ["reconcile"],
+  ["render", "artifacts"],
+  ["apply"],
+  ["observe"],
+  ["planfile"],
+  ["plan"],
+  ["manifest"],
+  ["host", "units"],
+  ["text"],
+];
+const ABOVE = Object.fromEntries(
+  LAYERS.flatMap((layer, index) =>
+    layer.map((name) => [
+      name,
+      [...LAYERS.slice(0, index).flat(), ...layer.filter((peer) => peer !== name)],
+    ]),
+  ),
+);
 
 // Modules that write, or run commands: none of them may reach observe or the planner.
 const WRITERS = [

@@ -4,7 +4,7 @@ import { lstat, open, unlink } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { VolplanError } from "../errors.js";
-import { shellCommand } from "../plan/shell-quote.js";
+import { shellCommand } from "../text/shell-quote.js";
 
 const { O_CREAT, O_EXCL, O_NOFOLLOW, O_WRONLY, O_RDONLY, O_DIRECTORY, O_NONBLOCK } = constants;
 

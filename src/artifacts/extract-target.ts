@@ -5,7 +5,7 @@ import type { Stats } from "node:fs";
 import { chmod, lstat, mkdir, readdir, realpath } from "node:fs/promises";
 import path from "node:path";
 import { VolplanError } from "../errors.js";
-import { shellCommand } from "../plan/shell-quote.js";
+import { shellCommand } from "../text/shell-quote.js";
 
 /** The target an extraction writes into, by its real path, and whether volplan created it. */
 export interface ExtractTarget {

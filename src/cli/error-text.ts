@@ -1,6 +1,6 @@
 // What the CLI prints for a failure: one line for user errors, the code for VolplanError, a stack only when debugging.
 import { VolplanError } from "../errors.js";
-import { escapeLines } from "../plan/escape-controls.js";
+import { escapeLines } from "../text/escape-controls.js";
 import { UsageError, UserError } from "./command.js";
 
 function hint(command: string | null): string {

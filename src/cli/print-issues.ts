@@ -1,6 +1,6 @@
 // Validation issues as one line each: `FILE: error /volumes/web~1root/size: message (fix: ...)`.
 import type { Issue } from "../manifest/issue.js";
-import { escapeControls } from "../plan/escape-controls.js";
+import { escapeControls } from "../text/escape-controls.js";
 import type { Writer } from "./command.js";
 
 /**

@@ -1,6 +1,6 @@
 // The one seam for external commands: argument arrays, explicit timeouts, never a shell.
 import { VolplanError } from "../errors.js";
-import { shellCommand } from "../plan/shell-quote.js";
+import { shellCommand } from "../text/shell-quote.js";
 
 /** How one command runs. */
 export interface RunOptions {

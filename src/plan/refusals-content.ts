@@ -3,9 +3,9 @@ import type { DesiredVolume } from "../manifest/desired.js";
 import type { VolumeContext } from "./context.js";
 import { formatBytes } from "../units/size.js";
 import { exactSizeText } from "./size-text.js";
-import { nixString } from "./nix-string.js";
+import { nixString } from "../text/nix-string.js";
 import { refuse } from "./refusals.js";
-import { shellCommand } from "./shell-quote.js";
+import { shellCommand } from "../text/shell-quote.js";
 import type { FoundFilesystem, Holder } from "./snapshot.js";
 import type { RefuseAction } from "./types.js";
 

@@ -2,7 +2,7 @@
 import type { VolumeContext } from "./context.js";
 import { volumeBase } from "./context.js";
 import type { ObservedEntry, PathProblem } from "./snapshot.js";
-import { shellCommand } from "./shell-quote.js";
+import { shellCommand } from "../text/shell-quote.js";
 import type { RefuseAction } from "./types.js";
 
 /** The parts of a refusal; the reason is assembled from them. */

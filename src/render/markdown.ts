@@ -1,5 +1,5 @@
 // The CI-comment view of a plan: a heading with the summary, a change table, refusals, space table.
-import { escapeControls } from "../plan/escape-controls.js";
+import { escapeControls } from "../text/escape-controls.js";
 import type { Plan } from "../plan/types.js";
 import { changeLines } from "./change-lines.js";
 import type { ChangeLine } from "./change-lines.js";

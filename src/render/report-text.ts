@@ -1,6 +1,6 @@
 // The human view of an ApplyReport: one line per action with its status and duration, then totals.
 import type { ActionResult, ApplyReport, ActionStatus } from "../apply/report.js";
-import { escapeControls, escapeLines } from "../plan/escape-controls.js";
+import { escapeControls, escapeLines } from "../text/escape-controls.js";
 import { palette } from "./colors.js";
 import type { Palette } from "./colors.js";
 import { alignColumns } from "./table.js";

@@ -1,5 +1,5 @@
 // The human view of a plan: Terraform-like change lines, refusals with fixes, space per filesystem, summary.
-import { escapeControls } from "../plan/escape-controls.js";
+import { escapeControls } from "../text/escape-controls.js";
 import type { Plan, PlanWarning } from "../plan/types.js";
 import { changeLines, changedLinesOnly } from "./change-lines.js";
 import type { ChangeLine, ChangeSymbol } from "./change-lines.js";

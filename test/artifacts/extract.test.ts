@@ -15,7 +15,7 @@ import path from "node:path";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { extractTarball } from "../../src/artifacts/extract.js";
 import { VolplanError } from "../../src/errors.js";
-import { shellCommand } from "../../src/plan/shell-quote.js";
+import { shellCommand } from "../../src/text/shell-quote.js";
 import {
   makeKexecTarball,
   paxRecords,

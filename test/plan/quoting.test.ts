@@ -2,10 +2,10 @@
 import { execa } from "execa";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { escapeControls, escapeLines, hasControls } from "../../src/plan/escape-controls.js";
-import { nixString } from "../../src/plan/nix-string.js";
+import { escapeControls, escapeLines, hasControls } from "../../src/text/escape-controls.js";
+import { nixString } from "../../src/text/nix-string.js";
 import { plan } from "../../src/plan/plan.js";
-import { shellCommand, shellQuote } from "../../src/plan/shell-quote.js";
+import { shellCommand, shellQuote } from "../../src/text/shell-quote.js";
 import { evalJson, nixAvailable } from "../nix/nix-tool.js";
 import { desiredState, desiredVolume, foundFs, observedFile, snapshotWith } from "./builders.js";
 

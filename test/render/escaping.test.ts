@@ -2,9 +2,9 @@
 // drive the terminal, forge lines, or inject cells, links or HTML into the Markdown CI comment.
 import { describe, expect, it } from "vitest";
 import type { ApplyReport } from "../../src/apply/report.js";
-import { diffPlan } from "../../src/cli/commands/diff.js";
+import { diffManifests } from "../../src/reconcile/diff.js";
 import { parseManifestText } from "../../src/manifest/load.js";
-import { escapeControls } from "../../src/plan/escape-controls.js";
+import { escapeControls } from "../../src/text/escape-controls.js";
 import { plan } from "../../src/plan/plan.js";
 import type { Plan } from "../../src/plan/types.js";
 import { renderJson } from "../../src/render/json.js";
@@ -27,14 +27,14 @@ function manifest(volumes: Record<string, unknown>): string {
   return JSON.stringify({ version: 1, stateDir: "/var/lib/volplan", volumes });
 }
 
-async function hostileDiff(): Promise<Plan> {
+function hostileDiff(): Plan {
   const old = parseManifestText(manifest({}), "old.json");
   const next = parseManifestText(
     manifest({ "web/root": { path: PATH, size: "1GiB", format: { type: "btrfs", label: LABEL } } }),
     "new.json",
   );
   if (!old.ok || !next.ok) throw new Error("the test manifests must be valid");
-  return diffPlan(old.desired, next.desired);
+  return diffManifests(old.desired, next.desired);
 }
 
 // A refusal whose found label and fix come from a guest's filesystem.
@@ -89,8 +89,8 @@ function plainText(text: string): string {
 }
 
 describe("Markdown view (diff --markdown for a CI comment)", () => {
-  it("keeps a hostile path in one cell, shown exactly, and the label as text", async () => {
-    const markdown = renderMarkdown(await hostileDiff(), { title: "volplan diff", space: false });
+  it("keeps a hostile path in one cell, shown exactly, and the label as text", () => {
+    const markdown = renderMarkdown(hostileDiff(), { title: "volplan diff", space: false });
     const rows = markdown.split("\n").filter((line) => line.startsWith("| `+`"));
     expect(rows).toHaveLength(1);
     const cells = rowCells(rows[0] ?? "");
@@ -130,8 +130,8 @@ describe("Markdown view (diff --markdown for a CI comment)", () => {
 });
 
 describe("text view", () => {
-  it("prints control characters of labels and paths as escapes, on one line", async () => {
-    const text = renderText(await hostileDiff(), { color: false, verbose: true, space: false });
+  it("prints control characters of labels and paths as escapes, on one line", () => {
+    const text = renderText(hostileDiff(), { color: false, verbose: true, space: false });
     expect(text).not.toContain(ESC);
     expect(text).not.toContain("\u009b");
     const line = text.split("\n").find((l) => l.startsWith("  + web/root")) ?? "";
@@ -177,8 +177,8 @@ describe("apply report", () => {
 });
 
 describe("JSON view", () => {
-  it("escapes DEL, C1 and bidi controls that JSON.stringify leaves raw, and parses back the same", async () => {
-    const result = await hostileDiff();
+  it("escapes DEL, C1 and bidi controls that JSON.stringify leaves raw, and parses back the same", () => {
+    const result = hostileDiff();
     const json = renderJson(result);
     expect(json).not.toMatch(/[\u007f-\u009f\u202e]/);
     expect(json).toContain("\\u009b");

@@ -8,7 +8,7 @@ import { loadOrReport, type Loaded } from "../load-manifest.js";
 import { parseCommandArgs } from "../parse-command-args.js";
 import { manifestPath } from "../options.js";
 import type { ArtifactProgress } from "../../artifacts/fetch-one.js";
-import { escapeControls } from "../../plan/escape-controls.js";
+import { escapeControls } from "../../text/escape-controls.js";
 
 const usage = `Usage: volplan artifact path NAME [--manifest FILE]
        volplan artifact fetch [NAME...] [--verify] [--jobs N] [--manifest FILE]
