@@ -2,6 +2,7 @@
 import { constants } from "node:fs";
 import { access } from "node:fs/promises";
 import type { DesiredArtifact, DesiredState } from "../manifest/desired.js";
+import { stateDirProblem } from "../host/lock.js";
 import { observeArtifacts } from "../observe/artifacts.js";
 
 /** Where a declared artifact can be used now, or a message saying what to run. */
@@ -23,6 +24,9 @@ export function findArtifact(desired: DesiredState, name: string): DesiredArtifa
 export async function findCached(desired: DesiredState, name: string): Promise<CachedLookup> {
   const artifact = findArtifact(desired, name);
   if (typeof artifact === "string") return { ok: false, message: artifact };
+  // A path handed out through a directory someone else can write could be replaced after.
+  const unsafe = stateDirProblem(desired.stateDir);
+  if (unsafe !== null) return { ok: false, message: unsafe };
   const observed = (await observeArtifacts({ ...desired, artifacts: [artifact] }))[name];
   const fetch = `run volplan artifact fetch ${name}`;
   if (observed === undefined)

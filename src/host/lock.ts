@@ -50,20 +50,24 @@ function euid(): number {
  * write there could replace the lock, the cache or a file `volplan artifact path` hands out.
  */
 export function ensureStateDir(stateDir: string): void {
-  const trusted = { uid: euid(), gid: null, owner: "the user running volplan" };
-  const problem = untrustedDirectory(stateDir, trusted);
-  if (problem !== null) {
-    throw new VolplanError(
-      "STATE_DIR_UNSAFE",
-      `state directory ${stateDir}: ${problem}; volplan keeps its lock and cache only where nobody else can write. Make it (and its parents) owned by root and not writable by group or others (chown root: DIR; chmod go-w DIR), or set stateDir to such a directory.`,
-    );
-  }
+  const problem = stateDirProblem(stateDir);
+  if (problem !== null) throw new VolplanError("STATE_DIR_UNSAFE", problem);
   // Why 0755: the artifact cache inside is read-only content that deploy users pass to
   // nixos-anywhere (`volplan artifact path`); nothing secret is kept here.
   mkdirSync(stateDir, { recursive: true, mode: 0o755 });
-  const again = untrustedDirectory(stateDir, trusted);
-  if (again !== null)
-    throw new VolplanError("STATE_DIR_UNSAFE", `state directory ${stateDir}: ${again}.`);
+  const again = stateDirProblem(stateDir);
+  if (again !== null) throw new VolplanError("STATE_DIR_UNSAFE", again);
+}
+
+/**
+ * Why the state directory (or an ancestor) is not safe to keep volplan's lock and cache in, with
+ * the fix; null when it is (or does not exist yet below safe ancestors).
+ */
+export function stateDirProblem(stateDir: string): string | null {
+  const trusted = { uid: euid(), gid: null, owner: "the user running volplan" };
+  const problem = untrustedDirectory(stateDir, trusted);
+  if (problem === null) return null;
+  return `state directory ${stateDir}: ${problem}; volplan keeps its lock and cache only where nobody else can write. Make it and its parents owned by root and not writable by group or others (chown root: DIR; chmod go-w DIR), or set stateDir to such a directory.`;
 }
 
 // O_NONBLOCK: a FIFO planted at the lock path must not hang the open (it is refused below).

@@ -1,4 +1,14 @@
-import { lstat, mkdtemp, readFile, rm, stat, symlink } from "node:fs/promises";
+import {
+  chmod,
+  chown,
+  lstat,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  symlink,
+} from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
@@ -87,4 +97,62 @@ setInterval(() => undefined, 1000);`,
     (await second).release();
     expect(isHostLockHeld(stateDir)).toBe(false);
   });
+
+  it("cannot be taken or held by a user who is not root (the lock file is root's, 0600)", async () => {
+    const stateDir = path.join(work, "not-for-nobody");
+    const lock = await acquireHostLock({ stateDir });
+    lock.release();
+    // As nobody: opening the lock file to flock it fails, so nothing can block root's apply.
+    const attempt = await execa(
+      "setpriv",
+      [
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+        "flock",
+        "--exclusive",
+        "--nonblock",
+        path.join(stateDir, "lock"),
+        "sleep",
+        "30",
+      ],
+      { reject: false, timeout: 30_000 },
+    );
+    expect(attempt.exitCode).not.toBe(0);
+    expect(attempt.stderr).toMatch(/Permission denied/);
+    const again = await acquireHostLock({ stateDir, wait: false });
+    again.release();
+  });
+
+  it("refuses a FIFO planted at the lock path at once instead of hanging", async () => {
+    const stateDir = path.join(work, "fifo");
+    await execa("mkdir", [stateDir]);
+    await execa("mkfifo", [path.join(stateDir, "lock")]);
+    await expect(acquireHostLock({ stateDir, wait: false })).rejects.toMatchObject({
+      code: "LOCK_FAILED",
+      message: expect.stringContaining("not a regular file"),
+    });
+  });
+
+  it.each([
+    { what: "a state directory anyone can write", mode: 0o777, uid: 0, gid: 0, at: "state" },
+    { what: "a state directory nogroup can write", mode: 0o775, uid: 0, gid: 65534, at: "state" },
+    { what: "a state directory owned by nobody", mode: 0o755, uid: 65534, gid: 0, at: "state" },
+    { what: "a parent owned by nobody", mode: 0o755, uid: 65534, gid: 0, at: "parent" },
+  ])(
+    "refuses $what (STATE_DIR_UNSAFE) and creates nothing in it",
+    async ({ mode, uid, gid, at }) => {
+      const parent = await mkdtemp(path.join(work, "unsafe-"));
+      const stateDir = path.join(parent, "state");
+      await execa("mkdir", [stateDir]);
+      const target = at === "state" ? stateDir : parent;
+      await chmod(target, mode);
+      await chown(target, uid, gid);
+      await expect(acquireHostLock({ stateDir, wait: false })).rejects.toMatchObject({
+        code: "STATE_DIR_UNSAFE",
+        message: expect.stringContaining("chmod go-w"),
+      });
+      expect(await readdir(stateDir)).toEqual([]);
+    },
+  );
 });
