@@ -19,8 +19,15 @@ const schema = JSON.parse(
 const MODULE_ONLY: Tree = {
   enable: null,
   package: null,
-  runAt: null,
-  microvm: { enable: null },
+  validatePackage: null,
+  applyOnActivation: null,
+  microvm: {
+    enable: null,
+    owner: null,
+    group: null,
+    mode: null,
+    vms: { "*": { enable: null, owner: null, group: null, mode: null } },
+  },
   manifest: null,
   manifestFile: null,
 };
