@@ -19,6 +19,8 @@ let
     };
     # A package whose program is a real file, so a test can run the activation script.
     packageAt = dir: pkgs.fake "volplan-test" { outPath = dir; meta.mainProgram = "volplan"; };
+    # The outputs of flake.nix, with these stubs as its nixpkgs.
+    flake = import ./eval-flake.nix;
   };
 
   evalHost = { module, microvm ? true }: lib.evalModules {

@@ -20,6 +20,8 @@ let
     # Only nix/package.nix is called; anything else (microvm.nix's command) is never forced.
     callPackage = fn: _: if baseNameOf fn == "package.nix" then volplan suffix else throw "stub pkgs: callPackage ${toString fn} is not stubbed";
     writeTextFile = args: fake args.name { inherit (args) text checkPhase; };
+    # Named by a digest of the text, so a test can tell which script an app runs.
+    writeShellScript = name: text: fake "${name}-${builtins.hashString "sha256" text}" { inherit text; };
     # getent from the machine running the tests, so activation scripts can be run.
     getent = fake "getent" { outPath = "/usr"; };
     coreutils = fake "coreutils" { };
