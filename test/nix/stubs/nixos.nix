@@ -37,6 +37,14 @@ in
     security.wrappers = anyAttrs;
     hardware.ksm.enable = flag;
     virtualisation.libvirtd.enable = flag;
+    # Set by VM tests (the test framework's qemu-vm module).
+    virtualisation.diskSize = lib.mkOption { type = t.nullOr t.ints.positive; default = null; };
+    specialisation = lib.mkOption {
+      type = t.attrsOf (t.submodule {
+        options.configuration = lib.mkOption { type = t.deferredModule; default = { }; };
+      });
+      default = { };
+    };
   };
 
   config = {

@@ -25,6 +25,8 @@ let
     # getent from the machine running the tests, so activation scripts can be run.
     getent = fake "getent" { outPath = "/usr"; };
     coreutils = fake "coreutils" { };
+    e2fsprogs = fake "e2fsprogs" { };
+    xfsprogs = fake "xfsprogs" { };
     qemu-utils = fake "qemu-utils" { };
   };
 
