@@ -123,6 +123,32 @@ describe.skipIf(!nixAvailable)("examples/ci with a flake", () => {
     expect(result.exitCode).toBe(c.code);
   });
 
+  it("pr-diff.sh without VOLPLAN or volplan on PATH runs the flake's volplan input, not .#default", async () => {
+    // A `nix` that records `nix run` and passes everything else to the real one.
+    const bin = path.join(dir, "bin");
+    await mkdir(bin, { recursive: true });
+    const realNix = (await execa("sh", ["-c", "command -v nix"])).stdout.trim();
+    await writeFile(
+      path.join(bin, "nix"),
+      `#!/bin/sh\nif [ "$1" = run ]; then echo "nix $*"; exit 2; fi\nexec ${realNix} "$@"\n`,
+      { mode: 0o755 },
+    );
+    const result = await execa(
+      "sh",
+      [path.join(repoRoot, "examples/ci/pr-diff.sh"), "web", "main~1"],
+      {
+        cwd: repo,
+        env: { ...env(), VOLPLAN: "", PATH: `${bin}:/usr/sbin:/usr/bin:/sbin:/bin` },
+        reject: false,
+        timeout: 120_000,
+      },
+    );
+    expect(result.stdout).toMatch(
+      /^nix run --inputs-from \. volplan -- diff \S+old\.json \S+new\.json --markdown --detailed-exitcode$/,
+    );
+    expect(result.exitCode).toBe(2);
+  });
+
   it.each([
     {
       args: ["nowhere", "main~1"],
