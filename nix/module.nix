@@ -33,9 +33,9 @@ let
   orDefault = value: default: if value == null then default else value;
 
   # Declarative guests whose volumes volplan manages.
-  managedVms = lib.filterAttrs
+  managedVms = lib.optionalAttrs (cfg.microvm.enable && microvmHostPresent) (lib.filterAttrs
     (name: vm: guestConfigOf name vm != null && (vmSettings name).enable)
-    (lib.attrByPath [ "microvm" "vms" ] { } config);
+    config.microvm.vms);
 
   microvmGuests = lib.mapAttrsToList
     (name: vm:
@@ -52,7 +52,7 @@ let
 
   built = builder.buildManifest {
     inherit (cfg) stateDir policy volumes artifacts;
-    microvms = lib.optionals (cfg.microvm.enable && microvmHostPresent) microvmGuests;
+    microvms = microvmGuests;
   };
 
   manifestVolumes = cfg.manifest.volumes or { };

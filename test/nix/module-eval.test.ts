@@ -96,6 +96,12 @@ const evaluate = hostEvaluator({
       microvm.vms.a.config.microvm.volumes = [ { image = "data.img"; size = 10; mountPoint = "/d"; } ];
     }`,
   },
+  guestsNotManaged: {
+    module: `{
+      services.volplan = { enable = true; volumes."web/extra" = { path = "/srv/extra.img"; size = "1G"; }; };
+      microvm.vms.web.config.microvm.volumes = [ { image = "root.img"; size = 8; mountPoint = "/"; } ];
+    }`,
+  },
   runAtActivation: {
     module: `{ services.volplan = { enable = true; runAt = "activation"; volumes.x = { path = "/x.img"; size = 1; }; }; }`,
   },
@@ -293,6 +299,16 @@ describe.skipIf(!thirdPartyAvailable)("nix/module.nix with microvm.nix's host mo
     });
     expect(Object.keys(perVm.services)).toEqual(["volplan-microvm-web"]);
     expect(perVm.vmUnits["microvm@db"]).toEqual({ requires: [], after: [] });
+  });
+
+  it("leaves guests to microvm.nix unless microvm.enable is set, even for ids that look like theirs", async () => {
+    const found = await host("guestsNotManaged");
+    expect(found.manifest.volumes).toEqual({ "web/extra": { path: "/srv/extra.img", size: "1G" } });
+    expect(Object.keys(found.services)).toEqual(["volplan"]);
+    expect(found.services.volplan?.serviceConfig.ExecStart).toBe(
+      `${apply} --only volume:web/extra`,
+    );
+    expect(found.vmUnits["microvm@web"]).toEqual({ requires: [], after: [] });
   });
 
   it.each([
