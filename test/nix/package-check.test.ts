@@ -59,15 +59,30 @@ set -e
 `;
 
 const scratch: string[] = [];
+const mounts: string[] = [];
 
 afterAll(async () => {
+  for (const dir of mounts) await execa("umount", [dir], { reject: false, timeout: 60_000 });
   await Promise.all(scratch.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-// A copy of exactly `paths`, with node_modules standing in for what importNpmLock installs.
-async function copySource(paths: readonly string[]): Promise<string> {
+// A build directory of its own: as root, a private tmpfs, so that the rest of this test run
+// writing to the same filesystem cannot change what the copied tests observe of theirs.
+async function buildDirectory(): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "volplan-package-"));
   scratch.push(dir);
+  if (process.getuid?.() === 0) {
+    await execa("mount", ["-t", "tmpfs", "-o", "size=4g,mode=0755", "volplan-package", dir], {
+      timeout: 60_000,
+    });
+    mounts.push(dir);
+  }
+  return dir;
+}
+
+// A copy of exactly `paths`, with node_modules standing in for what importNpmLock installs.
+async function copySource(paths: readonly string[]): Promise<string> {
+  const dir = await buildDirectory();
   const source = path.join(dir, "source");
   for (const p of paths) {
     await mkdir(path.dirname(path.join(source, p)), { recursive: true });
