@@ -64,8 +64,10 @@ let
   hostVolumeIds = lib.filter (id: !lib.any (name: lib.hasPrefix "${name}/" id) vmsWithVolumes) (lib.attrNames manifestVolumes);
 
   # Directories a unit's volumes live in (block devices under /dev need no mount), and stateDir.
-  mountsFor = ids: lib.unique ([ stateDir ] ++ map (id: dirOf manifestVolumes.${id}.path)
-    (lib.filter (id: !lib.hasPrefix "/dev/" manifestVolumes.${id}.path) ids));
+  # A path the builder refused is missing here; its assertion stops the build.
+  mountsFor = ids:
+    let paths = lib.filter (p: lib.hasPrefix "/" p && !lib.hasPrefix "/dev/" p) (map (id: manifestVolumes.${id}.path or "") ids);
+    in lib.unique ([ stateDir ] ++ map dirOf paths);
 
   apply = selectors: "${exe} apply --manifest ${cfg.manifestFile}" + lib.concatMapStrings (s: " --only ${s}") selectors;
 

@@ -102,6 +102,10 @@ const evaluate = hostEvaluator({
       microvm.vms.web.config.microvm.volumes = [ { image = "root.img"; size = 8; mountPoint = "/"; } ];
     }`,
   },
+  relativeOwnPath: {
+    microvm: false,
+    module: `{ services.volplan = { enable = true; volumes.x = { path = "x.img"; size = "1G"; }; }; }`,
+  },
   runAtActivation: {
     module: `{ services.volplan = { enable = true; runAt = "activation"; volumes.x = { path = "/x.img"; size = 1; }; }; }`,
   },
@@ -342,6 +346,11 @@ describe.skipIf(!thirdPartyAvailable)("nix/module.nix with microvm.nix's host mo
         /^services\.volplan: artifact both sets both urls and path/,
         /^services\.volplan\.volumes\."dev": kind = "block-device" .*Remove them/,
       ],
+    },
+    {
+      name: "relativeOwnPath",
+      what: "a relative path is an assertion, and the units still evaluate",
+      messages: [/^services\.volplan: volume x: path "x\.img" is relative/],
     },
     {
       name: "withoutMicrovmNix",
