@@ -18,10 +18,17 @@
       });
 
       apps = forAllSystems (pkgs: {
-        default = {
+        default = self.apps.${pkgs.stdenv.hostPlatform.system}.volplan;
+        volplan = {
           type = "app";
           program = lib.getExe self.packages.${pkgs.stdenv.hostPlatform.system}.volplan;
           meta.description = "Plan and apply VM disk images and boot artifacts from a manifest";
+        };
+        # `nix run .#manifests -- FLAKE OUT_DIR`: every host's manifest as OUT_DIR/HOST.json.
+        manifests = {
+          type = "app";
+          program = toString (pkgs.writeShellScript "volplan-manifests" (builtins.readFile ./examples/ci/flake-manifests.sh));
+          meta.description = "Write the volplan manifest of every NixOS configuration of a flake to a directory";
         };
       });
 
@@ -29,6 +36,9 @@
         volplan = { lib, pkgs, ... }: {
           imports = [ ./nix/module.nix ];
           services.volplan.package = lib.mkDefault self.packages.${pkgs.stdenv.hostPlatform.system}.volplan;
+          # Validation runs on the build machine (differs from the host when cross-compiling).
+          services.volplan.validatePackage = lib.mkDefault
+            (self.packages.${pkgs.stdenv.buildPlatform.system}.volplan or (pkgs.buildPackages.callPackage ./nix/package.nix { }));
         };
         default = self.nixosModules.volplan;
       };
@@ -45,7 +55,7 @@
           # Builds the CLI and runs the unit tests that need no root.
           package = self.packages.${system}.volplan;
 
-          # Creates volumes in a VM, grows one, and checks that dry activation changes nothing.
+          # A host with its own volumes and microvm.nix-shaped guests, booted in a VM: see nix/tests/vm.nix.
           vm = pkgs.testers.runNixOSTest ./nix/tests/vm.nix;
 
           # The repository's formatter (prettier) agrees, and every Nix file parses.

@@ -1,7 +1,10 @@
 # NixOS module: services.volplan declares volumes and artifacts, builds the manifest once (checked
-# with `volplan validate` at build time) and reconciles the host at activation or from a systemd
-# unit. With services.volplan.microvm.enable, every declarative microvm.nix guest's volumes are
-# managed too, and each microvm@<name> unit starts after volplan.
+# with `volplan validate` at build time) and reconciles the host from systemd units, and at
+# activation if asked. Units, each applying only its part of the manifest (`apply --only`):
+#   volplan.service               the host's own volumes, after local file systems
+#   volplan-artifacts.service     the artifacts, after the network is online; nothing requires it
+#   volplan-microvm-<vm>.service  one microvm.nix guest's volumes: part of, and before,
+#                                 microvm@<vm>, so every start of the VM finds its images in shape
 { config, lib, pkgs, ... }:
 let
   cfg = config.services.volplan;
@@ -10,53 +13,144 @@ let
 
   exe = lib.getExe cfg.package;
 
-  microvmHostPresent = lib.hasAttrByPath [ "microvm" "vms" ] config;
+  # Exit status of `volplan apply` when some volume was left alone (a declared shrink, an image in
+  # use) and everything else applied. Units and activation both count it as success and say so.
+  refusalsExit = 3;
+
+  microvmHostPresent = lib.hasAttrByPath [ "microvm" "vms" ] config && (config.microvm.host.enable or true);
   microvmStateDir = lib.attrByPath [ "microvm" "stateDir" ] "/var/lib/microvms" config;
+  usersFromUnits = (config.systemd.sysusers.enable or false) || (config.services.userborn.enable or false);
 
   # A guest's evaluated NixOS config, found the way microvm.nix's host module finds it; null for
-  # guests the host does not declare (imperative ones).
+  # guests the host does not declare.
   guestConfigOf = name: vm:
     if (vm.flake or null) != null then vm.flake.nixosConfigurations.${name}.config
     else if (vm.evaluatedConfig or null) != null then vm.evaluatedConfig.config
     else if (vm.config or null) != null then vm.config.config
     else null;
 
-  declarativeVms = lib.filterAttrs (name: vm: guestConfigOf name vm != null) (lib.attrByPath [ "microvm" "vms" ] { } config);
+  vmSettings = name: cfg.microvm.vms.${name} or { enable = true; owner = null; group = null; mode = null; };
+  orDefault = value: default: if value == null then default else value;
+
+  # Declarative guests whose volumes volplan manages.
+  managedVms = lib.optionalAttrs (cfg.microvm.enable && microvmHostPresent) (lib.filterAttrs
+    (name: vm: guestConfigOf name vm != null && (vmSettings name).enable)
+    config.microvm.vms);
+
   microvmGuests = lib.mapAttrsToList
     (name: vm:
-      let guest = (guestConfigOf name vm).microvm;
+      let settings = vmSettings name;
       in {
         inherit name;
         stateDir = microvmStateDir;
-        volumes = guest.volumes or [ ];
-        writableStoreOverlay = guest.writableStoreOverlay or null;
+        volumes = (guestConfigOf name vm).microvm.volumes or [ ];
+        owner = orDefault settings.owner cfg.microvm.owner;
+        group = orDefault settings.group cfg.microvm.group;
+        mode = orDefault settings.mode cfg.microvm.mode;
       })
-    declarativeVms;
+    managedVms;
 
   built = builder.buildManifest {
     inherit (cfg) stateDir policy volumes artifacts;
-    microvms = lib.optionals (cfg.microvm.enable && microvmHostPresent) microvmGuests;
+    microvms = microvmGuests;
   };
 
-  imageDirs = lib.unique (lib.mapAttrsToList (_: v: dirOf v.path) (cfg.manifest.volumes or { }));
+  manifestVolumes = cfg.manifest.volumes or { };
+  stateDir = cfg.manifest.stateDir or "/var/lib/volplan";
+
+  # Volume ids a guest's unit applies: what `--only volume:<vm>/` selects.
+  vmVolumeIds = name: lib.filter (lib.hasPrefix "${name}/") (lib.attrNames manifestVolumes);
+  vmsWithVolumes = lib.filter (name: vmVolumeIds name != [ ]) (lib.attrNames managedVms);
+  hostVolumeIds = lib.filter (id: !lib.any (name: lib.hasPrefix "${name}/" id) vmsWithVolumes) (lib.attrNames manifestVolumes);
+
+  # Directories a unit's volumes live in (block devices under /dev need no mount), and stateDir.
+  # A path the builder refused is missing here; its assertion stops the build.
+  mountsFor = ids:
+    let paths = lib.filter (p: lib.hasPrefix "/" p && !lib.hasPrefix "/dev/" p) (map (id: manifestVolumes.${id}.path or "") ids);
+    in lib.unique ([ stateDir ] ++ map dirOf paths);
+
+  apply = selectors: "${exe} apply --manifest ${cfg.manifestFile}" + lib.concatMapStrings (s: " --only ${s}") selectors;
+
+  afterUsers = lib.optional (config.systemd.sysusers.enable or false) "systemd-sysusers.service"
+    ++ lib.optional (config.services.userborn.enable or false) "userborn.service";
+
+  # A oneshot that applies `selectors` and stays active; a failure other than refusals fails it.
+  applyUnit = { description, selectors, mounts }: {
+    inherit description;
+    unitConfig.RequiresMountsFor = mounts;
+    serviceConfig = {
+      Type = "oneshot";
+      RemainAfterExit = true;
+      ExecStart = apply selectors;
+      SuccessExitStatus = [ refusalsExit ];
+    };
+  };
+
+  # A unit a switch reloads instead of restarting; both apply the new manifest.
+  reloadingUnit = args: lib.recursiveUpdate (applyUnit args) {
+    reloadIfChanged = true;
+    serviceConfig.ExecReload = apply args.selectors;
+  };
+
+  # Users and groups the manifest names (numeric ids need nobody to create them).
+  accountNames = field: lib.unique (lib.filter lib.isString (lib.mapAttrsToList (_: v: v.${field} or null) manifestVolumes));
+
+  # Applies the whole manifest. Why `(exit ...)`: a failure tested by `if` or `||` never reaches
+  # the activation script's ERR trap, so the switch would report success; a failing command in
+  # the case branch does.
+  applyAtActivation = ''
+    _volplan_status=0
+    ${exe} apply --manifest ${cfg.manifestFile} || _volplan_status=$?
+    case "$_volplan_status" in
+      0) ;;
+      ${toString refusalsExit})
+        echo "volplan: some volumes were left alone (refusals above); everything else was applied. An image in use grows when its VM restarts." >&2 ;;
+      *)
+        echo "" >&2
+        echo "volplan: APPLY FAILED (exit $_volplan_status); volumes and artifacts may not match the configuration." >&2
+        echo "volplan: see the messages above, fix them, then run: ${exe} apply --manifest ${cfg.manifestFile}" >&2
+        echo "" >&2
+        (exit "$_volplan_status") ;;
+    esac
+  '';
+
+  # Under systemd.sysusers or userborn, users are created by a unit after activation: apply only
+  # when every user and group the manifest names exists, else leave it to the units (ordered
+  # after that unit).
+  applyOrDefer = if !usersFromUnits then applyAtActivation else ''
+    _volplan_missing=""
+    for _volplan_name in ${lib.escapeShellArgs (accountNames "owner")}; do
+      ${pkgs.getent}/bin/getent passwd "$_volplan_name" > /dev/null || _volplan_missing="$_volplan_missing user $_volplan_name,"
+    done
+    for _volplan_name in ${lib.escapeShellArgs (accountNames "group")}; do
+      ${pkgs.getent}/bin/getent group "$_volplan_name" > /dev/null || _volplan_missing="$_volplan_missing group $_volplan_name,"
+    done
+    if [ -n "$_volplan_missing" ]; then
+      echo "volplan: not applying at activation:''${_volplan_missing%,} not created yet (${lib.concatStringsSep " and " afterUsers} creates them after activation); the volplan units apply once they exist." >&2
+    else
+    ${applyAtActivation}
+    fi
+  '';
 
   # Runs in the activation script: plan under dry activation, apply on switch/test; at boot the
-  # unit does the work once local file systems are mounted (activation runs before they are).
+  # units do the work once local file systems are mounted (activation runs before they are).
   activationText = ''
     if [ "''${NIXOS_ACTION-}" = dry-activate ]; then
       echo "volplan: changes a switch would make to volumes and artifacts:"
       ${exe} plan --manifest ${cfg.manifestFile} || echo "volplan: plan exited with status $?" >&2
     elif [ -n "''${NIXOS_ACTION-}" ]; then
-      if ! ${exe} apply --manifest ${cfg.manifestFile}; then
-        echo "" >&2
-        echo "volplan: APPLY FAILED; volumes and artifacts may not match the configuration." >&2
-        echo "volplan: see the messages above, fix them, then run: ${exe} apply --manifest ${cfg.manifestFile}" >&2
-        echo "" >&2
-      fi
+    ${applyOrDefer}
     fi
   '';
+
+  accountType = schemaOptions.volume.owner.type;
 in
 {
+  imports = [
+    (lib.mkChangedOptionModule [ "services" "volplan" "runAt" ] [ "services" "volplan" "applyOnActivation" ]
+      (config: config.services.volplan.runAt == "activation"))
+  ];
+
   options.services.volplan = schemaOptions.manifest // {
     enable = lib.mkEnableOption "volplan, which creates, grows and checks VM disk images and caches boot artifacts as declared";
 
@@ -64,31 +158,92 @@ in
       type = lib.types.package;
       default = pkgs.callPackage ./package.nix { };
       defaultText = lib.literalExpression "pkgs.callPackage ./nix/package.nix { }";
-      description = "The volplan package to run.";
+      description = "The volplan package the units and activation run.";
     };
 
-    runAt = lib.mkOption {
-      type = lib.types.enum [ "activation" "systemd" ];
-      default = "systemd";
+    validatePackage = lib.mkOption {
+      type = lib.types.package;
+      default = pkgs.buildPackages.callPackage ./package.nix { };
+      defaultText = lib.literalExpression "pkgs.buildPackages.callPackage ./nix/package.nix { }";
       description = ''
-        When the host is reconciled. "systemd": by volplan.service (a oneshot started at boot
-        after the image directories are mounted, and restarted by a switch when the manifest
-        changes). "activation": additionally during `nixos-rebuild switch`/`test` activation,
-        so images are in shape before any unit restarts; `dry-activate` prints the plan only.
-        A failed apply is reported loudly and never aborts the rest of activation.
+        The volplan package that runs `volplan validate` on the manifest when it is built. It
+        runs on the build machine, so it comes from `pkgs.buildPackages` (the same package as
+        `package` unless the system is cross-compiled).
       '';
     };
 
-    microvm.enable = lib.mkOption {
+    applyOnActivation = lib.mkOption {
       type = lib.types.bool;
       default = false;
       description = ''
-        Manage the volumes of every declarative microvm.nix guest (microvm.vms.<name>): ids
-        "<vm>/<image name>", owned by microvm:kvm, mode 0660; volumes with autoCreate = false are
-        left alone. Each microvm@<name> unit then requires and starts after volplan.service, so
-        the runner's own create-if-missing step finds images already at their declared size.
-        Needs microvm.nix's host module.
+        Whether `nixos-rebuild switch`/`test` also applies the whole manifest during activation,
+        so images are in shape before any unit restarts (`dry-activate` prints the plan only).
+        The units apply in every case. An apply that fails fails the switch, as a failed unit
+        does; refusals (exit status 3: a volume left alone, such as a declared shrink or an image
+        in use by a running VM) are printed and count as success, in activation and units alike.
       '';
+    };
+
+    microvm = {
+      enable = lib.mkOption {
+        type = lib.types.bool;
+        default = false;
+        description = ''
+          Manage the volumes of every declarative microvm.nix guest (microvm.vms.<name>): ids
+          "<vm>/<image name>"; images under /dev are block devices (checked, never written);
+          volumes with autoCreate = false are left alone. Each guest gets a oneshot
+          volplan-microvm-<name>.service, part of and before microvm@<name>, that applies only
+          that guest's volumes, so every start or restart of the VM grows its images first.
+          Needs microvm.nix's host module.
+        '';
+      };
+
+      owner = lib.mkOption {
+        type = accountType;
+        default = "microvm";
+        description = "Owner of guests' images (microvm.nix runs its VMs as user microvm); null leaves it to volplan (root).";
+      };
+
+      group = lib.mkOption {
+        type = accountType;
+        default = "kvm";
+        description = "Group of guests' images; null leaves it to volplan (root).";
+      };
+
+      mode = lib.mkOption {
+        type = schemaOptions.volume.mode.type;
+        default = "0660";
+        description = "Permission bits of guests' images, as an octal string.";
+      };
+
+      vms = lib.mkOption {
+        type = lib.types.attrsOf (lib.types.submodule {
+          options = {
+            enable = lib.mkOption {
+              type = lib.types.bool;
+              default = true;
+              description = "Whether volplan manages this guest's volumes (false: left to microvm.nix, and no volplan unit for it).";
+            };
+            owner = lib.mkOption {
+              type = accountType;
+              default = null;
+              description = "Owner of this guest's images; null takes services.volplan.microvm.owner.";
+            };
+            group = lib.mkOption {
+              type = accountType;
+              default = null;
+              description = "Group of this guest's images; null takes services.volplan.microvm.group.";
+            };
+            mode = lib.mkOption {
+              type = schemaOptions.volume.mode.type;
+              default = null;
+              description = "Permission bits of this guest's images; null takes services.volplan.microvm.mode.";
+            };
+          };
+        });
+        default = { };
+        description = "Per-guest settings, by the guest's name in microvm.vms.";
+      };
     };
 
     manifest = lib.mkOption {
@@ -109,7 +264,7 @@ in
         name = "volplan-manifest.json";
         text = builtins.toJSON cfg.manifest;
         checkPhase = ''
-          ${exe} validate "$out"
+          ${lib.getExe cfg.validatePackage} validate "$out"
         '';
       };
       defaultText = lib.literalMD "the manifest as a JSON file, checked with `volplan validate` when it is built";
@@ -124,7 +279,7 @@ in
         ++ [
           {
             assertion = !cfg.microvm.enable || microvmHostPresent;
-            message = "services.volplan.microvm.enable is set but microvm.nix's host module is not imported. Import microvm.nixosModules.host, or set services.volplan.microvm.enable = false.";
+            message = "services.volplan.microvm.enable is set but microvm.nix's host module is not imported (or microvm.host.enable is false). Import microvm.nixosModules.host, or set services.volplan.microvm.enable = false.";
           }
         ]
         ++ lib.mapAttrsToList
@@ -132,33 +287,43 @@ in
             assertion = v.kind != "block-device" || (v.format == null && v.seed == null && v.allocation == null && v.growFilesystem == null);
             message = "services.volplan.volumes.\"${id}\": kind = \"block-device\" is only checked, never written, so format, seed, allocation and growFilesystem do not apply. Remove them, or use kind = \"image\".";
           })
-          cfg.volumes;
+          cfg.volumes
+        ++ map
+          (name: {
+            assertion = !cfg.microvm.enable || (config.microvm.vms or { }) ? ${name};
+            message = "services.volplan.microvm.vms.\"${name}\" is set, but microvm.vms has no guest named \"${name}\". Fix the name or remove the setting.";
+          })
+          (lib.attrNames cfg.microvm.vms);
 
       environment.etc."volplan/manifest.json".source = cfg.manifestFile;
       environment.systemPackages = [ cfg.package ];
-
-      systemd.services.volplan = {
-        description = "Reconcile VM disk images and boot artifacts (volplan)";
-        wantedBy = [ "multi-user.target" ];
-        after = [ "local-fs.target" ];
-        # A changed manifest reloads (applies again) instead of restarting: a restart would
-        # also restart every microvm@ unit that requires this one.
-        reloadIfChanged = true;
-        reloadTriggers = [ cfg.manifestFile ];
-        unitConfig.RequiresMountsFor = imageDirs;
-        serviceConfig = {
-          Type = "oneshot";
-          RemainAfterExit = true;
-          ExecStart = "${exe} apply --manifest ${cfg.manifestFile}";
-          ExecReload = "${exe} apply --manifest ${cfg.manifestFile}";
-          # 3: refusals (a volume left alone, for example a declared shrink) are logged but do
-          # not keep guests with correct images from starting.
-          SuccessExitStatus = [ 3 ];
-        };
-      };
     }
 
-    (lib.mkIf (cfg.runAt == "activation") {
+    (lib.mkIf (hostVolumeIds != [ ]) {
+      systemd.services.volplan = reloadingUnit {
+        description = "Create and grow the host's VM disk images (volplan)";
+        selectors = map (id: "volume:${id}") hostVolumeIds;
+        mounts = mountsFor hostVolumeIds;
+      } // {
+        wantedBy = [ "multi-user.target" ];
+        after = [ "local-fs.target" ] ++ afterUsers;
+      };
+    })
+
+    (lib.mkIf ((cfg.manifest.artifacts or { }) != { }) {
+      # Nothing requires this unit: a dead mirror fails it alone, never a VM.
+      systemd.services.volplan-artifacts = reloadingUnit {
+        description = "Download and verify boot artifacts (volplan)";
+        selectors = [ "artifacts" ];
+        mounts = [ stateDir ];
+      } // {
+        wantedBy = [ "multi-user.target" ];
+        wants = [ "network-online.target" ];
+        after = [ "network-online.target" ];
+      };
+    })
+
+    (lib.mkIf cfg.applyOnActivation {
       system.activationScripts.volplan = {
         deps = [ "users" "groups" "specialfs" ];
         supportsDryActivation = true;
@@ -166,17 +331,30 @@ in
       };
     })
 
-    (lib.mkIf cfg.microvm.enable {
-      systemd.services = lib.mapAttrs'
-        (name: _: lib.nameValuePair "microvm@${name}" {
-          requires = [ "volplan.service" ];
-          after = [ "volplan.service" ];
+    (lib.mkIf (cfg.microvm.enable && microvmHostPresent) {
+      systemd.services = lib.mkMerge (map
+        (name: {
+          # Why restartIfChanged = false: microvm@<name> requires this unit, so restarting it
+          # would restart the VM; a changed manifest is applied when the VM next (re)starts.
+          "volplan-microvm-${name}" = applyUnit
+            {
+              description = "Create and grow the disk images of MicroVM '${name}' (volplan)";
+              selectors = [ "volume:${name}/" ];
+              mounts = mountsFor (vmVolumeIds name);
+            } // {
+            partOf = [ "microvm@${name}.service" ];
+            before = [ "microvm@${name}.service" ];
+            # install-microvm-<name> creates the guest's directory under microvm.stateDir.
+            wants = [ "install-microvm-${name}.service" ];
+            after = [ "install-microvm-${name}.service" "local-fs.target" ] ++ afterUsers;
+            restartIfChanged = false;
+          };
+          "microvm@${name}" = {
+            requires = [ "volplan-microvm-${name}.service" ];
+            after = [ "volplan-microvm-${name}.service" ];
+          };
         })
-        declarativeVms
-      // {
-        # install-microvm-<name> creates the guest's directory under microvm.stateDir.
-        volplan.after = lib.mapAttrsToList (name: _: "install-microvm-${name}.service") declarativeVms;
-      };
+        vmsWithVolumes);
     })
   ]);
 }

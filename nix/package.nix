@@ -1,7 +1,6 @@
-# The volplan CLI: a bundled CommonJS entry (dist/volplan.cjs, its chunks in dist/chunks/) run by
-# Node.js, with the tools it drives (mkfs for every supported filesystem, losetup, fallocate, cp)
-# on the wrapper's PATH, so it never depends on the host's. Dependencies come from
-# package-lock.json through importNpmLock (no vendored hash).
+# The volplan CLI: the bundled program in dist/ run by Node.js, with the tools it drives (mkfs for
+# every supported filesystem, losetup, fallocate, cp) on the wrapper's PATH, so it never depends
+# on the host's. Dependencies come from package-lock.json through importNpmLock (no vendored hash).
 { lib
 , buildNpmPackage
 , importNpmLock
@@ -13,28 +12,21 @@
 , xfsprogs
 , btrfs-progs
 , dosfstools
+, testers
 }:
 let
   root = ../.;
   packageJson = lib.importJSON (root + "/package.json");
   runtimeTools = [ coreutils util-linux e2fsprogs xfsprogs btrfs-progs dosfstools ];
 
-  # Only what the build and its tests read; scripts/, test/ and vitest.config.ts are used by the
-  # build and checkPhase, and only dist/ and schema/ are installed.
+  # The built program, relative to dist/ (the only place the package names it).
+  program = "volplan.cjs";
+
+  # Only what the build and its check phase read, listed in package-files.json, which
+  # test/nix/package-check.test.ts copies to run this package's check phase on exactly these.
   src = lib.fileset.toSource {
     inherit root;
-    fileset = lib.fileset.unions [
-      (root + "/package.json")
-      (root + "/package-lock.json")
-      (root + "/tsconfig.json")
-      (root + "/vitest.config.ts")
-      (root + "/src")
-      (root + "/schema")
-      # build.mjs builds; the rest, and the generated reference, are read by test/generated.test.ts.
-      (root + "/scripts")
-      (lib.fileset.maybeMissing (root + "/docs/manifest-reference.md"))
-      (root + "/test")
-    ];
+    fileset = lib.fileset.unions (map (path: root + "/${path}") (lib.importJSON ./package-files.json).paths);
   };
 in
 buildNpmPackage {
@@ -52,8 +44,8 @@ buildNpmPackage {
   npmBuildScript = "build";
 
   # Unit tests only: tests that need root, mounts or loop devices skip outside CI (CI is unset
-  # in the build sandbox); test/nix reads nix/ and examples/, which are checked by the flake's
-  # `examples` and `format` checks instead.
+  # in the build sandbox); test/nix needs Nix and the third-party Nix sources, which the flake's
+  # `examples` and `format` checks and CI cover instead.
   doCheck = true;
   checkPhase = ''
     runHook preCheck
@@ -63,20 +55,31 @@ buildNpmPackage {
 
   installPhase = ''
     runHook preInstall
-    # dist/ whole: volplan.cjs loads each command's code from dist/chunks/ on demand.
+    # dist/ whole: the program may load files beside it.
     mkdir -p "$out/lib/volplan"
     cp -r dist/. "$out/lib/volplan/"
     cp -r schema "$out/lib/volplan/schema"
     makeWrapper ${lib.getExe nodejs} "$out/bin/volplan" \
-      --add-flags "$out/lib/volplan/volplan.cjs" \
+      --add-flags "$out/lib/volplan/${program}" \
       --prefix PATH : ${lib.makeBinPath runtimeTools}
     runHook postInstall
   '';
+
+  # The installed wrapper runs, reports this version, and validates a manifest.
+  doInstallCheck = true;
+  installCheckPhase = ''
+    runHook preInstallCheck
+    [ "$("$out/bin/volplan" --version)" = ${lib.escapeShellArg packageJson.version} ]
+    "$out/bin/volplan" validate examples/basic/manifest.json
+    runHook postInstallCheck
+  '';
+
+  passthru.tests.vm = testers.runNixOSTest ./tests/vm.nix;
 
   meta = {
     description = packageJson.description;
     license = lib.licenses.mit;
     mainProgram = "volplan";
     platforms = lib.platforms.linux;
-  };
+  } // lib.optionalAttrs (packageJson ? homepage) { inherit (packageJson) homepage; };
 }

@@ -7,9 +7,13 @@
 #
 # A host only in HEAD_DIR is compared with an empty manifest (everything is created); a host only
 # in BASE_DIR with an empty one too (volplan warns that its volumes are left in place).
-# Exit status, as `volplan diff --detailed-exitcode`: 1 if any host failed to diff, else 3 if
-# any host has refusals, else 2 if any host has changes, else 0. Set VOLPLAN to the command to
-# run (default: volplan).
+# examples/ci/flake-manifests.sh writes such a directory from a flake.
+#
+# volplan runs as $VOLPLAN (a command, split on spaces: VOLPLAN="node dist/volplan.cjs"), else
+# `volplan` from PATH, else the current flake's own `volplan` input (nix run --inputs-from .
+# volplan). Exit status, as `volplan diff --detailed-exitcode` and examples/ci/pr-diff.sh: 1 if
+# any host failed to diff, else 3 if any host has refusals, else 2 if any host has changes,
+# else 0.
 set -u
 
 if [ "$#" -ne 2 ] || [ ! -d "$1" ] || [ ! -d "$2" ]; then
@@ -18,7 +22,13 @@ if [ "$#" -ne 2 ] || [ ! -d "$1" ] || [ ! -d "$2" ]; then
 fi
 base=$1
 head=$2
-volplan=${VOLPLAN:-volplan}
+if [ -n "${VOLPLAN-}" ]; then
+  volplan=$VOLPLAN
+elif command -v volplan > /dev/null 2>&1; then
+  volplan=volplan
+else
+  volplan="nix run --inputs-from . volplan --"
+fi
 
 work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT HUP INT TERM
@@ -42,8 +52,11 @@ while IFS= read -r host; do
   new="$head/$host.json"
   [ -f "$old" ] || old="$work/empty.json"
   [ -f "$new" ] || new="$work/empty.json"
-  "$volplan" diff "$old" "$new" --markdown --detailed-exitcode > "$work/out" 2>&1
+  # Why unquoted: $volplan is a command with its arguments; -f keeps its words from globbing.
+  set -f
+  $volplan diff "$old" "$new" --markdown --detailed-exitcode > "$work/out" 2>&1
   code=$?
+  set +f
   case $code in
     0) status="no changes"; unchanged=$((unchanged + 1)) ;;
     2) status="changes"; changed=$((changed + 1)) ;;

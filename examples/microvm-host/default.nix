@@ -18,19 +18,24 @@ let
       ];
     }
     {
-      # A database with its data on xfs and a volume it manages itself (autoCreate = false:
-      # volplan leaves it alone, as microvm.nix does).
+      # A database with its data on xfs (grown from the host before the guest starts, since the
+      # guest mounts it without x-systemd.growfs), its write-ahead log on a ZFS volume (an image
+      # under /dev is a block device: volplan checks that it exists and is large enough, and
+      # never writes to it), and a volume it manages itself (autoCreate = false: volplan leaves
+      # it alone, as microvm.nix does).
       name = "db";
       inherit stateDir;
       volumes = [
         { image = "root.img"; size = 4096; mountPoint = "/"; }
         { image = "pgdata.img"; size = 20480; fsType = "xfs"; label = "pgdata"; mountPoint = "/var/lib/postgresql"; mkfsExtraArgs = [ "-m" "reflink=1" ]; }
-        { image = "/dev/zvol/tank/db-wal"; size = 10240; autoCreate = false; mountPoint = "/wal"; }
+        { image = "/dev/zvol/tank/db-wal"; size = 10240; mountPoint = "/wal"; }
+        { image = "/srv/db/archive.img"; size = 65536; autoCreate = false; mountPoint = "/archive"; }
       ];
     }
     {
       # A CI runner whose store overlay is btrfs: the host grows that filesystem (growFilesystem
-      # = "host"), since the guest mounts the overlay in its initrd before it could grow it.
+      # = "host", as for every xfs and btrfs guest volume), since the guest mounts the overlay in
+      # its initrd before it could grow it.
       name = "ci-runner";
       inherit stateDir;
       writableStoreOverlay = "/nix/.rw-store";

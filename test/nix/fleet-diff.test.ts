@@ -1,5 +1,6 @@
 // examples/ci/fleet-diff.sh against a stand-in for `volplan diff`, so the summary and the exit
-// status are checked without the CLI: same files → 0, different → 2, "shrink" in NEW → 3.
+// status are checked without the CLI: same files → 0, different → 2, "shrink" in NEW → 3; the
+// exit status is the worst host's, the contract pr-diff.sh keeps for one host.
 import { execa } from "execa";
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -24,9 +25,9 @@ async function hosts(sub: string, files: Record<string, string>): Promise<string
   return target;
 }
 
-async function fleetDiff(base: string, head: string) {
+async function fleetDiff(base: string, head: string, env?: Record<string, string>) {
   return execa("sh", [path.join(repoRoot, "examples/ci/fleet-diff.sh"), base, head], {
-    env: { VOLPLAN: path.join(dir, "volplan") },
+    env: env ?? { VOLPLAN: path.join(dir, "volplan") },
     timeout: 30_000,
     reject: false,
   });
@@ -75,6 +76,20 @@ describe("examples/ci/fleet-diff.sh", () => {
         .exitCode,
     ).toBe(2);
     expect((await fleetDiff(base, base)).exitCode).toBe(0);
+  });
+
+  it.each([
+    { name: "VOLPLAN as a command with arguments", env: () => ({ VOLPLAN: `sh ${dir}/volplan` }) },
+    {
+      name: "volplan from PATH when VOLPLAN is unset",
+      env: () => ({ VOLPLAN: "", PATH: `${dir}:${process.env.PATH ?? ""}` }),
+    },
+  ])("runs $name", async ({ env }) => {
+    const base = await hosts("v/base", { "a.json": "old" });
+    const head = await hosts("v/head", { "a.json": "grow" });
+    const result = await fleetDiff(base, head, env());
+    expect(result.stdout).toMatch(/## a: changes\n\nplan for .*a\.json -> .*a\.json/);
+    expect(result.exitCode).toBe(2);
   });
 
   it("refuses arguments that are not two directories", async () => {

@@ -1,63 +1,150 @@
-// Evaluates nix/module.nix with nixpkgs' lib.evalModules (test/nix/module-eval.nix stubs the
-// NixOS options it sets). Runs only when VOLPLAN_NIXPKGS_LIB names a nixpkgs `lib` directory.
+// nix/module.nix evaluated with nixpkgs' real lib.evalModules next to microvm.nix's real host
+// module, with guests evaluated through microvm.nix's own options (test/nix/eval-host.nix): the
+// manifest, the units and how they order against microvm@<name>, and the assertions.
 import { describe, expect, it } from "vitest";
-import { evalJson, nixString } from "./nix-tool.js";
+import { hostError, hostEvaluator, type Host, type Unit } from "./eval-host.js";
+import { thirdPartyAvailable, thirdPartyDir, thirdPartyFiles } from "./nix-tool.js";
+import { existsSync } from "node:fs";
+import path from "node:path";
 
-const libPath = process.env.VOLPLAN_NIXPKGS_LIB;
 const MiB = 1024 * 1024;
+const owned = { owner: "microvm", group: "kvm", mode: "0660" };
+const exe = "/nix/store/00000000000000000000000000000000-volplan-0.1.0/bin/volplan";
+const manifestFile = "/nix/store/00000000000000000000000000000000-volplan-manifest.json";
+const apply = `${exe} apply --manifest ${manifestFile}`;
 
-interface Evaluated {
-  manifest: unknown;
-  manifestText: string;
-  checkPhase: string;
-  failedAssertions: string[];
-  services: Record<
-    string,
-    { requires: string[]; after: string[]; serviceConfig: Record<string, unknown> }
-  >;
-  activation: { deps: string[]; supportsDryActivation: boolean; text: string } | null;
-  etc: Record<string, string>;
-}
-
-async function evaluate(config: string, withMicrovm = true): Promise<Evaluated> {
-  return (await evalJson({
-    expr: `import ./test/nix/module-eval.nix {
-      libPath = ${nixString(libPath ?? "")};
-      withMicrovm = ${withMicrovm ? "true" : "false"};
-      config = ${config};
-    }`,
-  })) as Evaluated;
-}
-
-const hostWithGuests = `{
+// A host with its own volumes, an artifact and three guests: `web` written as microvm.nix's
+// `config`, `db` as an already evaluated guest, `bare` with no volume volplan manages.
+const fleet = `{
   services.volplan = {
     enable = true;
-    runAt = "activation";
     microvm.enable = true;
+    stateDir = "/srv/volplan";
     policy.reserve = "2GiB";
     volumes."data/cache" = { path = "/srv/cache.img"; size = "4GiB"; format.type = "xfs"; };
+    volumes."data/wal" = { path = "/dev/vg0/wal"; size = "1GiB"; kind = "block-device"; };
+    artifacts.kexec = { urls = [ "https://example.org/k.tar.gz" ]; hash = "sha256-AAAA"; };
   };
-  microvm.vms.web.config.config.microvm = {
+  microvm.vms.web.config.microvm = {
     writableStoreOverlay = "/nix/.rw-store";
     volumes = [
-      { image = "root.img"; size = 1024; }
+      { image = "root.img"; size = 1024; mountPoint = "/"; }
       { image = "store.img"; size = 2048; mountPoint = "/nix/.rw-store"; label = "nix-store"; }
-      { image = "/dev/zvol/tank/wal"; size = 10; autoCreate = false; }
+      { image = "data.img"; size = 4096; fsType = "xfs"; mountPoint = "/data"; }
+      { image = "/dev/zvol/tank/web-wal"; size = 10; mountPoint = "/wal"; }
+      { image = "/srv/kept.img"; size = 10; autoCreate = false; mountPoint = "/kept"; }
     ];
   };
-  microvm.vms.imperative.config = null;
+  microvm.vms.db.evaluatedConfig = h.evalGuest {
+    networking.hostName = "db";
+    microvm.volumes = [ { image = "pg.img"; size = 512; fsType = "btrfs"; mountPoint = "/pg"; } ];
+  };
+  microvm.vms.bare.config.microvm.volumes = [
+    { image = "/srv/bare.img"; size = 8; autoCreate = false; mountPoint = "/x"; }
+  ];
 }`;
 
-describe.skipIf(libPath === undefined)("nix/module.nix under lib.evalModules", () => {
-  it("builds the manifest from options and microvm.nix guests", async () => {
-    const result = await evaluate(hostWithGuests);
-    const owned = { owner: "microvm", group: "kvm", mode: "0660" };
-    expect(result.failedAssertions).toEqual([]);
-    expect(result.manifest).toEqual({
+const evaluate = hostEvaluator({
+  fleet: { module: fleet },
+  withoutMicrovmNix: {
+    microvm: false,
+    module: `{ services.volplan = { enable = true; microvm.enable = true; volumes.x = { path = "/x.img"; size = "1G"; }; }; }`,
+  },
+  qcow2Guest: {
+    module: `{
+      services.volplan = { enable = true; microvm.enable = true; };
+      microvm.vms.web.config.microvm.volumes = [
+        { image = "root.img"; size = 1024; mountPoint = "/"; }
+        { image = "data.qcow2"; size = 1024; imageType = "qcow2"; mountPoint = "/data"; }
+      ];
+    }`,
+  },
+  guestLabels: {
+    module: `{
+      services.volplan = { enable = true; microvm.enable = true; };
+      microvm.vms.web.config.microvm.volumes = [
+        { image = "boot.img"; size = 64; fsType = "vfat"; label = "boot"; mountPoint = "/boot"; }
+        { image = "root.img"; size = 64; label = "a-label-17-bytes!"; mountPoint = "/"; }
+      ];
+    }`,
+  },
+  perVm: {
+    module: `{
+      services.volplan = {
+        enable = true;
+        microvm = { enable = true; group = "qemu"; vms.db.enable = false; vms.web = { owner = "qemu"; mode = "0600"; }; };
+      };
+      microvm.vms.web.config.microvm.volumes = [ { image = "root.img"; size = 8; mountPoint = "/"; } ];
+      microvm.vms.db.config.microvm.volumes = [ { image = "root.img"; size = 8; mountPoint = "/"; } ];
+    }`,
+  },
+  unknownVmSetting: {
+    module: `{
+      services.volplan = { enable = true; microvm = { enable = true; vms.wbe.enable = false; }; };
+      microvm.vms.web.config.microvm.volumes = [ ];
+    }`,
+  },
+  crossField: {
+    module: `{
+      services.volplan = {
+        enable = true;
+        microvm.enable = true;
+        volumes.dev = { path = "/dev/zvol/tank/x"; size = 1000; kind = "block-device"; format.type = "ext4"; };
+        volumes.copy = { path = "/var/lib/microvms/a/data.img"; size = "1G"; };
+        artifacts.both = { urls = [ "https://x/y" ]; path = "/nix/store/abc-y"; hash = "sha256-x"; };
+      };
+      microvm.vms.a.config.microvm.volumes = [ { image = "data.img"; size = 10; mountPoint = "/d"; } ];
+    }`,
+  },
+  guestsNotManaged: {
+    module: `{
+      services.volplan = { enable = true; volumes."web/extra" = { path = "/srv/extra.img"; size = "1G"; }; };
+      microvm.vms.web.config.microvm.volumes = [ { image = "root.img"; size = 8; mountPoint = "/"; } ];
+    }`,
+  },
+  relativeOwnPath: {
+    microvm: false,
+    module: `{ services.volplan = { enable = true; volumes.x = { path = "x.img"; size = "1G"; }; }; }`,
+  },
+  runAtActivation: {
+    module: `{ services.volplan = { enable = true; runAt = "activation"; volumes.x = { path = "/x.img"; size = 1; }; }; }`,
+  },
+  sysusers: {
+    module: `{
+      systemd.sysusers.enable = true;
+      services.volplan = { enable = true; microvm.enable = true; };
+      microvm.vms.web.config.microvm.volumes = [ { image = "root.img"; size = 8; mountPoint = "/"; } ];
+    }`,
+  },
+});
+
+async function host(name: string): Promise<Host> {
+  const result = (await evaluate())[name];
+  if (result === undefined) throw new Error(`no host ${name}`);
+  return result;
+}
+
+async function unit(hostName: string, unitName: string): Promise<Unit> {
+  const found = (await host(hostName)).services[unitName];
+  if (found === undefined) throw new Error(`${hostName} has no ${unitName}.service`);
+  return found;
+}
+
+describe.skipIf(!thirdPartyAvailable)("nix/module.nix with microvm.nix's host module", () => {
+  it("finds nixpkgs' lib and microvm.nix in ../shared/third-party", () => {
+    expect(thirdPartyFiles.filter((f) => !existsSync(path.join(thirdPartyDir, f)))).toEqual([]);
+  });
+
+  it("builds the manifest from its options and from guests as microvm.nix evaluates them", async () => {
+    const fleetHost = await host("fleet");
+    expect(fleetHost.failedAssertions).toEqual([]);
+    expect(fleetHost.manifest).toEqual({
       version: 1,
+      stateDir: "/srv/volplan",
       policy: { reserve: "2GiB" },
       volumes: {
         "data/cache": { path: "/srv/cache.img", size: "4GiB", format: { type: "xfs" } },
+        "data/wal": { path: "/dev/vg0/wal", size: "1GiB", kind: "block-device" },
         "web/root": {
           path: "/var/lib/microvms/web/root.img",
           size: 1024 * MiB,
@@ -70,69 +157,233 @@ describe.skipIf(libPath === undefined)("nix/module.nix under lib.evalModules", (
           format: { type: "ext4", label: "nix-store" },
           ...owned,
         },
+        // Guests' xfs and btrfs volumes are grown from the host: microvm.nix mounts them
+        // without x-systemd.growfs.
+        "web/data": {
+          path: "/var/lib/microvms/web/data.img",
+          size: 4096 * MiB,
+          format: { type: "xfs" },
+          growFilesystem: "host",
+          ...owned,
+        },
+        // Images under /dev are block devices: checked, never created, formatted or chowned.
+        "web/web-wal": { kind: "block-device", path: "/dev/zvol/tank/web-wal", size: 10 * MiB },
+        "db/pg": {
+          path: "/var/lib/microvms/db/pg.img",
+          size: 512 * MiB,
+          format: { type: "btrfs" },
+          growFilesystem: "host",
+          ...owned,
+        },
       },
+      artifacts: { kexec: { urls: ["https://example.org/k.tar.gz"], hash: "sha256-AAAA" } },
     });
-    expect(JSON.parse(result.manifestText)).toEqual(result.manifest);
-    expect(result.checkPhase).toMatch(/\/bin\/volplan validate "\$out"/);
-    expect(result.etc["volplan/manifest.json"]).toMatch(/-volplan-manifest\.json$/);
+    expect(JSON.parse(fleetHost.manifestText)).toEqual(fleetHost.manifest);
+    expect(fleetHost.etc).toEqual({ "volplan/manifest.json": manifestFile });
   });
 
-  it("orders guests after volplan.service and runs at activation", async () => {
-    const result = await evaluate(hostWithGuests);
-    expect(Object.keys(result.services).sort()).toEqual(["microvm@web", "volplan"]);
-    expect(result.services["microvm@web"]).toMatchObject({
-      requires: ["volplan.service"],
-      after: ["volplan.service"],
+  it("validates the manifest at build time with the build machine's volplan", async () => {
+    expect((await host("fleet")).checkPhase.trim()).toBe(
+      '/nix/store/00000000000000000000000000000000-volplan-0.1.0-build/bin/volplan validate "$out"',
+    );
+  });
+
+  it("gives each guest a oneshot that is part of, and before, its microvm@ unit", async () => {
+    const fleetHost = await host("fleet");
+    expect(Object.keys(fleetHost.services).sort()).toEqual([
+      "volplan",
+      "volplan-artifacts",
+      "volplan-microvm-db",
+      "volplan-microvm-web",
+    ]);
+    expect(await unit("fleet", "volplan-microvm-web")).toMatchObject({
+      partOf: ["microvm@web.service"],
+      before: ["microvm@web.service"],
+      wants: ["install-microvm-web.service"],
+      after: ["install-microvm-web.service", "local-fs.target"],
+      // A restart would restart the VM (microvm@web requires this unit): a changed manifest is
+      // applied when the VM next starts.
+      restartIfChanged: false,
+      reloadIfChanged: false,
+      unitConfig: { RequiresMountsFor: ["/srv/volplan", "/var/lib/microvms/web"] },
+      serviceConfig: {
+        Type: "oneshot",
+        RemainAfterExit: true,
+        ExecStart: `${apply} --only volume:web/`,
+        SuccessExitStatus: [3],
+      },
     });
-    expect(result.services.volplan?.after).toContain("install-microvm-web.service");
-    expect(result.services.volplan?.serviceConfig).toMatchObject({
-      Type: "oneshot",
-      RemainAfterExit: true,
+    expect((await unit("fleet", "volplan-microvm-db")).serviceConfig.ExecStart).toBe(
+      `${apply} --only volume:db/`,
+    );
+    // Each VM requires only its own unit; a guest without managed volumes gets none (its
+    // selector would match nothing).
+    expect(fleetHost.vmUnits).toEqual({
+      "microvm@web": {
+        requires: ["volplan-microvm-web.service"],
+        after: ["volplan-microvm-web.service"],
+      },
+      "microvm@db": {
+        requires: ["volplan-microvm-db.service"],
+        after: ["volplan-microvm-db.service"],
+      },
+      "microvm@bare": { requires: [], after: [] },
     });
-    expect(result.activation).toMatchObject({
+  });
+
+  it("applies the host's own volumes in volplan.service, reloaded by a switch", async () => {
+    expect(await unit("fleet", "volplan")).toMatchObject({
+      wantedBy: ["multi-user.target"],
+      after: ["local-fs.target"],
+      reloadIfChanged: true,
+      // stateDir and image directories; never /dev.
+      unitConfig: { RequiresMountsFor: ["/srv/volplan", "/srv"] },
+      serviceConfig: {
+        Type: "oneshot",
+        RemainAfterExit: true,
+        ExecStart: `${apply} --only volume:data/cache --only volume:data/wal`,
+        ExecReload: `${apply} --only volume:data/cache --only volume:data/wal`,
+        SuccessExitStatus: [3],
+      },
+    });
+  });
+
+  it("downloads artifacts in their own unit after the network, which no VM requires", async () => {
+    const fleetHost = await host("fleet");
+    expect(await unit("fleet", "volplan-artifacts")).toMatchObject({
+      wantedBy: ["multi-user.target"],
+      wants: ["network-online.target"],
+      after: ["network-online.target"],
+      requiredBy: [],
+      unitConfig: { RequiresMountsFor: ["/srv/volplan"] },
+      serviceConfig: { ExecStart: `${apply} --only artifacts`, SuccessExitStatus: [3] },
+    });
+    const required = [
+      ...Object.values(fleetHost.vmUnits).flatMap((u) => u.requires),
+      ...Object.values(fleetHost.services).flatMap((u) => u.requires),
+    ];
+    expect(required).not.toContain("volplan-artifacts.service");
+    expect(required).not.toContain("volplan.service");
+  });
+
+  it('has no activation snippet unless asked, and renames runAt = "activation" with a warning', async () => {
+    expect((await host("fleet")).activation).toBeNull();
+    const renamed = await host("runAtActivation");
+    expect(renamed.activation).toMatchObject({
       deps: ["users", "groups", "specialfs"],
       supportsDryActivation: true,
     });
-    expect(result.activation?.text).toMatch(/dry-activate[\s\S]*volplan plan --manifest/);
-  });
-
-  it("turns cross-field mistakes into assertions that say how to fix them", async () => {
-    const result = await evaluate(`{
-      services.volplan = {
-        enable = true;
-        microvm.enable = true;
-        volumes.dev = { path = "/dev/zvol/tank/x"; size = 1000; kind = "block-device"; format.type = "ext4"; };
-        volumes.copy = { path = "/var/lib/microvms/a/data.img"; size = "1G"; };
-        artifacts.both = { urls = [ "https://x/y" ]; path = "/nix/store/abc-y"; hash = "sha256-x"; };
-      };
-      microvm.vms.a.config.config.microvm.volumes = [ { image = "data.img"; size = 10; } ];
-    }`);
-    expect(result.failedAssertions).toEqual([
+    expect(renamed.warnings).toEqual([
       expect.stringMatching(
-        /volumes a\/data and copy use the same image .*Give each its own image path/,
+        /services\.volplan\.runAt.*changed to .services\.volplan\.applyOnActivation/,
       ),
-      expect.stringMatching(/artifact both sets both urls and path/),
-      expect.stringMatching(/volumes\."dev": kind = "block-device" .*Remove them/),
     ]);
   });
 
-  it("evaluates on a host without microvm.nix and says what to import", async () => {
-    const result = await evaluate(
-      `{ services.volplan = { enable = true; microvm.enable = true; volumes.x = { path = "/x.img"; size = "1G"; }; }; }`,
-      false,
-    );
-    expect(result.manifest).toEqual({ version: 1, volumes: { x: { path: "/x.img", size: "1G" } } });
-    expect(result.failedAssertions).toEqual([
-      expect.stringMatching(/Import microvm\.nixosModules\.host/),
+  it("orders units after the unit that creates users under systemd.sysusers", async () => {
+    expect((await unit("sysusers", "volplan-microvm-web")).after).toEqual([
+      "install-microvm-web.service",
+      "local-fs.target",
+      "systemd-sysusers.service",
     ]);
-    expect(result.activation).toBeNull();
+  });
+
+  it("takes per-guest owner, group and mode, and leaves an opted-out guest alone", async () => {
+    const perVm = await host("perVm");
+    expect(perVm.failedAssertions).toEqual([]);
+    expect(perVm.manifest.volumes).toEqual({
+      "web/root": {
+        path: "/var/lib/microvms/web/root.img",
+        size: 8 * MiB,
+        format: { type: "ext4" },
+        owner: "qemu",
+        group: "qemu",
+        mode: "0600",
+      },
+    });
+    expect(Object.keys(perVm.services)).toEqual(["volplan-microvm-web"]);
+    expect(perVm.vmUnits["microvm@db"]).toEqual({ requires: [], after: [] });
+  });
+
+  it("leaves guests to microvm.nix unless microvm.enable is set, even for ids that look like theirs", async () => {
+    const found = await host("guestsNotManaged");
+    expect(found.manifest.volumes).toEqual({ "web/extra": { path: "/srv/extra.img", size: "1G" } });
+    expect(Object.keys(found.services)).toEqual(["volplan"]);
+    expect(found.services.volplan?.serviceConfig.ExecStart).toBe(
+      `${apply} --only volume:web/extra`,
+    );
+    expect(found.vmUnits["microvm@web"]).toEqual({ requires: [], after: [] });
+  });
+
+  it.each([
+    {
+      name: "qcow2Guest",
+      what: "a qcow2 guest volume is an assertion naming the guest and the volume",
+      messages: [
+        /^services\.volplan: microvm web: volume "data\.qcow2": imageType "qcow2" is not raw.*Set imageType = "raw", or autoCreate = false/,
+      ],
+    },
+    {
+      name: "guestLabels",
+      what: "labels microvm.nix accepts but mkfs cannot keep name the guest's volume and option",
+      messages: [
+        /^services\.volplan: microvm web: volume "boot\.img": label = "boot" has lower-case letters.*guest's microvm\.volumes/,
+        /^services\.volplan: microvm web: volume "root\.img": label = "a-label-17-bytes!" is 17 bytes, but ext4 labels hold at most 16/,
+      ],
+    },
+    {
+      name: "unknownVmSetting",
+      what: "a per-guest setting for a guest that does not exist",
+      messages: [
+        /^services\.volplan\.microvm\.vms\."wbe" is set, but microvm\.vms has no guest named "wbe"/,
+      ],
+    },
+    {
+      name: "crossField",
+      what: "cross-field mistakes say how to fix them",
+      messages: [
+        /^services\.volplan: volumes a\/data and copy use the same image .*Give each its own image path/,
+        /^services\.volplan: artifact both sets both urls and path/,
+        /^services\.volplan\.volumes\."dev": kind = "block-device" .*Remove them/,
+      ],
+    },
+    {
+      name: "relativeOwnPath",
+      what: "a relative path is an assertion, and the units still evaluate",
+      messages: [/^services\.volplan: volume x: path "x\.img" is relative/],
+    },
+    {
+      name: "withoutMicrovmNix",
+      what: "microvm.enable without microvm.nix says what to import",
+      messages: [/Import microvm\.nixosModules\.host/],
+    },
+  ])("$what", async ({ name, messages }) => {
+    const found = await host(name);
+    expect(found.failedAssertions).toEqual(
+      messages.map((re): unknown => expect.stringMatching(re)),
+    );
+  });
+
+  it("still builds the rest of a host whose guest has a problem", async () => {
+    expect((await host("qcow2Guest")).manifest.volumes).toEqual({
+      "web/root": {
+        path: "/var/lib/microvms/web/root.img",
+        size: 1024 * MiB,
+        format: { type: "ext4" },
+        ...owned,
+      },
+    });
+    expect((await host("withoutMicrovmNix")).manifest).toEqual({
+      version: 1,
+      volumes: { x: { path: "/x.img", size: "1G" } },
+    });
   });
 
   it("rejects values the schema forbids at evaluation time", async () => {
-    await expect(
-      evaluate(
-        `{ services.volplan = { enable = true; volumes.x = { path = "/x.img"; size = "1G"; owner = "Bad"; }; }; }`,
-      ),
-    ).rejects.toThrow(/services\.volplan\.volumes\.x\.owner' is not of type/);
+    expect(
+      await hostError({
+        module: `{ services.volplan = { enable = true; volumes.x = { path = "/x.img"; size = "1G"; owner = "Bad"; }; }; }`,
+      }),
+    ).toMatch(/services\.volplan\.volumes\.x\.owner' is not of type/);
   });
 });

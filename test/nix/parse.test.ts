@@ -1,8 +1,7 @@
-import { execa } from "execa";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { nixAvailable, repoRoot } from "./nix-tool.js";
+import { nixAvailable, repoRoot, runNix } from "./nix-tool.js";
 
 async function nixFiles(dir: string): Promise<string[]> {
   const entries = await readdir(path.join(repoRoot, dir), { withFileTypes: true });
@@ -30,11 +29,7 @@ describe.skipIf(!nixAvailable)("every Nix file parses", () => {
   });
 
   it.each(files)("%s", async (file) => {
-    const result = await execa("nix-instantiate", ["--parse", file], {
-      cwd: repoRoot,
-      timeout: 60_000,
-      reject: false,
-    });
+    const result = await runNix("nix-instantiate", ["--parse", file]);
     expect(result.stderr).toBe("");
     expect(result.exitCode).toBe(0);
   });

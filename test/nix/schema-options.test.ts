@@ -2,7 +2,7 @@ import { execa } from "execa";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { nixAvailable, repoRoot } from "./nix-tool.js";
+import { nixAvailable, repoRoot, runNix } from "./nix-tool.js";
 
 type Tree = { [name: string]: Tree | null };
 interface SchemaNode {
@@ -19,8 +19,15 @@ const schema = JSON.parse(
 const MODULE_ONLY: Tree = {
   enable: null,
   package: null,
-  runAt: null,
-  microvm: { enable: null },
+  validatePackage: null,
+  applyOnActivation: null,
+  microvm: {
+    enable: null,
+    owner: null,
+    group: null,
+    mode: null,
+    vms: { "*": { enable: null, owner: null, group: null, mode: null } },
+  },
   manifest: null,
   manifestFile: null,
 };
@@ -72,11 +79,13 @@ describe("Nix options and the manifest schema", () => {
   it.skipIf(!nixAvailable)(
     "services.volplan declares exactly the schema's properties, each with a description",
     async () => {
-      const result = await execa(
-        "nix-instantiate",
-        ["--eval", "--strict", "--json", "test/nix/option-names.nix"],
-        { cwd: repoRoot, timeout: 60_000 },
-      );
+      const result = await runNix("nix-instantiate", [
+        "--eval",
+        "--strict",
+        "--json",
+        "test/nix/option-names.nix",
+      ]);
+      expect(result.stderr).toBe("");
       expect(JSON.parse(result.stdout)).toEqual(expectedTree());
     },
   );
