@@ -650,6 +650,7 @@ export interface PlanWarning {
     | "in-use"
     | "unknown-capability"
     | "volume-removed"
+    | "orphaned-image"
     | "artifact-removed";
   /**
    * Volume id, artifact name or filesystem id.

@@ -9,6 +9,8 @@ export interface StateLayout {
   readonly lock: string;
   /** Private mount points of xfs and btrfs growth, one `<pid>-<random>` directory per mount. */
   readonly growMounts: string;
+  /** The images volplan manages (declared and present after an apply), so dropped ones are reported. */
+  readonly managed: string;
 }
 
 /** The state layout under one state directory. */
@@ -17,6 +19,7 @@ export function stateLayout(stateDir: string): StateLayout {
     stateDir,
     lock: path.join(stateDir, "lock"),
     growMounts: path.join(stateDir, "grow"),
+    managed: path.join(stateDir, "managed.json"),
   };
 }
 

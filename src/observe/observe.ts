@@ -12,6 +12,7 @@ import { observeFilesystems } from "./host-filesystems.js";
 import type { HostReader } from "./host-reader.js";
 import { syncReader } from "./sync-reader.js";
 import { LstatCache } from "./lstat-cache.js";
+import { observeOrphans, readManaged } from "./managed.js";
 import { ParentWalks } from "./path-safety.js";
 import { observeSeeds } from "./seeds.js";
 import { observeTempFiles } from "./temp-files.js";
@@ -32,6 +33,11 @@ export interface ObserveOptions {
    * which waits for an RCU grace period (longer than observing a large fleet's images).
    */
   readonly holders?: "all" | "writable";
+  /**
+   * Look for managed images the manifest no longer declares (off when the manifest is only a
+   * part of the host's, narrowed by --only: the rest of it is not undeclared).
+   */
+  readonly orphans?: boolean;
 }
 
 const MiB = 1024 * 1024;
@@ -75,7 +81,11 @@ export async function observe(
   for (const seed of Object.values(seeds)) note(seed.filesystem, seed.path);
   for (const a of Object.values(artifacts)) note(a.filesystem, nearestExisting(a.path));
   const filesystems = observeFilesystems({ samples, mounts, host });
-  return { volumes, filesystems, tempFiles, seeds, artifacts, ...accounts };
+  const orphans =
+    options.orphans === true
+      ? observeOrphans({ desired, managed: readManaged(desired.stateDir, host), host })
+      : [];
+  return { volumes, filesystems, tempFiles, seeds, artifacts, ...accounts, orphans };
 }
 
 // Adds holders to file and block-device entries: of every image, or (holders "writable") only of

@@ -1,6 +1,7 @@
 // The planner: from what is declared and what was observed to a sorted, budgeted Plan. Pure.
 import type { DesiredState, DesiredVolume } from "../manifest/desired.js";
 import { gradeOvercommit, refuseOvercommitted } from "./overcommit.js";
+import { orphanWarnings } from "./orphans.js";
 import { planArtifacts } from "./plan-artifacts.js";
 import { planVolume, volumeContext } from "./plan-volume.js";
 import type { Snapshot } from "./snapshot.js";
@@ -54,7 +55,7 @@ export function plan(desired: DesiredState, snapshot: Snapshot): Plan {
     refusedOn = refused.refusedOn;
   }
   const sparse = sparseDeclared({ volumes, snapshot, actions });
-  const warnings = [...first.warnings];
+  const warnings = [...first.warnings, ...orphanWarnings(snapshot)];
   const filesystems: FilesystemBudget[] = budgetAll({ actions, snapshot, reserve }).map(
     (budget) => {
       const declared = sparse.get(budget.id) ?? 0;

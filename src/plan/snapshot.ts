@@ -139,6 +139,15 @@ export interface ObservedArtifact {
   } | null;
 }
 
+/** An image volplan managed that no declared volume names any more (never deleted). */
+export interface ObservedOrphan {
+  readonly path: string;
+  /** The volume id it had when volplan last managed it. */
+  readonly volume: string;
+  readonly size: number;
+  readonly allocated: number;
+}
+
 /** Everything observed, keyed by volume id, filesystem id, seed path and artifact name. */
 export interface Snapshot {
   readonly volumes: Readonly<Record<string, ObservedVolume>>;
@@ -149,4 +158,6 @@ export interface Snapshot {
   /** User and group names the manifest refers to, resolved from /etc/passwd and /etc/group. */
   readonly users: Readonly<Record<string, number>>;
   readonly groups: Readonly<Record<string, number>>;
+  /** Managed images no longer declared (observed only for a whole manifest, not an --only part). */
+  readonly orphans?: readonly ObservedOrphan[];
 }

@@ -3,6 +3,7 @@
 import { applyPlan } from "../apply/apply.js";
 import type { ActionResult, ApplyReport } from "../apply/report.js";
 import { reclaimGrowMounts } from "../apply/grow-mounts.js";
+import { nextManaged, writeManaged } from "../apply/managed-record.js";
 import { probeCapabilities } from "../apply/probe-capabilities.js";
 import type { ProgressEvent } from "../apply/context.js";
 import type { StepHook } from "../apply/steps.js";
@@ -14,7 +15,9 @@ import { execaRunner } from "../host/runner.js";
 import type { Runner } from "../host/runner.js";
 import { cacheLayout, stateLayout } from "../host/state-layout.js";
 import type { DesiredState } from "../manifest/desired.js";
+import { readManaged } from "../observe/managed.js";
 import { observe } from "../observe/observe.js";
+import { syncReader } from "../observe/sync-reader.js";
 import { plan as makePlan } from "../plan/plan.js";
 import type { Plan } from "../plan/types.js";
 import type { SavedPlan } from "../planfile/planfile.js";
@@ -23,6 +26,8 @@ import { planDifferences } from "../planfile/planfile.js";
 /** How one apply runs. */
 export interface ApplyHostInput {
   readonly desired: DesiredState;
+  /** False when `desired` is an --only part of the manifest (then nothing is reported as undeclared). */
+  readonly whole: boolean;
   /** A saved plan to apply instead of planning freely: applied only if planning again gives the same actions. */
   readonly saved?: SavedPlan;
   readonly jobs: number;
@@ -62,7 +67,7 @@ export async function applyHost(input: ApplyHostInput): Promise<ApplyHostResult>
   try {
     const growMounts = stateLayout(desired.stateDir).growMounts;
     const reclaimed = await reclaimGrowMounts({ growMounts, runner });
-    const snapshot = await observe(desired, { holders: "writable" });
+    const snapshot = await observe(desired, { holders: "writable", orphans: input.whole });
     // A saved plan is compared with a plan made as `volplan plan` made it: without probes.
     const probed =
       input.saved === undefined ? await probeCapabilities({ desired, snapshot, runner }) : snapshot;
@@ -86,6 +91,9 @@ export async function applyHost(input: ApplyHostInput): Promise<ApplyHostResult>
       },
     });
     await recordObservedHashes(cacheLayout(desired.stateDir), snapshot.artifacts);
+    const previous = readManaged(desired.stateDir, syncReader);
+    const next = await nextManaged(desired, previous);
+    await writeManaged({ stateDir: desired.stateDir, previous, next });
     return { kind: "applied", plan, report, reclaimed };
   } finally {
     lock.release();

@@ -15,8 +15,12 @@ export interface Planned {
  * Observes and plans without writing anything and without probing (probes write files of their
  * own): capabilities stay unknown, so the budget is the cautious one.
  */
-export async function planHost(desired: DesiredState): Promise<Planned> {
-  // Holders only of images the plan may write into: all the planner reads.
-  const snapshot = await observe(desired, { holders: "writable" });
+export async function planHost(
+  desired: DesiredState,
+  scope: { readonly whole: boolean } = { whole: true },
+): Promise<Planned> {
+  // Holders only of images the plan may write into: all the planner reads. Orphans only for the
+  // whole manifest: what an --only part leaves out is not undeclared.
+  const snapshot = await observe(desired, { holders: "writable", orphans: scope.whole });
   return { snapshot, plan: plan(desired, snapshot) };
 }

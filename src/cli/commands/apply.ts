@@ -48,7 +48,7 @@ const OPTIONS = {
   "no-wait": { type: "boolean" },
 } as const;
 
-type Target = Pick<ApplyHostInput, "desired" | "saved">;
+type Target = Pick<ApplyHostInput, "desired" | "saved" | "whole">;
 
 // The manifest to apply, narrowed by --only; or a saved plan with the manifest it embeds.
 async function loadTarget(
@@ -59,13 +59,19 @@ async function loadTarget(
   if (planFile === undefined) {
     const file = manifestPath(ctx, values.manifest);
     const loaded = await loadOrReport({ file, cwd: ctx.cwd, stderr: ctx.stderr });
-    return loaded === null ? null : { desired: applyOnly(loaded.desired, values.only, "apply") };
+    if (loaded === null) return null;
+    const desired = applyOnly(loaded.desired, values.only, "apply");
+    return { desired, whole: values.only === undefined };
   }
   if (values.manifest !== undefined || values.only !== undefined)
     throw new UsageError("a PLAN_FILE brings its own manifest and --only; give neither", "apply");
   const { readPlanFile } = await import("../../planfile/planfile.js");
   const saved = await readPlanFile(resolve(ctx.cwd, planFile));
-  return { desired: applyOnly(saved.desired, saved.only, "apply"), saved };
+  return {
+    desired: applyOnly(saved.desired, saved.only, "apply"),
+    saved,
+    whole: saved.only.length === 0,
+  };
 }
 
 async function planText(ctx: CommandContext, plan: Plan, title: string): Promise<string> {
@@ -111,7 +117,7 @@ async function run(ctx: CommandContext): Promise<number> {
   if (target === null) return EXIT.error;
   if (values["dry-run"] === true) {
     const { planHost } = await import("../../reconcile/plan-host.js");
-    const { plan } = await planHost(target.desired);
+    const { plan } = await planHost(target.desired, { whole: target.whole });
     if (target.saved !== undefined) {
       const { planDifferences } = await import("../../planfile/planfile.js");
       const differences = planDifferences(target.saved.plan, plan);

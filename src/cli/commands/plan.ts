@@ -47,7 +47,7 @@ async function run(ctx: CommandContext): Promise<number> {
   const only = values.only ?? [];
   const desired = applyOnly(loaded.desired, only, "plan");
   const { planHost } = await import("../../reconcile/plan-host.js");
-  const { snapshot, plan } = await planHost(desired);
+  const { snapshot, plan } = await planHost(desired, { whole: only.length === 0 });
   if (values.out !== undefined) {
     const { planFileText, writePlanFile } = await import("../../planfile/planfile.js");
     const text = planFileText({ plan, snapshot, manifest: loaded.manifest, only });
