@@ -37,7 +37,7 @@ export async function attemptDownload(input: AttemptInput): Promise<PartialMeta>
 
 async function attemptHttp(input: AttemptInput): Promise<PartialMeta> {
   const response = await request(input);
-  const encoding = response.headers.get("content-encoding");
+  const encoding = response.header("content-encoding");
   if (encoding !== null && encoding !== "identity") {
     response.cancel();
     throw new SourceError({
@@ -48,8 +48,8 @@ async function attemptHttp(input: AttemptInput): Promise<PartialMeta> {
   }
   const meta: PartialMeta = {
     url: input.url,
-    etag: response.headers.get("etag"),
-    lastModified: response.headers.get("last-modified"),
+    etag: response.header("etag"),
+    lastModified: response.header("last-modified"),
     ...writerFacts(input.writer),
   };
   await writePartialMeta(input.metaPath, meta);
@@ -119,12 +119,12 @@ async function fromZero(input: AttemptInput): Promise<HttpResponse> {
 }
 
 function rangeStart(response: HttpResponse): number | null {
-  const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(response.headers.get("content-range") ?? "");
+  const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(response.header("content-range") ?? "");
   return match?.[1] === undefined ? null : Number(match[1]);
 }
 
 function expectedTotal(response: HttpResponse, start: number): number | null {
-  const length = response.headers.get("content-length");
+  const length = response.header("content-length");
   if (length === null || !/^\d+$/.test(length)) return null;
   return start + Number(length);
 }
