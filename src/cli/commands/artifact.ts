@@ -7,7 +7,7 @@ import { EXIT } from "../exit-codes.js";
 import { loadOrReport, type Loaded } from "../load-manifest.js";
 import { parseCommandArgs } from "../parse-command-args.js";
 import { manifestPath } from "./plan.js";
-import type { ArtifactProgress } from "../../artifacts/fetch-one.js";
+import type { DesiredArtifact, Reserve } from "../../manifest/desired.js";
 
 const usage = `Usage: volplan artifact path NAME [--manifest FILE]
        volplan artifact fetch [NAME...] [--verify] [--jobs N] [--manifest FILE]
@@ -94,19 +94,34 @@ function parseJobs(text: string | undefined): number {
   return jobs;
 }
 
-// A redrawn line on a terminal, silence otherwise; throttled so the terminal is not the bottleneck.
-function progressSink(ctx: CommandContext, line: (p: ArtifactProgress) => string) {
-  if (process.stderr.isTTY !== true) return { onProgress: undefined, clear: () => undefined };
-  let last = 0;
-  return {
-    onProgress: (progress: ArtifactProgress) => {
-      const now = Date.now();
-      if (now - last < 100) return;
-      last = now;
-      ctx.stderr.write(`\r\x1b[K${line(progress)}`);
-    },
-    clear: () => ctx.stderr.write("\r\x1b[K"),
+// Progress on stderr, the reserve downloads must leave free (policy.reserve of the cache's
+// filesystem), and what an interrupt says was kept.
+async function fetchWatch(
+  ctx: CommandContext,
+  input: {
+    stateDir: string;
+    artifacts: readonly DesiredArtifact[];
+    policyReserve: Reserve;
+    values: { manifest?: string };
+  },
+) {
+  const { progressSink } = await import("../progress.js");
+  const { stderrIsTerminal } = await import("../stderr-is-terminal.js");
+  const { keptPartialLines, shellWord } = await import("../kept-partials.js");
+  const { policyReserveAt } = await import("../../artifacts/cache-room.js");
+  const progress = progressSink({ stream: ctx.stderr, terminal: stderrIsTerminal(ctx.env) });
+  const { manifest } = input.values;
+  const flag = manifest === undefined ? "" : ` --manifest ${shellWord(manifest)}`;
+  const note = () => {
+    progress.clear();
+    return keptPartialLines({
+      stateDir: input.stateDir,
+      artifacts: input.artifacts,
+      resume: (name) => `volplan artifact fetch ${shellWord(name)}${flag}`,
+    });
   };
+  const reserve = await policyReserveAt(input.stateDir, input.policyReserve);
+  return { progress, reserve, note };
 }
 
 async function runFetch(
@@ -126,21 +141,31 @@ async function runFetch(
   if (typeof unknown === "string") throw new UserError(unknown);
   const artifacts = chosen.filter((a) => typeof a !== "string");
   const { fetchArtifacts } = await import("../../artifacts/fetch-artifacts.js");
-  const { outcomeLine, progressLine } = await import("../../artifacts/progress-text.js");
-  const progress = progressSink(ctx, progressLine);
-  const results = await fetchArtifacts({
-    stateDir: loaded.desired.stateDir,
+  const { outcomeLine } = await import("../../artifacts/progress-text.js");
+  const { stateDir, policy } = loaded.desired;
+  const { whileInterruptible } = await import("../interrupt.js");
+  const { progress, reserve, note } = await fetchWatch(ctx, {
+    stateDir,
     artifacts,
-    verify: values.verify === true,
-    jobs,
-    ...(progress.onProgress === undefined ? {} : { onProgress: progress.onProgress }),
-    lock: {
-      onWaiting: (holder) =>
-        ctx.stderr.write(
-          `waiting for volplan${holder === null ? "" : ` (pid ${holder.pid})`} to finish…\n`,
-        ),
-    },
+    policyReserve: policy.reserve,
+    values,
   });
+  const results = await whileInterruptible(note, () =>
+    fetchArtifacts({
+      stateDir,
+      artifacts,
+      verify: values.verify === true,
+      jobs,
+      onProgress: progress.report,
+      reserve,
+      lock: {
+        onWaiting: (holder) =>
+          ctx.stderr.write(
+            `waiting for volplan${holder === null ? "" : ` (pid ${holder.pid})`} to finish…\n`,
+          ),
+      },
+    }),
+  );
   progress.clear();
   if (results.length === 0)
     ctx.stdout.write("the manifest declares no artifacts; nothing to fetch\n");

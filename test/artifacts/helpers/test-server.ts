@@ -18,6 +18,10 @@ export interface Route {
   stallAfter?: number;
   /** Send the body in pieces of `bytes`, one every `everyMs` (a slow or dripping mirror). */
   pace?: { bytes: number; everyMs: number };
+  /** Send no Content-Length (chunked), so the client cannot know the size in advance. */
+  noLength?: boolean;
+  /** Send neither ETag nor Last-Modified (nothing to put in If-Range). */
+  noValidators?: boolean;
   /** Answer with a redirect to this location. */
   redirectTo?: string;
 }
@@ -89,6 +93,8 @@ async function serve(input: {
     return;
   }
   const etag = etagOf(route.body);
+  const validators = route.noValidators === true ? {} : { etag };
+  const length = (n: number) => (route.noLength === true ? {} : { "content-length": n });
   let start = 0;
   const match = /^bytes=(\d+)-$/.exec(range ?? "");
   const rangeOk =
@@ -96,12 +102,16 @@ async function serve(input: {
   if (rangeOk && Number(match[1]) < route.body.length) {
     start = Number(match[1]);
     res.writeHead(206, {
-      etag,
-      "content-length": route.body.length - start,
+      ...validators,
+      ...length(route.body.length - start),
       "content-range": `bytes ${start}-${route.body.length - 1}/${route.body.length}`,
     });
   } else {
-    res.writeHead(200, { etag, "content-length": route.body.length, "accept-ranges": "bytes" });
+    res.writeHead(200, {
+      ...validators,
+      ...length(route.body.length),
+      "accept-ranges": "bytes",
+    });
   }
   res.flushHeaders();
   await writeBody({ state, route, res, slice: route.body.subarray(start), start });
