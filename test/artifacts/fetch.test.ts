@@ -95,6 +95,16 @@ describe("artifact fetch", () => {
     expect(server.bytesServed - tarball.body.length).toBeLessThanOrEqual(MiB);
   });
 
+  it("resumes a chunked transfer (no Content-Length) whose connection drops", async () => {
+    server.routes.set("/k", { body: tarball.body, dropAfter: 2 * MiB, noLength: true });
+    const outcome = outcomeOf(await fetchAll(kexec([`${server.url}/k`])));
+    expect((await readFile(outcome.path)).equals(tarball.body)).toBe(true);
+    expect(server.requests.map((r) => r.range)).toEqual([
+      null,
+      expect.stringMatching(/^bytes=\d+-$/),
+    ]);
+  });
+
   it("restarts from zero when the server ignores Range, and still installs the right bytes", async () => {
     server.routes.set("/k", { body: tarball.body, dropAfter: 2 * MiB, ignoreRange: true });
     const outcome = outcomeOf(await fetchAll(kexec([`${server.url}/k`])));
