@@ -1,6 +1,6 @@
 // Fetches one URL artifact into the cache: reuse a verified entry, else download (mirrors, retries, resume), verify, install.
 import { constants } from "node:fs";
-import { open, unlink } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import type { DesiredArtifact, Sha256 } from "../manifest/desired.js";
 import { VolplanError } from "../errors.js";
 import {
@@ -10,12 +10,13 @@ import {
   partialPath,
   type CacheLayout,
 } from "./cache-layout.js";
-import { RoomError, type CacheRoom } from "./cache-room.js";
+import type { CacheRoom } from "./cache-room.js";
 import { assertSafeCachePath } from "./cache-safety.js";
 import { downloadFromMirrors } from "./download-mirrors.js";
 import type { FetchTuning } from "./fetch-tuning.js";
 import { installPartial } from "./install.js";
 import { mismatchError } from "./mismatch-error.js";
+import { discard, keepOrDrop } from "./partial-fate.js";
 import { readPartialMeta } from "./partial-meta.js";
 import { PartialWriter } from "./partial-writer.js";
 import { linkSibling, reuseExisting } from "./reuse-existing.js";
@@ -163,38 +164,6 @@ async function fromMirrors(args: {
   });
 }
 
-// A partial stopped by a full filesystem (or its reserve) is removed: kept, it would hold the
-// space every later plan needs and make it infeasible. Any other failure keeps it for a resume;
-// so does a download refused before it wrote anything.
-async function keepOrDrop(input: {
-  readonly error: unknown;
-  readonly partial: string;
-  readonly metaPath: string;
-  readonly name: string;
-}): Promise<unknown> {
-  const { error, name } = input;
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  const full = code === "ENOSPC" || code === "EDQUOT";
-  if (error instanceof RoomError) {
-    if (error.started) await discard(input.partial, input.metaPath);
-    const fate = error.started
-      ? "the partial download was removed so it does not hold the space"
-      : "nothing was written";
-    return new VolplanError(
-      "artifact-reserve",
-      `artifact ${name}: ${error.message}; ${fate}. Free space on the filesystem of the cache (or lower policy.reserve, or move stateDir), then run volplan artifact fetch ${name} again.`,
-      { cause: error },
-    );
-  }
-  if (!full) return error;
-  await discard(input.partial, input.metaPath);
-  return new VolplanError(
-    "artifact-no-space",
-    `artifact ${name}: the filesystem of the artifact cache is full (${code}); the partial download was removed so it does not hold the space. Free space there or move stateDir, then run volplan artifact fetch ${name} again.`,
-    { cause: error },
-  );
-}
-
 function requireHash(artifact: DesiredArtifact): Sha256 {
   if (artifact.hash === null) {
     throw new VolplanError(
@@ -203,10 +172,4 @@ function requireHash(artifact: DesiredArtifact): Sha256 {
     );
   }
   return artifact.hash;
-}
-
-/** Removes a partial and its metadata (missing is fine). */
-export async function discard(partial: string, metaPath: string): Promise<void> {
-  await unlink(partial).catch(() => undefined);
-  await unlink(metaPath).catch(() => undefined);
 }
