@@ -132,7 +132,11 @@ async function downloadOnce(args: DownloadArgs): Promise<Attempt> {
     const value = { bytes: writer.bytes, url: got.url, resumedFrom: writer.keptFromBefore };
     return { ok: true, value };
   } catch (error) {
-    throw await keepOrDrop({ error, partial, metaPath, name: artifact.name });
+    const size = await handle.stat().then(
+      (stats) => stats.size,
+      () => 0,
+    );
+    throw await keepOrDrop({ error, partial, metaPath, name: artifact.name, size });
   } finally {
     // The hashing thread reads through the handle's descriptor: it stops first.
     await writer?.dispose();

@@ -6,15 +6,19 @@ import { RoomError } from "./cache-room.js";
 /**
  * The error to report for a failed download. A partial stopped by a full filesystem (or its
  * reserve) is removed: kept, it would hold the space every later plan needs and make it
- * infeasible. Any other failure keeps it for a resume, as does a download refused before it wrote.
+ * infeasible. Any other failure keeps it for a resume, as does a download refused before it
+ * wrote; an empty partial (no mirror answered) is removed too: there is nothing to resume.
  */
 export async function keepOrDrop(input: {
   readonly error: unknown;
   readonly partial: string;
   readonly metaPath: string;
   readonly name: string;
+  /** Bytes in the partial now. */
+  readonly size: number;
 }): Promise<unknown> {
   const { error, name } = input;
+  if (input.size === 0) await discard(input.partial, input.metaPath);
   const code = (error as NodeJS.ErrnoException | null)?.code;
   const full = code === "ENOSPC" || code === "EDQUOT";
   if (error instanceof RoomError) {

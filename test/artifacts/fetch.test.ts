@@ -131,6 +131,12 @@ describe("artifact fetch", () => {
     expect(server.requests.map((r) => r.path)).toEqual(["/missing", "/good"]);
   });
 
+  it("leaves no empty partial behind when no mirror answers with the file", async () => {
+    const error = errorOf(await fetchAll(kexec([`${server.url}/missing`, "http://127.0.0.1:1/k"])));
+    expect(error.message).toContain("HTTP 404");
+    expect(await partials()).toEqual([]);
+  });
+
   it("lets two concurrent fetches of one artifact download it once (the global lock serializes them)", async () => {
     server.routes.set("/k", { body: tarball.body });
     const desired = kexec([`${server.url}/k`]);
