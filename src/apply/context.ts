@@ -3,12 +3,15 @@ import type { OpenFiles } from "../host/open-files.js";
 import type { Runner } from "../host/runner.js";
 import type { StepHook } from "./steps.js";
 
-/** Progress of a long step (zero-filling, copying), for the CLI's progress line. */
+/** Long work moved on: `done` of `total` bytes (downloads, seed copies, zero-fills), for the CLI's progress sink. */
 export interface ProgressEvent {
+  /** What the work is on: a volume id, "artifact NAME". */
   readonly subject: string;
-  readonly step: "zero" | "grow-zero";
+  /** What is being done: "download", "copy", "zero", "grow-zero". */
+  readonly step: string;
   readonly done: number;
-  readonly total: number;
+  /** null when the end is not known in advance. */
+  readonly total: number | null;
 }
 
 /** Effects an executor may use; tests swap the runner to record or fail commands. */

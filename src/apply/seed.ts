@@ -1,5 +1,6 @@
 // Seeding: a new image as a hole-preserving (reflink where possible) copy of a base image.
 import { stat } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import { VolplanError } from "../errors.js";
 import { formatBytes } from "../units/size.js";
 import type { SeedAction } from "../plan/types.js";
@@ -45,9 +46,14 @@ export async function applySeed(action: SeedAction, ctx: ApplyContext): Promise<
       await ctx.hook("seed:after-open", subject);
       // Why cp and not fs.copyFile or streams: those fill holes in (sparse images become dense).
       const into = descriptorPath(handle);
-      await ctx.runner("cp", ["--reflink=auto", "--sparse=always", "--", action.from, into], {
-        timeoutMs: TIMEOUTS.copy,
-      });
+      const copy = ctx.runner(
+        "cp",
+        ["--reflink=auto", "--sparse=always", "--", action.from, into],
+        {
+          timeoutMs: TIMEOUTS.copy,
+        },
+      );
+      await reportGrowth({ handle, total: allocatedOf(source), subject, ctx }, copy);
       await ctx.hook("seed:after-copy", subject);
       const copied = await handle.stat();
       const limit = allocatedOf(source) + seedTolerance(allocatedOf(source));
@@ -64,4 +70,25 @@ export async function applySeed(action: SeedAction, ctx: ApplyContext): Promise<
       return action.note;
     },
   });
+}
+
+const PROGRESS_EVERY_MS = 1000;
+
+// While cp writes into the temp file, its allocated bytes against the source's are the progress.
+async function reportGrowth(
+  input: { handle: FileHandle; total: number; subject: string; ctx: ApplyContext },
+  work: Promise<unknown>,
+): Promise<void> {
+  const { handle, total, subject, ctx } = input;
+  const tick = async (): Promise<void> => {
+    const done = Math.min(total, allocatedOf(await handle.stat()));
+    ctx.onProgress({ subject, step: "copy", done, total });
+  };
+  const timer = setInterval(() => void tick().catch(() => undefined), PROGRESS_EVERY_MS);
+  try {
+    await work;
+  } finally {
+    clearInterval(timer);
+  }
+  ctx.onProgress({ subject, step: "copy", done: total, total });
 }

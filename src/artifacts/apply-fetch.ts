@@ -9,6 +9,8 @@ import type { FetchTuning } from "./fetch-tuning.js";
 /** An ArtifactFetcher for `applyPlan({ options: { fetchArtifact } })`; runs under the caller's lock. */
 export function artifactFetcher(input: {
   readonly desired: DesiredState;
+  /** The bytes a download must leave free on a filesystem: the plan's reserve there. */
+  readonly reserveOn: (filesystem: string) => number;
   readonly onProgress?: (progress: ArtifactProgress) => void;
   readonly tuning?: FetchTuning;
 }): ArtifactFetcher {
@@ -24,6 +26,7 @@ export function artifactFetcher(input: {
       stateDir: input.desired.stateDir,
       artifacts: [artifact],
       lock: { held: true },
+      reserve: input.reserveOn(action.consumes.filesystem),
       ...(input.onProgress === undefined ? {} : { onProgress: input.onProgress }),
       ...(input.tuning === undefined ? {} : { tuning: input.tuning }),
     });

@@ -37,7 +37,7 @@ export async function attemptDownload(input: AttemptInput): Promise<PartialMeta>
 
 async function attemptHttp(input: AttemptInput): Promise<PartialMeta> {
   const response = await request(input);
-  const encoding = response.headers.get("content-encoding");
+  const encoding = response.header("content-encoding");
   if (encoding !== null && encoding !== "identity") {
     response.cancel();
     throw new SourceError({
@@ -48,8 +48,8 @@ async function attemptHttp(input: AttemptInput): Promise<PartialMeta> {
   }
   const meta: PartialMeta = {
     url: input.url,
-    etag: response.headers.get("etag"),
-    lastModified: response.headers.get("last-modified"),
+    etag: response.header("etag"),
+    lastModified: response.header("last-modified"),
     ...writerFacts(input.writer),
   };
   await writePartialMeta(input.metaPath, meta);
@@ -63,6 +63,10 @@ async function attemptHttp(input: AttemptInput): Promise<PartialMeta> {
       retry: false,
     });
   }
+  await input.writer.expect(total).catch((error: unknown) => {
+    response.cancel();
+    throw error;
+  });
   let nextMeta = input.writer.bytes + META_EVERY;
   try {
     for await (const chunk of response.body) {
@@ -88,11 +92,15 @@ async function attemptHttp(input: AttemptInput): Promise<PartialMeta> {
 }
 
 // A 200 to a Range request, a 206 starting elsewhere, or 416 all mean: start over from byte 0.
+// Without a validator (the server sent neither ETag nor Last-Modified, or the bytes came from
+// another mirror) the Range goes alone: the pinned hash checks the joined file, and fetch-one
+// starts over once when it does not match.
 async function request(input: AttemptInput): Promise<HttpResponse> {
-  const onDisk = resumableBytes(input.writer, input.meta, input.url);
-  const validator = onDisk > 0 ? ifRangeValidator(input.meta, input.url) : null;
-  if (validator === null) return fromZero(input);
-  const headers = { range: `bytes=${onDisk}-`, "if-range": validator };
+  const onDisk = resumableBytes(input.writer, input.meta);
+  if (onDisk === 0) return fromZero(input);
+  const validator = ifRangeValidator(input.meta, input.url);
+  const headers: Record<string, string> = { range: `bytes=${onDisk}-` };
+  if (validator !== null) headers["if-range"] = validator;
   const response = await httpGet({ url: input.url, headers, tuning: input.tuning }).catch(
     (error: unknown) => {
       if (error instanceof SourceError && error.status === 416) return null;
@@ -119,12 +127,12 @@ async function fromZero(input: AttemptInput): Promise<HttpResponse> {
 }
 
 function rangeStart(response: HttpResponse): number | null {
-  const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(response.headers.get("content-range") ?? "");
+  const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(response.header("content-range") ?? "");
   return match?.[1] === undefined ? null : Number(match[1]);
 }
 
 function expectedTotal(response: HttpResponse, start: number): number | null {
-  const length = response.headers.get("content-length");
+  const length = response.header("content-length");
   if (length === null || !/^\d+$/.test(length)) return null;
   return start + Number(length);
 }
@@ -147,6 +155,7 @@ async function attemptFile(input: AttemptInput): Promise<PartialMeta> {
       ...writerFacts(input.writer),
     });
     const total = (await handle.stat()).size;
+    await input.writer.expect(total);
     for (;;) {
       // A fresh buffer per read: the writer keeps chunks until it flushes.
       const buffer = Buffer.allocUnsafe(HASH_READ_SIZE);

@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { VolplanError } from "../errors.js";
 import { attemptDownload, type AttemptInput } from "./download-attempt.js";
-import { resumableBytes, writerFacts } from "./download-resume.js";
+import { writerFacts } from "./download-resume.js";
 import { backoffDelay } from "./fetch-tuning.js";
 import { readPartialMeta } from "./partial-meta.js";
 import { SourceError } from "./source-error.js";
@@ -13,7 +13,7 @@ const MAX_TRIES_PER_URL = 50;
 /** Downloads into the writer from the first mirror that works; throws with every mirror's failure. */
 export async function downloadFromMirrors(
   input: Omit<AttemptInput, "url"> & { readonly urls: readonly string[] },
-): Promise<{ url: string; resumedFrom: number }> {
+): Promise<{ url: string }> {
   const failures: string[] = [];
   let meta = input.meta;
   for (const url of input.urls) {
@@ -34,15 +34,14 @@ export async function downloadFromMirrors(
   );
 }
 
-async function fromOneUrl(input: AttemptInput): Promise<{ url: string; resumedFrom: number }> {
+async function fromOneUrl(input: AttemptInput): Promise<{ url: string }> {
   let meta = input.meta;
   let failures = 0;
-  const resumedFrom = resumableBytes(input.writer, meta, input.url);
   for (let tries = 1; ; tries++) {
     const before = input.writer.bytes;
     try {
       await attemptDownload({ ...input, meta });
-      return { url: input.url, resumedFrom };
+      return { url: input.url };
     } catch (error) {
       if (!(error instanceof SourceError) || !error.retry) throw error;
       const progressed = input.writer.bytes > before;

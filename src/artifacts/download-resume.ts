@@ -18,17 +18,17 @@ export function currentBoot(): string | null {
 }
 
 /**
- * Bytes of the partial a resume may keep. Every byte a write returned is in the page cache until the
- * machine goes down, so a partial left by a killed process of this boot is kept whole; after a reboot
- * only the bytes a datasync covered are, since the file may hold zeros past them.
+ * Bytes of the partial a resume may keep, from whichever URL they came (the pinned hash checks the
+ * joined file). Every byte a write returned is in the page cache until the machine goes down, so a
+ * partial left by a killed process of this boot is kept whole; after a reboot only the bytes a
+ * datasync covered are, since the file may hold zeros past them.
  */
 export function resumableBytes(
   writer: Pick<PartialWriter, "primed" | "bytes">,
   meta: PartialMeta | null,
-  url: string,
 ): number {
   if (writer.primed) return writer.bytes;
-  if (meta === null || meta.url !== url) return 0;
+  if (meta === null) return 0;
   const boot = currentBoot();
   if (boot !== null && meta.boot === boot) return writer.bytes;
   return Math.max(0, Math.min(writer.bytes, meta.synced ?? 0));

@@ -3,6 +3,7 @@ import pLimit from "p-limit";
 import type { DesiredArtifact } from "../manifest/desired.js";
 import { cacheLayout } from "../host/state-layout.js";
 import { withCacheLock, type LockUse } from "./cache-lock.js";
+import { roomAt } from "./cache-room.js";
 import { ensureCacheDirs } from "./cache-safety.js";
 import { DEFAULT_TUNING, type FetchTuning } from "./fetch-tuning.js";
 import { fetchOne, type ArtifactProgress, type FetchOutcome } from "./fetch-one.js";
@@ -23,6 +24,12 @@ export interface FetchArtifactsInput {
   readonly jobs?: number;
   readonly tuning?: FetchTuning;
   readonly onProgress?: (progress: ArtifactProgress) => void;
+  /**
+   * Bytes to keep free on the cache's filesystem: a download that would go below stops (apply
+   * passes its plan's budget.reserve; `artifact fetch` policyReserveAt). Without it, only a full
+   * filesystem stops a download.
+   */
+  readonly reserve?: number;
   /** Pass { held: true } from a caller that already holds the global lock. */
   readonly lock?: Omit<LockUse, "stateDir">;
 }
@@ -35,6 +42,7 @@ export async function fetchArtifacts(input: FetchArtifactsInput): Promise<FetchR
     const limit = pLimit(Math.max(1, input.jobs ?? 2));
     const verify = input.verify ?? false;
     const tuning = input.tuning ?? DEFAULT_TUNING;
+    const room = input.reserve === undefined ? null : roomAt(layout.partials, input.reserve);
     const one = async (artifact: DesiredArtifact): Promise<FetchResult> => {
       try {
         const outcome =
@@ -45,6 +53,7 @@ export async function fetchArtifacts(input: FetchArtifactsInput): Promise<FetchR
                 verify,
                 tuning,
                 onProgress: input.onProgress,
+                room,
               })
             : await verifyStorePath({ layout, artifact, path: artifact.source.path, verify });
         return { ok: true, outcome };

@@ -1,6 +1,6 @@
 // Fetches one URL artifact into the cache: reuse a verified entry, else download (mirrors, retries, resume), verify, install.
 import { constants } from "node:fs";
-import { open, unlink } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import type { DesiredArtifact, Sha256 } from "../manifest/desired.js";
 import { VolplanError } from "../errors.js";
 import {
@@ -10,21 +10,20 @@ import {
   partialPath,
   type CacheLayout,
 } from "../host/state-layout.js";
+import type { CacheRoom } from "./cache-room.js";
 import { assertSafeCachePath } from "./cache-safety.js";
 import { downloadFromMirrors } from "./download-mirrors.js";
 import type { FetchTuning } from "./fetch-tuning.js";
 import { installPartial } from "./install.js";
 import { mismatchError } from "./mismatch-error.js";
+import { discard, keepOrDrop } from "./partial-fate.js";
+import type { ProgressEvent } from "../apply/context.js";
 import { readPartialMeta } from "./partial-meta.js";
 import { PartialWriter } from "./partial-writer.js";
 import { linkSibling, reuseExisting } from "./reuse-existing.js";
 
-/** Progress of one artifact's download. */
-export interface ArtifactProgress {
-  readonly artifact: string;
-  readonly received: number;
-  readonly total: number | null;
-}
+/** Progress of one artifact's download: subject "artifact NAME", step "download", bytes in the partial so far. */
+export type ArtifactProgress = ProgressEvent;
 
 /** How an artifact came to be in the cache. */
 export interface FetchOutcome {
@@ -45,6 +44,8 @@ export interface FetchOneInput {
   readonly verify: boolean;
   readonly tuning: FetchTuning;
   readonly onProgress: ((progress: ArtifactProgress) => void) | undefined;
+  /** Stops a download before it takes free space below the reserve; null: only a full filesystem stops it. */
+  readonly room: CacheRoom | null;
 }
 
 /** Makes one URL artifact present and verified in the cache (caller holds the global lock). */
@@ -58,17 +59,38 @@ export async function fetchOne(input: FetchOneInput): Promise<FetchOutcome> {
     (await reuseExisting({ layout, file: final, hex: hash.hex, verify: input.verify })) ??
     (await linkSibling({ layout, final, hex: hash.hex }));
   if (reused !== null) return { ...base, status: reused.status, bytes: reused.size };
-  const downloaded = await download({ input, hex: hash.hex, final }).catch((error: unknown) => {
-    throw explainIoError(error, artifact.name);
-  });
+  const downloaded = await download({ input, hex: hash.hex, final });
   return { ...base, status: "downloaded", ...downloaded };
 }
 
-async function download(args: {
+// A resumed partial joins bytes of two transfers, possibly of different files (no validator, or
+// another mirror): when the whole does not match the pinned hash, it starts over from zero once.
+async function download(args: DownloadArgs): Promise<Downloaded> {
+  const first = await downloadOnce(args);
+  if (first.ok) return first.value;
+  if (!first.resumed) throw first.error;
+  const second = await downloadOnce(args);
+  if (second.ok) return second.value;
+  throw second.error;
+}
+
+interface DownloadArgs {
   readonly input: FetchOneInput;
   readonly hex: string;
   readonly final: string;
-}): Promise<{ bytes: number; url: string; resumedFrom: number }> {
+}
+
+interface Downloaded {
+  readonly bytes: number;
+  readonly url: string;
+  readonly resumedFrom: number;
+}
+
+type Attempt =
+  | { readonly ok: true; readonly value: Downloaded }
+  | { readonly ok: false; readonly error: Error; readonly resumed: boolean };
+
+async function downloadOnce(args: DownloadArgs): Promise<Attempt> {
   const { input, hex, final } = args;
   const { artifact, layout } = input;
   const partial = partialPath(layout, hex);
@@ -83,28 +105,31 @@ async function download(args: {
       handle,
       limit: artifact.size,
       onDisk: (await handle.stat()).size,
+      room: input.room,
     });
-    const onBytes = (received: number, total: number | null) =>
-      input.onProgress?.({ artifact: artifact.name, received, total: artifact.size ?? total });
-    const urls = artifact.source.urls;
-    const meta = await readPartialMeta(metaPath);
-    const got = await downloadFromMirrors({
-      urls,
-      writer,
-      meta,
-      metaPath,
-      tuning: input.tuning,
-      onBytes,
-    });
+    const got = await fromMirrors({ input, writer, metaPath });
     const actual = await writer.finish();
     if (actual !== hex || (artifact.size !== null && writer.bytes !== artifact.size)) {
       await discard(partial, metaPath);
-      throw mismatchError({ artifact, url: got.url, actualHex: actual, bytes: writer.bytes });
+      const error = mismatchError({
+        artifact,
+        url: got.url,
+        actualHex: actual,
+        bytes: writer.bytes,
+      });
+      return { ok: false, error, resumed: writer.resumed };
     }
     await handle.chmod(0o444);
     await handle.close();
     await installPartial({ layout, partial, metaPath, final, hex });
-    return { bytes: writer.bytes, url: got.url, resumedFrom: got.resumedFrom };
+    const value = { bytes: writer.bytes, url: got.url, resumedFrom: writer.keptFromBefore };
+    return { ok: true, value };
+  } catch (error) {
+    const size = await handle.stat().then(
+      (stats) => stats.size,
+      () => 0,
+    );
+    throw await keepOrDrop({ error, partial, metaPath, name: artifact.name, size });
   } finally {
     // The hashing thread reads through the handle's descriptor: it stops first.
     await writer?.dispose();
@@ -112,15 +137,28 @@ async function download(args: {
   }
 }
 
-// A full cache filesystem is the host's problem, not a bug: say so, and that the partial resumes later.
-function explainIoError(error: unknown, name: string): unknown {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  if (code !== "ENOSPC" && code !== "EDQUOT") return error;
-  return new VolplanError(
-    "artifact-no-space",
-    `artifact ${name}: the filesystem of the artifact cache is full (${code}); free space there or move stateDir, then run volplan artifact fetch ${name} again (the partial download is kept and resumes)`,
-    { cause: error },
-  );
+async function fromMirrors(args: {
+  readonly input: FetchOneInput;
+  readonly writer: PartialWriter;
+  readonly metaPath: string;
+}): Promise<{ url: string }> {
+  const { input, writer, metaPath } = args;
+  const name = input.artifact.name;
+  const onBytes = (done: number, total: number | null) =>
+    input.onProgress?.({
+      subject: `artifact ${name}`,
+      step: "download",
+      done,
+      total: input.artifact.size ?? total,
+    });
+  return downloadFromMirrors({
+    urls: input.artifact.source.urls,
+    writer,
+    meta: await readPartialMeta(metaPath),
+    metaPath,
+    tuning: input.tuning,
+    onBytes,
+  });
 }
 
 function requireHash(artifact: DesiredArtifact): Sha256 {
@@ -131,10 +169,4 @@ function requireHash(artifact: DesiredArtifact): Sha256 {
     );
   }
   return artifact.hash;
-}
-
-/** Removes a partial and its metadata (missing is fine). */
-export async function discard(partial: string, metaPath: string): Promise<void> {
-  await unlink(partial).catch(() => undefined);
-  await unlink(metaPath).catch(() => undefined);
 }

@@ -1,4 +1,4 @@
-// Timeouts, retries and redirect limits of artifact downloads (small values in tests).
+// Timeouts, retries, redirect limits and the minimum rate of artifact downloads (small values in tests).
 
 /** How hard a download tries before moving to the next mirror. */
 export interface FetchTuning {
@@ -6,6 +6,9 @@ export interface FetchTuning {
   readonly connectTimeoutMs: number;
   /** Milliseconds without a body chunk before the transfer is abandoned (and resumed on retry). */
   readonly idleTimeoutMs: number;
+  /** A mirror that sends fewer bytes per second than this, averaged over `slowWindowMs`, is abandoned for the next one. */
+  readonly minBytesPerSecond: number;
+  readonly slowWindowMs: number;
   /** Attempts per URL that make no progress before the next mirror is tried. */
   readonly attempts: number;
   /** First retry delay; doubled after every failed attempt (capped at 30 s). */
@@ -17,6 +20,8 @@ export interface FetchTuning {
 export const DEFAULT_TUNING: FetchTuning = {
   connectTimeoutMs: 30_000,
   idleTimeoutMs: 60_000,
+  minBytesPerSecond: 10 * 1024,
+  slowWindowMs: 60_000,
   attempts: 4,
   backoffMs: 500,
   maxRedirects: 5,

@@ -1,12 +1,18 @@
-// One HTTP(S) GET with manual redirects (no https→http downgrade), a connect timeout and an idle timeout.
+// One HTTP(S) GET with node:http: manual redirects (no https→http downgrade), a connect timeout,
+// an idle timeout and a minimum rate. node:http rather than fetch: fetch refuses "bad ports"
+// (6667, 10080, ...) that a mirror may use, and costs more CPU per byte (docs/benchmarks.md).
+import http, { type IncomingMessage } from "node:http";
+import { formatBytes } from "../units/size.js";
 import type { FetchTuning } from "./fetch-tuning.js";
 import { watchIdle } from "./idle-watch.js";
+import { watchRate } from "./rate-watch.js";
 import { SourceError, isRetryableStatus, networkError } from "./source-error.js";
 
-/** What a server answered, with its body as chunks that abort after `idleTimeoutMs` of silence. */
+/** What a server answered, with its body as chunks that abort when the transfer idles or drips. */
 export interface HttpResponse {
   readonly status: number;
-  readonly headers: Headers;
+  /** A response header (lower-case name), or null when absent. */
+  header(name: string): string | null;
   readonly finalUrl: string;
   readonly body: AsyncIterable<Uint8Array>;
   /** Closes the connection early. */
@@ -21,16 +27,11 @@ export async function httpGet(input: {
 }): Promise<HttpResponse> {
   let current = new URL(input.url);
   for (let hop = 0; ; hop++) {
-    const controller = new AbortController();
-    const response = await sendOnce({
-      url: current,
-      headers: input.headers,
-      controller,
-      tuning: input.tuning,
-    });
-    const location = response.headers.get("location");
-    if (response.status >= 300 && response.status < 400 && location !== null) {
-      await response.body?.cancel().catch(() => undefined);
+    const response = await sendOnce({ url: current, headers: input.headers, tuning: input.tuning });
+    const status = response.statusCode ?? 0;
+    const location = headerOf(response, "location");
+    if (status >= 300 && status < 400 && location !== null) {
+      response.destroy();
       if (hop >= input.tuning.maxRedirects) {
         throw new SourceError({
           code: "download-redirects",
@@ -41,16 +42,16 @@ export async function httpGet(input: {
       current = nextLocation(current, location, input.url);
       continue;
     }
-    if (response.status !== 200 && response.status !== 206) {
-      await response.body?.cancel().catch(() => undefined);
-      throw statusError(input.url, response.status, current.href);
+    if (status !== 200 && status !== 206) {
+      response.destroy();
+      throw statusError(input.url, status, current.href);
     }
     return {
-      status: response.status,
-      headers: response.headers,
+      status,
+      header: (name) => headerOf(response, name),
       finalUrl: current.href,
-      body: idleBody({ response, controller, tuning: input.tuning, url: input.url }),
-      cancel: () => controller.abort(),
+      body: guardedBody({ response, tuning: input.tuning, url: input.url }),
+      cancel: () => response.destroy(),
     };
   }
 }
@@ -58,30 +59,43 @@ export async function httpGet(input: {
 async function sendOnce(input: {
   url: URL;
   headers: Record<string, string>;
-  controller: AbortController;
   tuning: FetchTuning;
-}): Promise<Response> {
-  const timer = setTimeout(() => input.controller.abort(), input.tuning.connectTimeoutMs);
-  try {
-    // identity: fetch would otherwise undo a Content-Encoding: gzip, and the hash is of the bytes as stored.
-    return await fetch(input.url, {
+}): Promise<IncomingMessage> {
+  // node:https (and TLS with it) is loaded only for https URLs.
+  const { request } = input.url.protocol === "https:" ? await import("node:https") : http;
+  return new Promise((resolve, reject) => {
+    // identity: the hash is of the bytes as stored, never of a decoded Content-Encoding.
+    const req = request(input.url, {
       headers: { "accept-encoding": "identity", ...input.headers },
-      redirect: "manual",
-      signal: input.controller.signal,
+      // One connection per request: nothing pooled outlives the download.
+      agent: false,
     });
-  } catch (error) {
-    if (input.controller.signal.aborted) {
-      throw new SourceError({
-        code: "download-timeout",
-        message: `${input.url.href}: no response within ${input.tuning.connectTimeoutMs} ms`,
-        retry: true,
-        cause: error,
-      });
-    }
-    throw networkError(input.url.href, error);
-  } finally {
-    clearTimeout(timer);
-  }
+    const timer = setTimeout(() => {
+      req.destroy(
+        new SourceError({
+          code: "download-timeout",
+          message: `${input.url.href}: no response within ${input.tuning.connectTimeoutMs} ms`,
+          retry: true,
+        }),
+      );
+    }, input.tuning.connectTimeoutMs);
+    // Errors after the response arrives reach its body too; this listener only keeps them from being unhandled.
+    req.on("error", (error) => {
+      clearTimeout(timer);
+      reject(networkError(input.url.href, error));
+    });
+    req.once("response", (response) => {
+      clearTimeout(timer);
+      resolve(response);
+    });
+    req.end();
+  });
+}
+
+function headerOf(response: IncomingMessage, name: string): string | null {
+  const value = response.headers[name];
+  if (value === undefined) return null;
+  return Array.isArray(value) ? value.join(", ") : value;
 }
 
 /** Where a redirect leads: http(s) only, never from https down to http. */
@@ -114,41 +128,56 @@ function statusError(url: string, status: number, finalUrl: string): SourceError
   });
 }
 
-// The idle timer restarts on every chunk, so a slow but moving transfer never times out.
-async function* idleBody(input: {
-  response: Response;
-  controller: AbortController;
+// The idle clock runs only while waiting for the server (never while the consumer writes); the
+// rate is judged per window of wall time, so a mirror sending 1 byte/s is left after one window.
+async function* guardedBody(input: {
+  response: IncomingMessage;
   tuning: FetchTuning;
   url: string;
 }): AsyncGenerator<Uint8Array> {
-  if (input.response.body === null) return;
-  const reader = input.response.body.getReader();
-  let idle = false;
-  const watch = watchIdle(input.tuning.idleTimeoutMs, () => {
-    idle = true;
-    input.controller.abort();
+  const { response, tuning } = input;
+  let stopped: SourceError | null = null;
+  const stop = (error: SourceError): void => {
+    stopped = error;
+    response.destroy(error);
+  };
+  const idle = watchIdle(tuning.idleTimeoutMs, () =>
+    stop(
+      new SourceError({
+        code: "download-idle-timeout",
+        message: `${input.url}: no data for ${tuning.idleTimeoutMs} ms`,
+        retry: true,
+      }),
+    ),
+  );
+  const rate = watchRate({
+    minBytesPerSecond: tuning.minBytesPerSecond,
+    windowMs: tuning.slowWindowMs,
+    onSlow: (bytes) => stop(tooSlow(input.url, tuning, bytes)),
   });
   try {
-    for (;;) {
-      watch.waiting();
-      const result = (await reader.read()) as { done: boolean; value?: Uint8Array };
-      watch.arrived();
-      if (result.done || result.value === undefined) return;
-      yield result.value;
+    idle.waiting();
+    for await (const chunk of response as AsyncIterable<Buffer>) {
+      idle.arrived();
+      rate.add(chunk.length);
+      yield chunk;
+      idle.waiting();
     }
   } catch (error) {
-    if (idle) {
-      throw new SourceError({
-        code: "download-idle-timeout",
-        message: `${input.url}: no data for ${input.tuning.idleTimeoutMs} ms`,
-        retry: true,
-        cause: error,
-      });
-    }
-    throw networkError(input.url, error);
+    throw stopped ?? networkError(input.url, error);
   } finally {
-    watch.stop();
-    reader.releaseLock();
-    if (!input.controller.signal.aborted) input.controller.abort();
+    idle.stop();
+    rate.stop();
+    response.destroy();
   }
+}
+
+// Not retried on the same URL: a mirror this slow holds the host lock for hours.
+function tooSlow(url: string, tuning: FetchTuning, bytes: number): SourceError {
+  const seconds = tuning.slowWindowMs / 1000;
+  return new SourceError({
+    code: "download-too-slow",
+    message: `${url}: sent ${formatBytes(bytes)} in ${seconds} s, below the minimum of ${formatBytes(tuning.minBytesPerSecond)}/s; abandoned for the next mirror`,
+    retry: false,
+  });
 }

@@ -1,9 +1,12 @@
 // Appends downloaded bytes to a partial file in large writes; a worker hashes what is written.
 import type { FileHandle } from "node:fs/promises";
+import { ensureRoom, type CacheRoom } from "./cache-room.js";
 import { FileHasher } from "./file-hasher.js";
 import { SourceError } from "./source-error.js";
 
 const FLUSH_BYTES = 4 * 1024 * 1024;
+// A slow transfer writes at least this often, so an interrupt or kill loses at most a second of it.
+const FLUSH_MS = 1000;
 const SYNC_BYTES = 64 * 1024 * 1024;
 
 /** The partial file of one artifact: where the next byte goes, and a hasher of everything before it. */
@@ -15,6 +18,13 @@ export class PartialWriter {
   #pending: Uint8Array[] = [];
   #pendingBytes = 0;
   readonly #limit: number | null;
+  readonly #room: CacheRoom | null;
+  /** True once bytes from before a (re)start were kept: the file then joins two transfers. */
+  #resumed = false;
+  /** Bytes of the file from before this process that are still kept (0 once it started over). */
+  #keptFromBefore = 0;
+  /** The size the current transfer announced, for messages. */
+  #total: number | null = null;
   /** True once this process has taken over the file (start) and no write has failed since. */
   #primed = false;
   /** The write running in the background, if any. */
@@ -22,13 +32,20 @@ export class PartialWriter {
   /** Background fdatasync started every SYNC_BYTES, so the final fsync finds little left to write. */
   #syncing: Promise<void> | null = null;
   #unsynced = 0;
+  #flushedAt = performance.now();
   /** Bytes known to be on disk (a datasync covering them returned); only these survive a power loss. */
   #durable = 0;
 
-  constructor(input: { handle: FileHandle; limit: number | null; onDisk: number }) {
+  constructor(input: {
+    handle: FileHandle;
+    limit: number | null;
+    onDisk: number;
+    room: CacheRoom | null;
+  }) {
     this.#handle = input.handle;
     this.#limit = input.limit;
     this.#position = input.onDisk;
+    this.#room = input.room;
   }
 
   /** The declared size, or null when unknown. */
@@ -51,13 +68,38 @@ export class PartialWriter {
     return this.#primed;
   }
 
+  /** Bytes a partial left by an earlier run contributed (what "resumed after" reports). */
+  get keptFromBefore(): number {
+    return this.#keptFromBefore;
+  }
+
+  /** True when the file joins bytes of more than one transfer (a resume kept bytes). */
+  get resumed(): boolean {
+    return this.#resumed;
+  }
+
+  /** The transfer will end at `total` bytes: refuses up front (RoomError) when that does not fit above the reserve. */
+  async expect(total: number | null): Promise<void> {
+    this.#total = total;
+    if (total === null) return;
+    await ensureRoom({
+      room: this.#room,
+      bytes: total - this.bytes,
+      at: this.bytes,
+      started: false,
+      total,
+    });
+  }
+
   /** Continues after the bytes already in the file (hashing them again), or starts over when `keep` is 0. */
   async start(keep: number): Promise<void> {
     // A failed write is already recorded (#primed); the file is re-read below.
     await this.#settle().catch(() => undefined);
     // A sync still running would otherwise vouch for bytes written after the truncate below.
     await this.#syncing?.catch(() => undefined);
+    if (keep > 0) this.#resumed = true;
     if (this.#primed && keep === this.bytes && this.#pendingBytes === 0) return;
+    const before = this.#primed ? this.#keptFromBefore : Infinity;
     this.#primed = true;
     this.#pending = [];
     this.#pendingBytes = 0;
@@ -65,6 +107,8 @@ export class PartialWriter {
     await this.#hasher?.close();
     this.#hasher = new FileHasher(this.#handle.fd);
     this.#position = Math.min(keep, (await this.#handle.stat()).size);
+    this.#resumed = this.#resumed && this.#position > 0;
+    this.#keptFromBefore = Math.min(before, this.#position);
     await this.#handle.truncate(this.#position);
     this.#hasher.advance(this.#position);
     // One datasync (cheap: little is dirty) makes the kept bytes count as durable.
@@ -83,18 +127,34 @@ export class PartialWriter {
     }
     this.#pending.push(chunk);
     this.#pendingBytes += chunk.length;
-    if (this.#pendingBytes >= FLUSH_BYTES) await this.#writeBehind();
+    if (this.#pendingBytes >= FLUSH_BYTES || performance.now() - this.#flushedAt >= FLUSH_MS)
+      await this.#writeBehind();
   }
 
   /** Writes every buffered chunk and waits until all writes are done. */
   async flush(): Promise<void> {
     await this.#settle();
-    if (this.#pendingBytes > 0) await this.#writeAll(...this.#take());
+    if (this.#pendingBytes === 0) return;
+    await this.#ensureRoom();
+    await this.#writeAll(...this.#take());
+  }
+
+  // Checked after the previous write settled, so free space already counts it.
+  async #ensureRoom(): Promise<void> {
+    await ensureRoom({
+      room: this.#room,
+      bytes: this.#pendingBytes,
+      at: this.bytes,
+      started: true,
+      total: this.#total,
+    });
   }
 
   // Write-behind: one write runs in the thread pool while the next chunks are read and hashed.
   async #writeBehind(): Promise<void> {
     await this.#settle();
+    await this.#ensureRoom();
+    this.#flushedAt = performance.now();
     const [chunks, at] = this.#take();
     this.#unsynced += this.#position - at;
     const write = this.#writeAll(chunks, at);

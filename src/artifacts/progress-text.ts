@@ -1,17 +1,6 @@
-// Text of the download progress bar and of the one line logged per artifact.
+// The one line logged per artifact once it is in place.
 import { formatBytes } from "../units/size.js";
-import type { ArtifactProgress, FetchOutcome } from "./fetch-one.js";
-
-/** "kexec [#######.......]  45% 160 MiB / 350 MiB" (or bytes so far when the total is unknown). */
-export function progressLine(progress: ArtifactProgress, width = 24): string {
-  if (progress.total === null || progress.total <= 0)
-    return `${progress.artifact} ${formatBytes(progress.received)}`;
-  const ratio = Math.min(1, progress.received / progress.total);
-  const filled = Math.round(ratio * width);
-  const bar = `${"#".repeat(filled)}${".".repeat(width - filled)}`;
-  const percent = `${Math.floor(ratio * 100)}%`.padStart(4);
-  return `${progress.artifact} [${bar}] ${percent} ${formatBytes(progress.received)} / ${formatBytes(progress.total)}`;
-}
+import type { FetchOutcome } from "./fetch-one.js";
 
 /** One line per artifact once it is in place. */
 export function outcomeLine(outcome: FetchOutcome): string {

@@ -26,12 +26,13 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 425 || status === 429 || status >= 500;
 }
 
-/** A network error or timeout from fetch, as a retryable SourceError. */
+/** A network error (ECONNREFUSED, a reset, a TLS failure), as a retryable SourceError. */
 export function networkError(url: string, error: unknown): SourceError {
   if (error instanceof SourceError) return error;
-  const cause = (error as { cause?: { code?: string; message?: string } } | null)?.cause;
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
   const detail =
-    cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+    typeof code === "string" && !message.includes(code) ? `${code}: ${message}` : message;
   return new SourceError({
     code: "download-network",
     message: `${url}: transfer failed (${detail})`,

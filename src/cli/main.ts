@@ -1,6 +1,7 @@
 // The volplan executable: the only code that touches argv, the environment, stdio and the exit status.
 import { writeSync } from "node:fs";
 import packageJson from "../../package.json" with { type: "json" };
+import { enableInterruptNotes } from "./interrupt.js";
 import { runCli } from "./run-cli.js";
 import { stdoutIsTerminal } from "./stdout-is-terminal.js";
 
@@ -45,6 +46,8 @@ function writeStdout(text: string): void {
 // exitCode rather than exit(): output handed to process.stdout is flushed before the process ends.
 // No top-level await: the bundle is CommonJS (see scripts/build.mjs).
 async function main(): Promise<void> {
+  // Long work (downloads) says what it kept when SIGINT/SIGTERM stops it, then exits 130/143.
+  enableInterruptNotes({ write: writeStderr, exit: (code) => process.exit(code) });
   process.exitCode = await runCli({
     argv: process.argv.slice(2),
     stdout: { write: writeStdout },

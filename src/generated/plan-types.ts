@@ -143,6 +143,10 @@ export interface Consumption {
    * Bytes the action allocates there (an estimate for mkfs metadata).
    */
   bytes: number;
+  /**
+   * True when the action writes an amount not known in advance (an artifact without a declared size): bytes counts none of it, and the budget's needed leaves it out.
+   */
+  sizeUnknown?: boolean;
 }
 /**
  * The filesystem an action creates.

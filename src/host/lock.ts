@@ -155,7 +155,7 @@ function busyMessage(stateDir: string, holder: LockHolder | null): string {
 }
 
 /** The line the CLI prints while it waits for another volplan. */
-export function waitingMessage(holder: LockHolder | null): string {
+export function waitingMessage(holder: { readonly pid: number } | null): string {
   return `waiting for volplan${holder === null ? "" : ` (pid ${holder.pid})`} to finish…`;
 }
 

@@ -48,11 +48,11 @@ function fetchAction(
   observed: ObservedArtifact,
 ): ArtifactFetchAction {
   const resumeFrom = observed.partialBytes;
-  const bytes = artifact.size === null ? 0 : Math.max(0, artifact.size - resumeFrom);
-  const sizeNote =
-    artifact.size === null
-      ? "size not declared, counted as 0 bytes in the space budget (declare size to budget it)"
-      : `${formatBytes(artifact.size)}`;
+  const unsized = artifact.size === null;
+  const bytes = unsized ? 0 : Math.max(0, artifact.size - resumeFrom);
+  const sizeNote = unsized
+    ? "size unknown: not declared, so the space budget cannot count it (declare size to budget it; the download stops before the filesystem's reserve)"
+    : `${formatBytes(artifact.size)}`;
   const resumeNote =
     resumeFrom > 0 ? `; resuming after ${formatBytes(resumeFrom)} already downloaded` : "";
   return {
@@ -60,7 +60,11 @@ function fetchAction(
     artifact: artifact.name,
     path: observed.path,
     reason: `${whyFetch(observed)}; ${sizeNote}${resumeNote}`,
-    consumes: { filesystem: observed.filesystem ?? "", bytes },
+    consumes: {
+      filesystem: observed.filesystem ?? "",
+      bytes,
+      ...(unsized ? { sizeUnknown: true } : {}),
+    },
     urls: [...urls],
     hash: artifact.hash?.sri ?? "",
     size: artifact.size,

@@ -84,7 +84,11 @@ export async function applyHost(input: ApplyHostInput): Promise<ApplyHostResult>
       options: {
         jobs: input.jobs,
         runner,
-        fetchArtifact: artifactFetcher({ desired }),
+        fetchArtifact: artifactFetcher({
+          desired,
+          reserveOn: (id) => plan.filesystems.find((fs) => fs.id === id)?.reserve ?? 0,
+          ...(input.onProgress === undefined ? {} : { onProgress: input.onProgress }),
+        }),
         ...(input.hook === undefined ? {} : { hook: input.hook }),
         ...(input.onProgress === undefined ? {} : { onProgress: input.onProgress }),
         ...(input.onResult === undefined ? {} : { onResult: input.onResult }),

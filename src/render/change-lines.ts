@@ -71,7 +71,9 @@ function describeChange(action: Action, group: readonly Action[]): string | null
       return `${formatBytes(action.size)}, as declared`;
     case "artifact-fetch": {
       const size =
-        action.size === null || action.size === undefined ? "" : ` ${formatBytes(action.size)}`;
+        action.size === null || action.size === undefined
+          ? " (size unknown)"
+          : ` ${formatBytes(action.size)}`;
       const resume = action.resumeFrom ? `, resuming at ${formatBytes(action.resumeFrom)}` : "";
       const more = action.urls.length - 1;
       const mirrors = more > 0 ? ` (+${more} mirror${more === 1 ? "" : "s"})` : "";

@@ -3,7 +3,7 @@ import { escapeControls } from "../text/escape-controls.js";
 import type { Plan } from "../plan/types.js";
 import { changeLines } from "./change-lines.js";
 import type { ChangeLine } from "./change-lines.js";
-import { spaceRow } from "./space-rows.js";
+import { spaceRow, unsizedOn } from "./space-rows.js";
 import { infeasibleLine, isNoOp, summaryCounts } from "./summary.js";
 
 /** What the Markdown view shows. */
@@ -83,13 +83,15 @@ function refusalList(lines: readonly ChangeLine[]): string[] {
 
 function spaceTable(plan: Plan): string[] {
   if (plan.filesystems.length === 0) return [];
-  const rows = plan.filesystems.map(spaceRow).flatMap((r) => {
-    const row = `| ${tableCode(r.filesystem)} | ${r.free} | ${r.needed} | ${r.reserve} | ${r.feasible ? r.remaining : `**${r.remaining}**`} |`;
-    const needs =
-      !r.feasible && r.consumers.length > 0 ? [`needs space: ${r.consumers.join(", ")}`] : [];
-    const notes = r.overcommit === null ? needs : [...needs, r.overcommit];
-    return [{ row, notes: notes.map((n) => `- ${code(r.filesystem)}: ${cell(n)}`) }];
-  });
+  const rows = plan.filesystems
+    .map((fs) => spaceRow(fs, unsizedOn(plan.actions, fs.id)))
+    .flatMap((r) => {
+      const row = `| ${tableCode(r.filesystem)} | ${r.free} | ${r.needed} | ${r.reserve} | ${r.feasible ? r.remaining : `**${r.remaining}**`} |`;
+      const needs =
+        !r.feasible && r.consumers.length > 0 ? [`needs space: ${r.consumers.join(", ")}`] : [];
+      const notes = [...needs, r.overcommit, r.unsized].filter((n) => n !== null);
+      return [{ row, notes: notes.map((n) => `- ${code(r.filesystem)}: ${cell(n)}`) }];
+    });
   const head = ["", "#### Space", "", "| Filesystem | Free | Needed | Reserve | Remaining |"];
   const notes = rows.flatMap((r) => r.notes);
   return [

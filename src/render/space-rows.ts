@@ -1,6 +1,6 @@
 // Rows of the per-filesystem space table, shared by the text and Markdown views.
 import { formatBytes } from "../units/size.js";
-import type { FilesystemBudget } from "../plan/types.js";
+import type { Action, FilesystemBudget } from "../plan/types.js";
 
 /** One filesystem's budget as display strings. */
 export interface SpaceRow {
@@ -15,10 +15,19 @@ export interface SpaceRow {
   readonly consumers: readonly string[];
   /** Sparse overcommit note, or null. */
   readonly overcommit: string | null;
+  /** Which actions here write an amount not known in advance, or null. */
+  readonly unsized: string | null;
 }
 
-/** Display strings for one filesystem budget. */
-export function spaceRow(fs: FilesystemBudget): SpaceRow {
+/** Subjects writing an amount not known in advance on filesystem `id` (artifacts without a declared size). */
+export function unsizedOn(actions: readonly Action[], id: string): string[] {
+  return actions
+    .filter((a) => a.consumes.filesystem === id && a.consumes.sizeUnknown === true)
+    .map((a) => ("artifact" in a ? `artifact ${a.artifact}` : a.volume));
+}
+
+/** Display strings for one filesystem budget; `unsized` from unsizedOn. */
+export function spaceRow(fs: FilesystemBudget, unsized: readonly string[] = []): SpaceRow {
   const remaining = fs.feasible
     ? formatBytes(Math.max(0, fs.remaining))
     : `short by ${formatBytes(Math.max(0, -fs.remaining))}`;
@@ -29,11 +38,21 @@ export function spaceRow(fs: FilesystemBudget): SpaceRow {
   return {
     filesystem: `${fs.mountPoint} (${fs.fsType})`,
     free: formatBytes(fs.free),
-    needed: formatBytes(fs.needed),
+    needed: neededText(fs.needed, unsized),
     reserve: formatBytes(fs.reserve),
     remaining,
     feasible: fs.feasible,
     consumers: fs.consumers.map((c) => `${c.subject} ${c.kind} ${formatBytes(c.bytes)}`),
     overcommit,
+    unsized:
+      unsized.length === 0
+        ? null
+        : `size unknown: ${unsized.join(", ")} (not in needed; declare size to budget it)`,
   };
+}
+
+// "unknown" rather than "0 B" when all that is written here is of unknown size.
+function neededText(needed: number, unsized: readonly string[]): string {
+  if (unsized.length === 0) return formatBytes(needed);
+  return needed === 0 ? "unknown" : `${formatBytes(needed)} + unknown`;
 }

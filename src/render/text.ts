@@ -5,7 +5,7 @@ import { changeLines, changedLinesOnly } from "./change-lines.js";
 import type { ChangeLine, ChangeSymbol } from "./change-lines.js";
 import { palette } from "./colors.js";
 import type { Palette } from "./colors.js";
-import { spaceRow } from "./space-rows.js";
+import { spaceRow, unsizedOn } from "./space-rows.js";
 import { infeasibleLine, isNoOp, summaryLine } from "./summary.js";
 import { alignColumns } from "./table.js";
 
@@ -57,7 +57,7 @@ function spaceWorthShowing(plan: Plan): boolean {
 
 function spaceSection(plan: Plan, p: Palette): string[] {
   if (plan.filesystems.length === 0 || !spaceWorthShowing(plan)) return [];
-  const rows = plan.filesystems.map(spaceRow);
+  const rows = plan.filesystems.map((fs) => spaceRow(fs, unsizedOn(plan.actions, fs.id)));
   const table = alignColumns(
     [
       ["filesystem", "free", "needed", "reserve", "remaining"],
@@ -73,6 +73,7 @@ function spaceSection(plan: Plan, p: Palette): string[] {
       out.push(`    needs space: ${e(row.consumers.join(", "))}`);
     }
     if (row.overcommit !== null) out.push(`    ${p.yellow("note:")} ${e(row.overcommit)}`);
+    if (row.unsized !== null) out.push(`    ${p.yellow("note:")} ${e(row.unsized)}`);
   });
   return ["", ...out];
 }

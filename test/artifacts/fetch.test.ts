@@ -95,12 +95,31 @@ describe("artifact fetch", () => {
     expect(server.bytesServed - tarball.body.length).toBeLessThanOrEqual(MiB);
   });
 
+  it("resumes a chunked transfer (no Content-Length) whose connection drops", async () => {
+    server.routes.set("/k", { body: tarball.body, dropAfter: 2 * MiB, noLength: true });
+    const outcome = outcomeOf(await fetchAll(kexec([`${server.url}/k`])));
+    expect((await readFile(outcome.path)).equals(tarball.body)).toBe(true);
+    expect(server.requests.map((r) => r.range)).toEqual([
+      null,
+      expect.stringMatching(/^bytes=\d+-$/),
+    ]);
+  });
+
   it("restarts from zero when the server ignores Range, and still installs the right bytes", async () => {
     server.routes.set("/k", { body: tarball.body, dropAfter: 2 * MiB, ignoreRange: true });
     const outcome = outcomeOf(await fetchAll(kexec([`${server.url}/k`])));
     expect((await readFile(outcome.path)).equals(tarball.body)).toBe(true);
     expect(server.requests).toHaveLength(2);
     expect(server.bytesServed).toBe(2 * MiB + tarball.body.length);
+  });
+
+  it("does not claim a resume when the server ignores Range and the partial is started over", async () => {
+    server.routes.set("/k", { body: tarball.body, stallAfter: MiB });
+    errorOf(await fetchAll(kexec([`${server.url}/k`])));
+    server.routes.set("/k", { body: tarball.body, ignoreRange: true });
+    const outcome = outcomeOf(await fetchAll(kexec([`${server.url}/k`])));
+    expect(outcome.resumedFrom).toBe(0);
+    expect((await readFile(outcome.path)).equals(tarball.body)).toBe(true);
   });
 
   it("falls back to the next mirror after a 404", async () => {
@@ -110,6 +129,12 @@ describe("artifact fetch", () => {
     );
     expect(outcome.url).toBe(`${server.url}/good`);
     expect(server.requests.map((r) => r.path)).toEqual(["/missing", "/good"]);
+  });
+
+  it("leaves no empty partial behind when no mirror answers with the file", async () => {
+    const error = errorOf(await fetchAll(kexec([`${server.url}/missing`, "http://127.0.0.1:1/k"])));
+    expect(error.message).toContain("HTTP 404");
+    expect(await partials()).toEqual([]);
   });
 
   it("lets two concurrent fetches of one artifact download it once (the global lock serializes them)", async () => {
@@ -130,6 +155,45 @@ describe("artifact fetch", () => {
     const outcome = outcomeOf(await fetchAll(kexec([`${server.url}/dead`, `${server.url}/k`])));
     expect(outcome.resumedFrom).toBe(MiB);
     expect(server.bytesServed).toBe(tarball.body.length - MiB);
+  });
+
+  it("resumes with a plain Range when the server sends neither ETag nor Last-Modified (the pinned hash checks the file)", async () => {
+    server.routes.set("/k", { body: tarball.body, stallAfter: MiB, noValidators: true });
+    errorOf(await fetchAll(kexec([`${server.url}/k`])));
+    server.routes.set("/k", { body: tarball.body, noValidators: true });
+    server.requests.length = 0;
+    server.bytesServed = 0;
+    const outcome = outcomeOf(await fetchAll(kexec([`${server.url}/k`])));
+    expect(outcome.resumedFrom).toBe(MiB);
+    expect(server.requests).toEqual([{ path: "/k", range: `bytes=${MiB}-`, ifRange: null }]);
+    expect(server.bytesServed).toBe(tarball.body.length - MiB);
+    expect((await readFile(outcome.path)).equals(tarball.body)).toBe(true);
+  });
+
+  it("starts over once when a resumed file does not match the pinned hash", async () => {
+    const other = Buffer.from(tarball.body);
+    other.fill(0, 0, MiB);
+    server.routes.set("/k", { body: other, stallAfter: MiB, noValidators: true });
+    errorOf(await fetchAll(kexec([`${server.url}/k`])));
+    server.routes.set("/k", { body: tarball.body, noValidators: true });
+    server.requests.length = 0;
+    const outcome = outcomeOf(await fetchAll(kexec([`${server.url}/k`])));
+    expect(outcome.resumedFrom).toBe(0);
+    expect(server.requests.map((r) => r.range)).toEqual([`bytes=${MiB}-`, null]);
+    expect((await readFile(outcome.path)).equals(tarball.body)).toBe(true);
+  });
+
+  it("resumes bytes another mirror sent, and fails without a third try when the restart mismatches too", async () => {
+    server.routes.set("/a", { body: tarball.body, stallAfter: MiB });
+    errorOf(await fetchAll(kexec([`${server.url}/a`])));
+    const wrong = Buffer.from(tarball.body);
+    wrong.fill(0, 2 * MiB, 3 * MiB);
+    server.routes.set("/b", { body: wrong });
+    server.requests.length = 0;
+    const error = errorOf(await fetchAll(kexec([`${server.url}/b`])));
+    expect(error.message).toContain(digest(wrong).sri);
+    expect(server.requests.map((r) => r.range)).toEqual([`bytes=${MiB}-`, null]);
+    expect(await partials()).toEqual([]);
   });
 
   it("follows a redirect", async () => {

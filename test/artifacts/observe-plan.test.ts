@@ -59,8 +59,11 @@ describe("observe and plan artifacts", () => {
     const unsized = await observeAndPlan({
       kexec: { urls: ["https://example.org/k.tar.gz"], hash: sri },
     });
-    expect(unsized.actions[0]).toMatchObject({ kind: "artifact-fetch", consumes: { bytes: 0 } });
-    expect(unsized.actions[0]?.reason).toContain("size not declared");
+    expect(unsized.actions[0]).toMatchObject({
+      kind: "artifact-fetch",
+      consumes: { bytes: 0, sizeUnknown: true },
+    });
+    expect(unsized.actions[0]?.reason).toContain("size unknown: not declared");
   });
 
   it("reports a cached file the index does not vouch for as unverified, and a vouched one as ok", async () => {

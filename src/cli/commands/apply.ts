@@ -13,6 +13,7 @@ import { applyOnly, DEFAULT_MANIFEST, manifestPath, parseJobs } from "../options
 import { parseCommandArgs } from "../parse-command-args.js";
 import { renderPlan } from "../render-plan.js";
 import { testStopHook } from "../test-hooks.js";
+import { shellCommand } from "../../text/shell-quote.js";
 
 const usage = `Usage: volplan apply [--manifest FILE | PLAN_FILE] [--only SELECTOR]... [--dry-run] [--jobs N] [--json] [--no-wait]
 
@@ -101,6 +102,31 @@ async function printOutcome(
   return report === null ? planExitCode(plan, false) : applyExitCode(report);
 }
 
+// Progress of downloads, seed copies and zero-fills on stderr, and what an interrupt leaves.
+async function applyWatch(ctx: CommandContext, target: Target, planFile: string | undefined) {
+  const { progressSink } = await import("../progress.js");
+  const { stderrIsTerminal } = await import("../stderr-is-terminal.js");
+  const { keptPartialLines } = await import("../kept-partials.js");
+  const progress = progressSink({ stream: ctx.stderr, terminal: stderrIsTerminal(ctx.env) });
+  // A saved plan no longer matches once the run changed things: plan again, then apply that.
+  const again =
+    planFile === undefined
+      ? shellCommand("volplan", "apply", ...ctx.args)
+      : "volplan plan --out FILE, then volplan apply FILE,";
+  const note = () => {
+    progress.clear();
+    return [
+      ...keptPartialLines({
+        stateDir: target.desired.stateDir,
+        artifacts: target.desired.artifacts,
+        resume: () => again,
+      }),
+      `a volume stopped half-made or half-grown is cleaned up or finished by ${again} which plans from what is on disk then`,
+    ];
+  };
+  return { progress, note };
+}
+
 async function run(ctx: CommandContext): Promise<number> {
   const { values, positionals } = parseCommandArgs({
     command: "apply",
@@ -131,16 +157,22 @@ async function run(ctx: CommandContext): Promise<number> {
     return planExitCode(plan, false);
   }
   const { applyHost } = await import("../../reconcile/apply-host.js");
-  const result = await applyHost({
-    ...target,
-    jobs,
-    wait: values["no-wait"] !== true,
-    onWaiting: (holder) => ctx.stderr.write(`${waitingMessage(holder)}\n`),
-    onPlan: async (plan) => {
-      if (!json) ctx.stdout.write(await planText(ctx, plan, "volplan apply"));
-    },
-    ...(hook === undefined ? {} : { hook }),
-  });
+  const { progress, note } = await applyWatch(ctx, target, positionals[0]);
+  const { whileInterruptible } = await import("../interrupt.js");
+  const result = await whileInterruptible(note, () =>
+    applyHost({
+      ...target,
+      jobs,
+      wait: values["no-wait"] !== true,
+      onWaiting: (holder) => ctx.stderr.write(`${waitingMessage(holder)}\n`),
+      onPlan: async (plan) => {
+        if (!json) ctx.stdout.write(await planText(ctx, plan, "volplan apply"));
+      },
+      onProgress: progress.report,
+      ...(hook === undefined ? {} : { hook }),
+    }),
+  );
+  progress.clear();
   return printOutcome(ctx, result, json);
 }
 

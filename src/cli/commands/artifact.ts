@@ -6,9 +6,11 @@ import { errorText } from "../error-text.js";
 import { EXIT } from "../exit-codes.js";
 import { loadOrReport, type Loaded } from "../load-manifest.js";
 import { parseCommandArgs } from "../parse-command-args.js";
-import { manifestPath } from "../options.js";
-import type { ArtifactProgress } from "../../artifacts/fetch-one.js";
+import { manifestPath, parseJobs } from "../options.js";
+import { waitingMessage } from "../../host/lock.js";
 import { escapeControls } from "../../text/escape-controls.js";
+import { shellQuote } from "../../text/shell-quote.js";
+import type { DesiredArtifact, Reserve } from "../../manifest/desired.js";
 
 const usage = `Usage: volplan artifact path NAME [--manifest FILE]
        volplan artifact fetch [NAME...] [--verify] [--jobs N] [--manifest FILE]
@@ -88,27 +90,34 @@ async function runExtract(
   return EXIT.ok;
 }
 
-function parseJobs(text: string | undefined): number {
-  if (text === undefined) return 2;
-  const jobs = Number(text);
-  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)
-    throw new UsageError(`--jobs must be a whole number from 1 to 64, not '${text}'`, "artifact");
-  return jobs;
-}
-
-// A redrawn line on a terminal, silence otherwise; throttled so the terminal is not the bottleneck.
-function progressSink(ctx: CommandContext, line: (p: ArtifactProgress) => string) {
-  if (process.stderr.isTTY !== true) return { onProgress: undefined, clear: () => undefined };
-  let last = 0;
-  return {
-    onProgress: (progress: ArtifactProgress) => {
-      const now = Date.now();
-      if (now - last < 100) return;
-      last = now;
-      ctx.stderr.write(`\r\x1b[K${line(progress)}`);
-    },
-    clear: () => ctx.stderr.write("\r\x1b[K"),
+// Progress on stderr, the reserve downloads must leave free (policy.reserve of the cache's
+// filesystem), and what an interrupt says was kept.
+async function fetchWatch(
+  ctx: CommandContext,
+  input: {
+    stateDir: string;
+    artifacts: readonly DesiredArtifact[];
+    policyReserve: Reserve;
+    values: { manifest?: string };
+  },
+) {
+  const { progressSink } = await import("../progress.js");
+  const { stderrIsTerminal } = await import("../stderr-is-terminal.js");
+  const { keptPartialLines } = await import("../kept-partials.js");
+  const { policyReserveAt } = await import("../../artifacts/cache-room.js");
+  const progress = progressSink({ stream: ctx.stderr, terminal: stderrIsTerminal(ctx.env) });
+  const { manifest } = input.values;
+  const flag = manifest === undefined ? "" : ` --manifest ${shellQuote(manifest)}`;
+  const note = () => {
+    progress.clear();
+    return keptPartialLines({
+      stateDir: input.stateDir,
+      artifacts: input.artifacts,
+      resume: (name) => `volplan artifact fetch ${shellQuote(name)}${flag}`,
+    });
   };
+  const reserve = policyReserveAt(input.stateDir, input.policyReserve);
+  return { progress, reserve, note };
 }
 
 async function runFetch(
@@ -116,7 +125,7 @@ async function runFetch(
   names: string[],
   values: { manifest?: string; verify?: boolean; jobs?: string },
 ): Promise<number> {
-  const jobs = parseJobs(values.jobs);
+  const jobs = parseJobs(values.jobs, "artifact", 2);
   const loaded = await load(ctx, values.manifest);
   if (loaded === null) return EXIT.error;
   const { findArtifact } = await import("../../artifacts/find-cached.js");
@@ -128,21 +137,26 @@ async function runFetch(
   if (typeof unknown === "string") throw new UserError(unknown);
   const artifacts = chosen.filter((a) => typeof a !== "string");
   const { fetchArtifacts } = await import("../../artifacts/fetch-artifacts.js");
-  const { outcomeLine, progressLine } = await import("../../artifacts/progress-text.js");
-  const progress = progressSink(ctx, progressLine);
-  const results = await fetchArtifacts({
-    stateDir: loaded.desired.stateDir,
+  const { outcomeLine } = await import("../../artifacts/progress-text.js");
+  const { stateDir, policy } = loaded.desired;
+  const { whileInterruptible } = await import("../interrupt.js");
+  const { progress, reserve, note } = await fetchWatch(ctx, {
+    stateDir,
     artifacts,
-    verify: values.verify === true,
-    jobs,
-    ...(progress.onProgress === undefined ? {} : { onProgress: progress.onProgress }),
-    lock: {
-      onWaiting: (holder) =>
-        ctx.stderr.write(
-          `waiting for volplan${holder === null ? "" : ` (pid ${holder.pid})`} to finish…\n`,
-        ),
-    },
+    policyReserve: policy.reserve,
+    values,
   });
+  const results = await whileInterruptible(note, () =>
+    fetchArtifacts({
+      stateDir,
+      artifacts,
+      verify: values.verify === true,
+      jobs,
+      onProgress: progress.report,
+      reserve,
+      lock: { onWaiting: (holder) => ctx.stderr.write(`${waitingMessage(holder)}\n`) },
+    }),
+  );
   progress.clear();
   if (results.length === 0)
     ctx.stdout.write("the manifest declares no artifacts; nothing to fetch\n");

@@ -19,6 +19,8 @@ export function desiredWith(
 export const FAST: FetchTuning = {
   connectTimeoutMs: 5_000,
   idleTimeoutMs: 1_000,
+  minBytesPerSecond: 0,
+  slowWindowMs: 60_000,
   attempts: 2,
   backoffMs: 10,
   maxRedirects: 5,

@@ -1,6 +1,7 @@
 // A loopback HTTP server for artifact tests: counts requests and bytes, and misbehaves on demand.
 import { createHash } from "node:crypto";
 import http from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { AddressInfo } from "node:net";
 
 /** How one path is served. */
@@ -15,6 +16,12 @@ export interface Route {
   dropTimes?: number;
   /** Send this many body bytes then go silent (until the client gives up). */
   stallAfter?: number;
+  /** Send the body in pieces of `bytes`, one every `everyMs` (a slow or dripping mirror). */
+  pace?: { bytes: number; everyMs: number };
+  /** Send no Content-Length (chunked), so the client cannot know the size in advance. */
+  noLength?: boolean;
+  /** Send neither ETag nor Last-Modified (nothing to put in If-Range). */
+  noValidators?: boolean;
   /** Answer with a redirect to this location. */
   redirectTo?: string;
 }
@@ -36,8 +43,8 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Starts a server on 127.0.0.1 with a random port. */
-export async function startTestServer(): Promise<TestServer> {
+/** Starts a server on 127.0.0.1, on `port` or a random one. */
+export async function startTestServer(port = 0): Promise<TestServer> {
   const routes = new Map<string, Route>();
   const state: TestServer = {
     url: "",
@@ -53,9 +60,12 @@ export async function startTestServer(): Promise<TestServer> {
   const server = http.createServer((req, res) => {
     void serve({ state, req, res });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return Object.assign(state, { url: `http://127.0.0.1:${port}` });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", resolve);
+  });
+  const address = server.address() as AddressInfo;
+  return Object.assign(state, { url: `http://127.0.0.1:${address.port}` });
 }
 
 /** A strong ETag for a body. */
@@ -83,6 +93,8 @@ async function serve(input: {
     return;
   }
   const etag = etagOf(route.body);
+  const validators = route.noValidators === true ? {} : { etag };
+  const length = (n: number) => (route.noLength === true ? {} : { "content-length": n });
   let start = 0;
   const match = /^bytes=(\d+)-$/.exec(range ?? "");
   const rangeOk =
@@ -90,12 +102,16 @@ async function serve(input: {
   if (rangeOk && Number(match[1]) < route.body.length) {
     start = Number(match[1]);
     res.writeHead(206, {
-      etag,
-      "content-length": route.body.length - start,
+      ...validators,
+      ...length(route.body.length - start),
       "content-range": `bytes ${start}-${route.body.length - 1}/${route.body.length}`,
     });
   } else {
-    res.writeHead(200, { etag, "content-length": route.body.length, "accept-ranges": "bytes" });
+    res.writeHead(200, {
+      ...validators,
+      ...length(route.body.length),
+      "accept-ranges": "bytes",
+    });
   }
   res.flushHeaders();
   await writeBody({ state, route, res, slice: route.body.subarray(start), start });
@@ -115,8 +131,9 @@ async function writeBody(input: {
   const stallAt =
     route.stallAfter === undefined ? undefined : Math.max(0, route.stallAfter - input.start);
   const cut = drop ? route.dropAfter : stallAt;
-  const chunk = 64 * 1024;
+  const chunk = route.pace?.bytes ?? 64 * 1024;
   for (let at = 0; at < input.slice.length || cut === 0; at += chunk) {
+    if (route.pace !== undefined && at > 0) await sleep(route.pace.everyMs);
     if (cut !== undefined && at >= cut) {
       if (drop) res.socket?.destroy();
       return;
