@@ -173,7 +173,7 @@ export interface FormatSpec {
   mkfsArgs: string[];
 }
 /**
- * Numeric owner, group and permission bits.
+ * Owner, group and permission bits, in numbers (what apply sets), with the names they have in the manifest or on the host where known (what people read).
  *
  * This interface was referenced by `Plan`'s JSON-Schema
  * via the `definition` "ownership".
@@ -191,6 +191,14 @@ export interface Ownership {
    * Permission bits as four octal digits, such as "0660".
    */
   mode: string;
+  /**
+   * The owner's name, when the manifest declares it by name or the host's passwd names the uid.
+   */
+  user?: string;
+  /**
+   * The group's name, when the manifest declares it by name or the host's group file names the gid.
+   */
+  group?: string;
 }
 /**
  * Create a new image atomically as a hole-preserving (reflink where possible) copy of a base image, grown to the declared size.

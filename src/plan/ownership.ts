@@ -19,15 +19,33 @@ export function resolveOwnership(volume: DesiredVolume, snapshot: Snapshot): Res
   if (uid === undefined) return { ok: false, what: "user", name: String(volume.owner) };
   const gid = typeof volume.group === "number" ? volume.group : snapshot.groups[volume.group];
   if (gid === undefined) return { ok: false, what: "group", name: String(volume.group) };
-  return { ok: true, ownership: { uid, gid, mode: modeText(volume.mode) } };
+  const names = namesOf({ uid, gid }, snapshot);
+  return { ok: true, ownership: { uid, gid, mode: modeText(volume.mode), ...names } };
 }
 
-/** Whether two ownerships are the same. */
+/** The names the snapshot knows for a uid and gid (from the accounts the manifest names). */
+export function namesOf(
+  ids: { readonly uid: number; readonly gid: number },
+  snapshot: Pick<Snapshot, "users" | "groups">,
+): { user?: string; group?: string } {
+  const user = nameOf(ids.uid, snapshot.users);
+  const group = nameOf(ids.gid, snapshot.groups);
+  return { ...(user === undefined ? {} : { user }), ...(group === undefined ? {} : { group }) };
+}
+
+function nameOf(id: number, table: Readonly<Record<string, number>>): string | undefined {
+  for (const name in table) if (table[name] === id) return name;
+  return undefined;
+}
+
+/** Whether two ownerships are the same (in numbers; names are for people). */
 export function sameOwnership(a: Ownership, b: Ownership): boolean {
   return a.uid === b.uid && a.gid === b.gid && a.mode === b.mode;
 }
 
-/** Ownership for messages: "uid 0, gid 0, mode 0600". */
+/** Ownership for messages: "owner microvm, group kvm, mode 0660", numbers where no name is known ("uid 0"). */
 export function ownershipText(o: Ownership): string {
-  return `uid ${o.uid}, gid ${o.gid}, mode ${o.mode}`;
+  const user = o.user === undefined ? `uid ${o.uid}` : `owner ${o.user}`;
+  const group = o.group === undefined ? `gid ${o.gid}` : `group ${o.group}`;
+  return `${user}, ${group}, mode ${o.mode}`;
 }

@@ -3,7 +3,7 @@ import type { VolumeContext, VolumeResult } from "./context.js";
 import { only, volumeBase } from "./context.js";
 import { checkFilesystem } from "./filesystem-checks.js";
 import { formatBytes } from "../units/size.js";
-import { modeText, ownershipText } from "./ownership.js";
+import { modeText, namesOf, ownershipText } from "./ownership.js";
 import { planGrowth } from "./plan-growth.js";
 import { refuseInUse, refuseShrink } from "./refusals-content.js";
 import { refuseHardLinked } from "./refusals.js";
@@ -40,7 +40,12 @@ function ownershipChange(
   const mode = modeText(file.mode);
   if (file.uid === ownership.uid && file.gid === ownership.gid && mode === ownership.mode)
     return null;
-  const current: Ownership = { uid: file.uid, gid: file.gid, mode };
+  const current: Ownership = {
+    uid: file.uid,
+    gid: file.gid,
+    mode,
+    ...namesOf({ uid: file.uid, gid: file.gid }, ctx.snapshot),
+  };
   return {
     kind: "set-ownership",
     ...volumeBase(ctx),

@@ -34,8 +34,8 @@ function withNote(text: string, note: string | undefined): string {
 
 function describeOwnership(from: Ownership, to: Ownership): string {
   const parts: string[] = [];
-  if (from.uid !== to.uid) parts.push(`owner ${from.uid} → ${to.uid}`);
-  if (from.gid !== to.gid) parts.push(`group ${from.gid} → ${to.gid}`);
+  if (from.uid !== to.uid) parts.push(`owner ${from.user ?? from.uid} → ${to.user ?? to.uid}`);
+  if (from.gid !== to.gid) parts.push(`group ${from.group ?? from.gid} → ${to.group ?? to.gid}`);
   if (from.mode !== to.mode) parts.push(`mode ${from.mode} → ${to.mode}`);
   return parts.length === 0 ? "ownership unchanged" : parts.join(", ");
 }

@@ -33,6 +33,13 @@ describe("volplan diff", () => {
     expect(result.stdout).toBe("No changes. 3 volumes and 1 artifact match the manifest.\n");
   });
 
+  it("names owners and groups as the manifests do (no made-up ids)", async () => {
+    const result = await volplan(["diff", fixture("owned-old"), fixture("owned-new")]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain("owner microvm → root, mode 0660 → 0600");
+    expect(result.stdout).not.toMatch(/owner \d+/);
+  });
+
   it("plans growth when a size is raised (exit 2)", async () => {
     const { exitCode, plan } = await diffJson("grow");
     expect(exitCode).toBe(2);
