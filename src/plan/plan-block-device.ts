@@ -6,8 +6,20 @@ import { formatBytes } from "../units/size.js";
 import { refuseDeviceMissing, refuseDeviceTooSmall } from "./refusals-content.js";
 import { refuseNotAFile, refuseSymlink } from "./refusals.js";
 
-/** The check result for a block-device volume; it never yields a write. */
+/**
+ * The check result for a block-device volume; it never yields a write, so it is budgeted on no
+ * host filesystem (the device node's devtmpfs has nothing to do with the device's space).
+ */
 export function planBlockDevice(ctx: VolumeContext): VolumeResult {
+  const unbudgeted: VolumeContext = { ...ctx, filesystem: "" };
+  // Device links (/dev/zvol/POOL/NAME, /dev/VG/LV) appear with their device: a missing parent
+  // there means a missing device, not a directory to create.
+  if (ctx.observed.pathProblem?.code === "parent-missing")
+    return only(refuseDeviceMissing(unbudgeted));
+  return planDevice(unbudgeted);
+}
+
+function planDevice(ctx: VolumeContext): VolumeResult {
   const entry = ctx.observed.entry;
   switch (entry.type) {
     case "missing":

@@ -23,9 +23,11 @@ export function volumeContext(volume: DesiredVolume, snapshot: Snapshot): Volume
 
 /** Actions and warnings for one volume; its refusals never affect other volumes. */
 export function planVolume(ctx: VolumeContext): VolumeResult {
-  if (ctx.observed.pathProblem !== null)
-    return only(refusePathProblem(ctx, ctx.observed.pathProblem));
-  if (ctx.volume.kind === "block-device") return planBlockDevice(ctx);
+  const problem = ctx.observed.pathProblem;
+  // A device's missing parent (/dev/zvol/POOL) means a missing device: planBlockDevice says so.
+  if (ctx.volume.kind === "block-device" && (problem === null || problem.code === "parent-missing"))
+    return planBlockDevice(ctx);
+  if (problem !== null) return only(refusePathProblem(ctx, problem));
   const resolved = resolveOwnership(ctx.volume, ctx.snapshot);
   if (!resolved.ok) return only(refuseUnknownOwner(ctx, resolved.what, resolved.name));
   return planImage(ctx, resolved.ownership);

@@ -24,6 +24,16 @@ export function refuseShrink(ctx: VolumeContext, found: number): RefuseAction {
 /** Refusal for a block device smaller than declared (volplan never resizes devices). */
 export function refuseDeviceTooSmall(ctx: VolumeContext, found: number): RefuseAction {
   const { path, size } = ctx.volume;
+  if (found === 0) {
+    // sysfs gave no size: a device that is not ready, or not the device meant.
+    return refuse(ctx, {
+      refusal: "device-too-small",
+      statement: `the size of the block device ${path} could not be read (the kernel reports 0 bytes); volplan never uses a device it cannot measure`,
+      found: "0 bytes",
+      declared: formatBytes(size),
+      fix: `check that ${path} is the device you mean and that it is ready (${shellCommand("blockdev", "--getsize64", path)})`,
+    });
+  }
   return refuse(ctx, {
     refusal: "device-too-small",
     statement: `the block device ${path} is ${formatBytes(found)} but the manifest declares ${formatBytes(size)}; volplan never resizes devices`,

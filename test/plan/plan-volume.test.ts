@@ -444,6 +444,30 @@ const cases: Case[] = [
     expected: [{ kind: "refuse", refusal: "device-missing" }],
   },
   {
+    name: "block device whose parent is missing (a device link not there yet)",
+    volume: desiredVolume({ kind: "block-device", path: "/dev/zvol/tank/vm" }),
+    observed: {
+      pathProblem: { code: "parent-missing", at: "/dev/zvol/tank", detail: "does not exist" },
+      entry: { type: "missing" },
+    },
+    expected: [
+      {
+        kind: "refuse",
+        refusal: "device-missing",
+        fix: text("zfs create -V"),
+        consumes: { filesystem: "", bytes: 0 },
+      },
+    ],
+  },
+  {
+    name: "block device whose size cannot be read",
+    volume: desiredVolume({ kind: "block-device", path: "/dev/zd0" }),
+    observed: { entry: { type: "block-device", size: 0, filesystem: null, holders: [] } },
+    expected: [
+      { kind: "refuse", refusal: "device-too-small", fix: text("blockdev --getsize64 /dev/zd0") },
+    ],
+  },
+  {
     name: "block device too small",
     volume: desiredVolume({ kind: "block-device", path: "/dev/zd0" }),
     observed: {
@@ -462,7 +486,8 @@ const cases: Case[] = [
         holders: [qemu],
       },
     },
-    expected: [{ kind: "no-change", size: 10 * GIB }],
+    // Never written: budgeted on no host filesystem (not the devtmpfs holding its node).
+    expected: [{ kind: "no-change", size: 10 * GIB, consumes: { filesystem: "", bytes: 0 } }],
   },
   {
     name: "file where a block device is declared",
