@@ -13,7 +13,7 @@ import { machineDescription } from "./lib/machine.mjs";
 import { bestOfInterleaved, ms } from "./lib/timing.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const cli = path.join(root, "dist", "volplan.cjs");
+const cli = path.join(root, "dist", "volplan.mjs");
 const { values } = parseArgs({
   options: {
     rounds: { type: "string", default: "15" },
@@ -25,7 +25,7 @@ const rounds = Number(values.rounds);
 const SIZE = 2 * 1024 * 1024;
 
 if (!existsSync(cli)) {
-  console.error("dist/volplan.cjs is missing: run `npm run build` first");
+  console.error("dist/volplan.mjs is missing: run `npm run build` first");
   process.exit(1);
 }
 
