@@ -29,7 +29,7 @@ if (values.serve !== undefined) {
   server.listen(0, "127.0.0.1", () => console.log(server.address().port));
 } else {
   const rounds = Number(values.rounds);
-  const volplan = path.resolve(import.meta.dirname, "../dist/volplan.mjs");
+  const volplan = path.resolve(import.meta.dirname, "../dist/volplan.cjs");
   const dir = mkdtempSync(path.join(os.tmpdir(), "volplan-bench-download-"));
   const source = path.join(dir, "kexec.tar.gz");
   execFileSync("sh", [

@@ -13,7 +13,7 @@ const { values } = parseArgs({
 });
 const rounds = Number(values.rounds);
 const bytes = Number(values.mib) * 1024 * 1024;
-const volplan = path.resolve(import.meta.dirname, "../dist/volplan.mjs");
+const volplan = path.resolve(import.meta.dirname, "../dist/volplan.cjs");
 const dir = mkdtempSync(path.join(os.tmpdir(), "volplan-bench-verify-"));
 try {
   const source = path.join(dir, "kexec.tar.gz");

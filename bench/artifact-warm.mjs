@@ -12,7 +12,7 @@ const { values } = parseArgs({
   options: { rounds: { type: "string", default: "15" }, mib: { type: "string", default: "350" } },
 });
 const rounds = Number(values.rounds);
-const volplan = path.resolve(import.meta.dirname, "../dist/volplan.mjs");
+const volplan = path.resolve(import.meta.dirname, "../dist/volplan.cjs");
 const dir = mkdtempSync(path.join(os.tmpdir(), "volplan-bench-warm-"));
 try {
   const file = path.join(dir, "nixos-kexec-installer-noninteractive-x86_64-linux.tar.gz");

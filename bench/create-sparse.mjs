@@ -23,7 +23,7 @@ const count = Number(values.count);
 const SIZE = "10G";
 
 if (!existsSync(cli)) {
-  console.error("dist/volplan.mjs is missing: run `npm run build` first");
+  console.error("dist/volplan.cjs is missing: run `npm run build` first");
   process.exit(1);
 }
 
@@ -82,7 +82,7 @@ console.log(`machine: ${machineDescription()}`);
 console.log(`filesystem under test: ${values.dir}`);
 console.log(`baseline: for i in 1..${count}: truncate -s ${SIZE} vI.img && mkfs.ext4 -F -q vI.img`);
 console.log(
-  `volplan:  node dist/volplan.mjs apply --manifest M (${count} ext4 volumes, size 10GiB)`,
+  `volplan:  node dist/volplan.cjs apply --manifest M (${count} ext4 volumes, size 10GiB)`,
 );
 const samples = {
   recipeMs: [],

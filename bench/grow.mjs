@@ -19,7 +19,7 @@ const { values } = parseArgs({
 const rounds = Number(values.rounds);
 
 if (!existsSync(cli)) {
-  console.error("dist/volplan.mjs is missing: run `npm run build` first");
+  console.error("dist/volplan.cjs is missing: run `npm run build` first");
   process.exit(1);
 }
 
@@ -57,7 +57,7 @@ try {
     `image: 10 GiB ext4 made by plain mkfs.ext4, copied with cp --sparse=always for each run`,
   );
   console.log(`baseline: truncate -s 20G img && e2fsck -fp img && resize2fs img`);
-  console.log(`volplan:  node dist/volplan.mjs apply --manifest M (size 20GiB)`);
+  console.log(`volplan:  node dist/volplan.cjs apply --manifest M (size 20GiB)`);
   const samples = { manual: [], volplan: [] };
   for (let round = 0; round < rounds; round++) {
     const a = path.join(work, `manual-${round}.img`);

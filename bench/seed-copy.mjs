@@ -33,7 +33,7 @@ const SIZE = 2048 * MiB;
 const CHUNKS = 300;
 
 if (!existsSync(cli)) {
-  console.error("dist/volplan.mjs is missing: run `npm run build` first");
+  console.error("dist/volplan.cjs is missing: run `npm run build` first");
   process.exit(1);
 }
 
@@ -94,7 +94,7 @@ try {
     `baseline: cp --sparse=always base.img cp.img  (and: + sync -d cp.img, cp with fsync)`,
   );
   console.log(
-    `volplan:  node dist/volplan.mjs apply --manifest M (one volume seeded from base.img)`,
+    `volplan:  node dist/volplan.cjs apply --manifest M (one volume seeded from base.img)`,
   );
   const samples = { cp: [], cpSync: [], volplan: [], cpBytes: [], volplanBytes: [] };
   // Warm the page cache with the base image, as a repeated deployment would find it.

@@ -1,4 +1,4 @@
-# The volplan CLI: a bundled ES module entry (dist/volplan.mjs, the program in dist/main.mjs) run by
+# The volplan CLI: a bundled CommonJS entry (dist/volplan.cjs, its chunks in dist/chunks/) run by
 # Node.js, with the tools it drives (mkfs for every supported filesystem, losetup, fallocate, cp)
 # on the wrapper's PATH, so it never depends on the host's. Dependencies come from
 # package-lock.json through importNpmLock (no vendored hash).
@@ -63,12 +63,12 @@ buildNpmPackage {
 
   installPhase = ''
     runHook preInstall
-    # dist/ whole: volplan.mjs imports main.mjs beside it.
+    # dist/ whole: volplan.cjs loads each command's code from dist/chunks/ on demand.
     mkdir -p "$out/lib/volplan"
     cp -r dist/. "$out/lib/volplan/"
     cp -r schema "$out/lib/volplan/schema"
     makeWrapper ${lib.getExe nodejs} "$out/bin/volplan" \
-      --add-flags "$out/lib/volplan/volplan.mjs" \
+      --add-flags "$out/lib/volplan/volplan.cjs" \
       --prefix PATH : ${lib.makeBinPath runtimeTools}
     runHook postInstall
   '';

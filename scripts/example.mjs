@@ -8,7 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const cli = path.join(root, "dist", "volplan.mjs");
+const cli = path.join(root, "dist", "volplan.cjs");
 const examplePrefix = "/tmp/volplan-example";
 const keep = process.argv.includes("--keep");
 

@@ -40,8 +40,8 @@ describe("the build", () => {
   it("writes the same bytes twice, with no path of the machine that built it", async () => {
     const [a, b] = [await contentsOf(first), await contentsOf(second)];
     expect(a.map(({ name, mode }) => [name, mode])).toEqual([
-      ["main.mjs", 0o644],
-      ["volplan.mjs", 0o755],
+      ["main.cjs", 0o644],
+      ["volplan.cjs", 0o755],
     ]);
     expect(b.map(({ name }) => name)).toEqual(a.map(({ name }) => name));
     for (const [i, file] of a.entries()) {
@@ -57,10 +57,10 @@ describe("the build", () => {
       bin: Record<string, string>;
       files: string[];
     };
-    expect(pkg.bin).toEqual({ volplan: "dist/volplan.mjs" });
+    expect(pkg.bin).toEqual({ volplan: "dist/volplan.cjs" });
     const built = (await readdir(first)).map((name) => `dist/${name}`).sort();
     expect(pkg.files.filter((file) => file.startsWith("dist/")).sort()).toEqual(built);
-    const executable = await readFile(path.join(first, "volplan.mjs"), "utf8");
+    const executable = await readFile(path.join(first, "volplan.cjs"), "utf8");
     expect(executable.split("\n")[0]).toBe("#!/usr/bin/env node");
   });
 
@@ -69,7 +69,7 @@ describe("the build", () => {
     const pkg = JSON.parse(await readFile(path.join(ROOT, "package.json"), "utf8")) as {
       version: string;
     };
-    const result = await execa(path.join(first, "volplan.mjs"), ["--version"], {
+    const result = await execa(path.join(first, "volplan.cjs"), ["--version"], {
       env: { PATH: `${path.dirname(process.execPath)}:${process.env["PATH"] ?? ""}` },
       extendEnv: false,
       timeout: 60_000,

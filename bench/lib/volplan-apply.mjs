@@ -7,7 +7,7 @@ import { timeCommand } from "./timing.mjs";
 /** The bundle the benchmarks run, as users do. */
 export const cli = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
-  "../../dist/volplan.mjs",
+  "../../dist/volplan.cjs",
 );
 
 /** Volume fields that make the current user the owner, so no benchmark needs root. */

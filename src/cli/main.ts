@@ -1,4 +1,4 @@
-// The CLI program (dist/main.mjs, run by bin.ts): the only code that touches argv, the
+// The CLI program (dist/main.cjs, run by bin.ts): the only code that touches argv, the
 // environment, stdio and the exit status.
 import packageJson from "../../package.json" with { type: "json" };
 import type { Writer } from "./command.js";
@@ -24,7 +24,8 @@ function writerTo(name: "stdout" | "stderr"): Writer {
 }
 
 // exitCode rather than exit(): output handed to process.stdout is flushed before the process ends.
-process.exitCode = await runCli({
+// No top-level await: the bundle is CommonJS (see scripts/build.mjs).
+void runCli({
   argv: process.argv.slice(2),
   stdout: writerTo("stdout"),
   stderr: writerTo("stderr"),
@@ -32,4 +33,6 @@ process.exitCode = await runCli({
   cwd: process.cwd(),
   stdoutIsTTY: process.stdout.isTTY === true,
   version: packageJson.version,
+}).then((code) => {
+  process.exitCode = code;
 });

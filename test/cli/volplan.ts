@@ -1,4 +1,4 @@
-// The one way tests run the CLI: the executable users run (dist/volplan.mjs, built once per test
+// The one way tests run the CLI: the executable users run (dist/volplan.cjs, built once per test
 // run by global-setup.ts), as a child process with a clean, explicit environment.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,7 +9,7 @@ import { inject } from "vitest";
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** The executable the tests run: `bin` in package.json. */
-export const CLI = path.join(ROOT, "dist", "volplan.mjs");
+export const CLI = path.join(ROOT, "dist", "volplan.cjs");
 
 /** How to start volplan. */
 export interface StartOptions {
