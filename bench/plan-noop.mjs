@@ -4,14 +4,15 @@
 // NODE_EXTRA_CA_CERTS is unset for every command: it adds a fixed cost to every Node start.
 // Run: npm run build && node bench/plan-noop.mjs [--rounds N] [--skip-10k] [--compare OTHER] [--profile]
 // --compare times another build's entry (say, one built from an earlier commit) in the same rounds;
-// --profile also runs each plan once under --cpu-prof and prints where its time went, by module.
+// --profile also runs each plan 5 times under --cpu-prof and prints where its time went, by stage
+// and by module.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { selfTimeByModule } from "./lib/cpu-profile.mjs";
+import { byStage, selfTimeByModule } from "./lib/cpu-profile.mjs";
 import { makeExt4Images } from "./lib/images.mjs";
 import { machineDescription } from "./lib/machine.mjs";
 import { bestOfInterleaved, ms } from "./lib/timing.mjs";
@@ -90,17 +91,19 @@ function measure(count, roundsHere) {
   }
 }
 
-// One plan under the CPU profiler (100 µs samples): self time by source module, the largest first.
-function profilePlan(dir, manifest) {
+// Plans under the CPU profiler (100 µs samples): self time by source module, averaged over runs.
+function profilePlan(dir, manifest, runs = 5) {
   const profiles = path.join(dir, "profile");
   const args = ["--cpu-prof", "--cpu-prof-interval", "100", "--cpu-prof-dir", profiles];
-  const result = spawnSync(process.execPath, [...args, cli, "plan", "--manifest", manifest], {
-    env,
-    stdio: "ignore",
-  });
-  if (result.status !== 0) throw new Error(`profiled plan exited with ${result.status}`);
-  const [file] = readdirSync(profiles);
-  return selfTimeByModule(path.join(profiles, file), path.join(path.dirname(cli), "main.cjs"));
+  for (let run = 0; run < runs; run++) {
+    const result = spawnSync(process.execPath, [...args, cli, "plan", "--manifest", manifest], {
+      env,
+      stdio: "ignore",
+    });
+    if (result.status !== 0) throw new Error(`profiled plan exited with ${result.status}`);
+  }
+  const files = readdirSync(profiles).map((name) => path.join(profiles, name));
+  return selfTimeByModule(files, path.join(path.dirname(cli), "main.cjs"));
 }
 
 function report(label, r) {
@@ -120,12 +123,12 @@ function report(label, r) {
   }
   if (r.profile !== null) {
     const total = r.profile.reduce((sum, [, time]) => sum + time, 0);
-    console.log(`  profile of one plan (${ms(total)} sampled), self time by module:`);
-    for (const [place, time] of r.profile.slice(0, 15)) {
-      console.log(
-        `    ${ms(time).padStart(9)}  ${us(time / r.count).padStart(9)}/volume  ${place}`,
-      );
-    }
+    const line = (time, name) =>
+      console.log(`    ${ms(time).padStart(9)}  ${us(time / r.count).padStart(9)}/volume  ${name}`);
+    console.log(`  profile of a plan (mean of 5, ${ms(total)} sampled), self time by stage:`);
+    for (const [stage, time] of byStage(r.profile)) line(time, stage);
+    console.log(`  the largest places:`);
+    for (const [place, time] of r.profile.slice(0, 15)) line(time, place);
   }
 }
 
@@ -141,4 +144,14 @@ if (!values["skip-10k"]) {
   console.log(
     `per-volume cost 10k / 1k: ${(large.perVolume / small.perVolume).toFixed(2)} (1.00 = linear); marginal cost from 1k to 10k: ${(marginal * 1000).toFixed(1)} µs per volume`,
   );
+  if (small.profile !== null && large.profile !== null) {
+    console.log("marginal cost from 1k to 10k by stage (profiled, µs per volume):");
+    const before = new Map(byStage(small.profile));
+    const marginals = byStage(large.profile).map(([stage, time]) => [
+      stage,
+      ((time - (before.get(stage) ?? 0)) / 9000) * 1000,
+    ]);
+    for (const [stage, each] of marginals.sort((a, b) => b[1] - a[1]))
+      console.log(`  ${each.toFixed(1).padStart(7)} µs  ${stage}`);
+  }
 }
