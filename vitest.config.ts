@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    // Builds dist/volplan.cjs once; the CLI tests run the bundle.
+    // Builds dist/ once; the CLI tests run dist/volplan.cjs (test/cli/volplan.ts).
     globalSetup: ["test/cli/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,

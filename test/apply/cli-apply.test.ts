@@ -3,23 +3,20 @@ import { link, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promise
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bundle } from "./fixtures/bundle.js";
-import type { Bundle } from "./fixtures/bundle.js";
+import { startVolplan, volplan } from "../cli/volplan.js";
+import type { Child } from "../cli/volplan.js";
 import { blkid, mountTmpfs, privilegeProblem } from "./fixtures/filesystems.js";
 import type { TestFs } from "./fixtures/filesystems.js";
 
 const MiB = 1024 * 1024;
 
 describe.skipIf(privilegeProblem !== null)("volplan apply (the CLI, as a process)", () => {
-  let cli: Bundle;
   let fs: TestFs;
   let n = 0;
   beforeAll(async () => {
-    cli = await bundle({ entry: "src/cli/main.ts" });
     fs = await mountTmpfs(256 * MiB);
   });
   afterAll(async () => {
-    await cli?.cleanup();
     await fs?.cleanup();
   });
 
@@ -47,16 +44,12 @@ describe.skipIf(privilegeProblem !== null)("volplan apply (the CLI, as a process
     return { dir, manifest };
   }
 
-  const volplan = (args: string[], env: Record<string, string> = {}) =>
-    execa("node", [cli.file, ...args], { reject: false, timeout: 120_000, env });
-
   // Returns the subprocess inside an object: an execa subprocess is a thenable, and returning it
   // from an async function would wait for it to exit.
-  async function stoppedAt(
-    step: string,
-    manifest: string,
-  ): Promise<{ child: ReturnType<typeof volplan> }> {
-    const child = volplan(["apply", "--manifest", manifest], { VOLPLAN_TEST_STOP_AT: step });
+  async function stoppedAt(step: string, manifest: string): Promise<{ child: Child }> {
+    const child = startVolplan(["apply", "--manifest", manifest], {
+      env: { VOLPLAN_TEST_STOP_AT: step },
+    });
     await new Promise<void>((resolve, reject) => {
       let seen = "";
       child.stderr.on("data", (chunk: Buffer) => {

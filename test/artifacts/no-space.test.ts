@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fetchArtifacts, type FetchResult } from "../../src/artifacts/fetch-artifacts.js";
-import { cli } from "./helpers/cli.js";
+import { volplan } from "../cli/volplan.js";
 import { FAST, desiredWith } from "./helpers/manifest.js";
 import { startTestServer, type TestServer } from "./helpers/test-server.js";
 import { makeKexecTarball, type Tarball } from "./helpers/tarballs.js";
@@ -146,8 +146,8 @@ describe("artifact fetch on a small filesystem", () => {
           artifacts: { kexec: { urls: [`${server.url}/k`], hash: tarball.sri } },
         }),
       );
-      const run = await cli(["artifact", "fetch", "--manifest", manifest]);
-      expect(run.code).toBe(1);
+      const run = await volplan(["artifact", "fetch", "--manifest", manifest]);
+      expect(run.exitCode).toBe(1);
       expect(run.stderr).toContain("would leave less than the reserve of 4 MiB free");
       expect(await freeBytes()).toBeGreaterThanOrEqual(4 * MiB);
       server.routes.set("/k", { body: tarball.body });

@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import validatePlan from "../../src/generated/validate-plan.js";
-import { cli } from "./helpers/cli.js";
+import { volplan } from "../cli/volplan.js";
 import { digest } from "./helpers/tarballs.js";
 import { tempDir } from "./helpers/temp.js";
 
@@ -24,7 +24,7 @@ beforeAll(async () => {
 
 describe("an artifact without a declared size in the plan", () => {
   it("text: the download and the space table say size unknown, not 0 B", async () => {
-    const run = await cli(["plan", "--manifest", manifest]);
+    const run = await volplan(["plan", "--manifest", manifest]);
     expect(run.stdout).toMatch(
       /\+ artifact kexec .* download \(size unknown\) from https:\/\/example\.org\/k\.tar\.gz/,
     );
@@ -36,7 +36,7 @@ describe("an artifact without a declared size in the plan", () => {
   });
 
   it("Markdown: needed is unknown, with the note", async () => {
-    const run = await cli(["plan", "--markdown", "--manifest", manifest]);
+    const run = await volplan(["plan", "--markdown", "--manifest", manifest]);
     expect(run.stdout).toMatch(/^\| `[^`]+` \| [\d.]+ \w+ \| unknown \| /m);
     expect(run.stdout).toContain(
       "size unknown: artifact kexec (not in needed; declare size to budget it)",
@@ -44,7 +44,7 @@ describe("an artifact without a declared size in the plan", () => {
   });
 
   it("JSON: the action's consumption says sizeUnknown, and the plan still matches its schema", async () => {
-    const run = await cli(["plan", "--json", "--manifest", manifest]);
+    const run = await volplan(["plan", "--json", "--manifest", manifest]);
     const plan = JSON.parse(run.stdout) as { actions: { kind: string; consumes: unknown }[] };
     const fetch = plan.actions.find((a) => a.kind === "artifact-fetch");
     expect(fetch?.consumes).toMatchObject({ bytes: 0, sizeUnknown: true });

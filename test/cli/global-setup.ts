@@ -1,4 +1,4 @@
-// Builds dist/volplan.cjs once per test run; CLI tests run that bundle, as users do.
+// Builds dist/ once per test run (scripts/build.mjs); CLI tests run dist/volplan.cjs, as users do.
 // A failed build does not abort the run (other suites still run): CLI tests fail with its output instead.
 import path from "node:path";
 import { fileURLToPath } from "node:url";

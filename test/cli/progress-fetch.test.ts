@@ -3,7 +3,7 @@ import { stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { bundleCli } from "../artifacts/helpers/cli.js";
+import { CLI } from "./volplan.js";
 import { makeKexecTarball, type Tarball } from "../artifacts/helpers/tarballs.js";
 import { tempDir } from "../artifacts/helpers/temp.js";
 import { startTestServer, type TestServer } from "../artifacts/helpers/test-server.js";
@@ -12,14 +12,12 @@ const KiB = 1024;
 
 let server: TestServer;
 let tarball: Tarball;
-let volplan: string;
 let stateDir: string;
 let manifest: string;
 
 beforeAll(async () => {
   server = await startTestServer();
   tarball = await makeKexecTarball(2);
-  volplan = await bundleCli();
 });
 
 afterAll(async () => {
@@ -46,7 +44,7 @@ const env = { TERM: "xterm", NO_COLOR: "" };
 describe("artifact fetch progress", () => {
   it("without a terminal: plain lines at most every tenth, then the outcome", async () => {
     server.routes.set("/k", { body: tarball.body, pace: PACED });
-    const run = await execa("node", [volplan, "artifact", "fetch", "--manifest", manifest], {
+    const run = await execa("node", [CLI, "artifact", "fetch", "--manifest", manifest], {
       reject: false,
       timeout: 60_000,
       env,
@@ -72,7 +70,7 @@ describe("artifact fetch progress", () => {
 
   it("under a pseudo-terminal: one bar redrawn in place with a rate and the time left", async () => {
     server.routes.set("/k", { body: tarball.body, pace: PACED });
-    const command = [process.execPath, volplan, "artifact", "fetch", "--manifest", manifest]
+    const command = [process.execPath, CLI, "artifact", "fetch", "--manifest", manifest]
       .map((word) => `'${word}'`)
       .join(" ");
     // script(1) gives the CLI a terminal on stdin, stdout and stderr, and copies what it shows.
@@ -101,7 +99,7 @@ describe("artifact fetch progress", () => {
     "on %s says which partial was kept and how to resume it, then exits %i",
     async (signal, code) => {
       server.routes.set("/k", { body: tarball.body, pace: { bytes: 16 * KiB, everyMs: 50 } });
-      const child = execa("node", [volplan, "artifact", "fetch", "--manifest", manifest], {
+      const child = execa("node", [CLI, "artifact", "fetch", "--manifest", manifest], {
         reject: false,
         timeout: 60_000,
         env,
