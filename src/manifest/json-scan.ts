@@ -154,6 +154,23 @@ export function scanJson(text: string): JsonScan {
   }
 }
 
+// A JSON string token (the text already parsed, so every string is closed), for counting keys.
+const ANY_STRING = /"[^"\\]*(?:\\.[^"\\]*)*"/g;
+
+// Keys in valid JSON text: every key, and nothing else outside a string, is followed by ":".
+function keyCount(json: string): number {
+  return json.replace(ANY_STRING, "").split(":").length - 1;
+}
+
+/**
+ * Whether an object in `text` repeats a key, given the value JSON.parse made of it (which keeps
+ * only the last of two equal keys): the text then has more keys than the value serializes to.
+ * Two native passes instead of scanning: scanJson runs only to say which keys repeat.
+ */
+export function repeatsKeys(text: string, parsed: unknown): boolean {
+  return keyCount(text) !== keyCount(JSON.stringify(parsed));
+}
+
 /** 1-based line and column (in characters) of an offset. */
 export function lineColumn(text: string, offset: number): { line: number; column: number } {
   let line = 1;

@@ -4,7 +4,7 @@ import validateManifestSchema from "../generated/validate-manifest.js";
 import { checkManifest } from "./check-manifest.js";
 import type { DesiredState } from "./desired.js";
 import { describePointer, error, pointerSegments, sortIssues, type Issue } from "./issue.js";
-import { lineColumn, scanJson } from "./json-scan.js";
+import { lineColumn, repeatsKeys, scanJson } from "./json-scan.js";
 import { normalizeManifest } from "./normalize.js";
 import { readManifestFile } from "./read-manifest-file.js";
 import { schemaIssues } from "./schema-issues.js";
@@ -54,7 +54,7 @@ export function parseManifestText(text: string, source: string): LoadResult {
   const schemaPointers = new Set(fromSchema.map((issue) => issue.pointer));
   const semantic = checkManifest(data).filter((issue) => !schemaPointers.has(issue.pointer));
   // JSON.parse keeps the last of two equal keys silently; the scanner finds every repeat.
-  const duplicates = scanJson(text).duplicates.map(duplicateKey);
+  const duplicates = repeatsKeys(text, data) ? scanJson(text).duplicates.map(duplicateKey) : [];
   const issues = sortIssues([...duplicates, ...fromSchema, ...semantic]);
   const errors = issues.filter((issue) => issue.severity === "error");
   if (!valid || errors.length > 0 || duplicates.length > 0) return { ok: false, issues };
