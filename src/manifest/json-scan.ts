@@ -168,7 +168,13 @@ function keyCount(json: string): number {
  * Two native passes instead of scanning: scanJson runs only to say which keys repeat.
  */
 export function repeatsKeys(text: string, parsed: unknown): boolean {
-  return keyCount(text) !== keyCount(JSON.stringify(parsed));
+  let serialized: string;
+  try {
+    serialized = JSON.stringify(parsed);
+  } catch {
+    return true; // nested too deeply to serialize: let the (iterative) scanner tell
+  }
+  return keyCount(text) !== keyCount(serialized);
 }
 
 /** 1-based line and column (in characters) of an offset. */
