@@ -7,9 +7,11 @@ import type { DesiredState } from "../../src/manifest/desired.js";
 import { execaRunner } from "../../src/host/runner.js";
 import type { Runner } from "../../src/host/runner.js";
 import type { GrowFilesystemAction, GrowImageAction } from "../../src/plan/types.js";
-import { mountLoopFs, privilegeProblem } from "./fixtures/filesystems.js";
-import type { TestFs } from "./fixtures/filesystems.js";
-import { desiredStub, planOf } from "./fixtures/plan-builders.js";
+import { desiredState } from "../helpers/desired.js";
+import { mountLoopFs } from "../helpers/mounts.js";
+import type { TestFs } from "../helpers/mounts.js";
+import { canMount } from "../helpers/privilege.js";
+import { planOf } from "./fixtures/plan-builders.js";
 
 const MiB = 1024 * 1024;
 const T = { timeout: 120_000 };
@@ -62,13 +64,13 @@ async function extBlocks(file: string): Promise<number> {
   return count * size;
 }
 
-describe.skipIf(privilegeProblem !== null)("grow on real filesystems", () => {
+describe.skipIf(!canMount())("grow on real filesystems", () => {
   let host: TestFs;
   let desired: DesiredState;
   beforeAll(async () => {
     host = await mountLoopFs("ext4", 2048 * MiB);
     // xfs and btrfs growth mounts under the state directory: one of the test's own.
-    desired = { ...desiredStub, stateDir: path.join(host.mountPoint, "state") };
+    desired = desiredState({ volumes: [], stateDir: path.join(host.mountPoint, "state") });
     await mkdir(desired.stateDir);
   });
   afterAll(async () => {

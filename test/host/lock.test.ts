@@ -1,27 +1,17 @@
-import {
-  chmod,
-  chown,
-  lstat,
-  mkdtemp,
-  readdir,
-  readFile,
-  rm,
-  stat,
-  symlink,
-} from "node:fs/promises";
-import os from "node:os";
+import { chmod, chown, lstat, mkdtemp, readdir, readFile, stat, symlink } from "node:fs/promises";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acquireHostLock, isHostLockHeld } from "../../src/host/lock.js";
 import { bundle } from "../apply/fixtures/bundle.js";
 import type { Bundle } from "../apply/fixtures/bundle.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 describe("host lock", () => {
   let work: string;
   let holder: Bundle;
   beforeAll(async () => {
-    work = await mkdtemp(path.join(os.tmpdir(), "volplan-lock-"));
+    work = await tempDir("volplan-lock-");
     holder = await bundle({
       contents: `import { acquireHostLock } from "./src/host/lock.ts";
 await acquireHostLock({ stateDir: process.argv[2] });
@@ -31,7 +21,6 @@ setInterval(() => undefined, 1000);`,
   });
   afterAll(async () => {
     await holder?.cleanup();
-    await rm(work, { recursive: true, force: true });
   });
 
   it("creates the state directory with mode 0755 (the cache is readable by deploy users) and records the holder", async () => {

@@ -13,9 +13,10 @@ import {
 } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mountTmpfs, privilegeProblem } from "../apply/fixtures/filesystems.js";
-import type { TestFs } from "../apply/fixtures/filesystems.js";
-import { sha256File } from "./fixtures/checks.js";
+import { mountTmpfs } from "../helpers/mounts.js";
+import type { TestFs } from "../helpers/mounts.js";
+import { canMount } from "../helpers/privilege.js";
+import { sha256File } from "../helpers/sha256.js";
 import { deadPid } from "./fixtures/mixed-scenario.js";
 import { resume, runVolplan, startVolplan } from "./fixtures/run-apply.js";
 
@@ -42,7 +43,7 @@ async function outsideState(file: string): Promise<Outside> {
   };
 }
 
-describe.skipIf(privilegeProblem !== null)("path tricks as root", () => {
+describe.skipIf(!canMount())("path tricks as root", () => {
   let host: TestFs;
   let n = 0;
   beforeAll(async () => {
