@@ -74,11 +74,12 @@ describe.skipIf(!canMount())("create on real filesystems", () => {
     expect(await blkid(file)).toEqual({});
   });
 
+  // Only a zero-filled image is written byte by byte, and so reports how far it got.
   it.each([
-    ["sparse", 0, 1 * MiB],
-    ["preallocate", 32 * MiB, 33 * MiB],
-    ["zero", 32 * MiB, 33 * MiB],
-  ] as const)("allocates a %s image as declared", async (allocation, min, max) => {
+    ["sparse", 0, 1 * MiB, undefined],
+    ["preallocate", 32 * MiB, 33 * MiB, undefined],
+    ["zero", 32 * MiB, 33 * MiB, 32 * MiB],
+  ] as const)("allocates a %s image as declared", async (allocation, min, max, written) => {
     const file = path.join(ext4.mountPoint, `alloc-${allocation}.img`);
     const progress: number[] = [];
     const report = await applyPlan({
@@ -90,7 +91,7 @@ describe.skipIf(!canMount())("create on real filesystems", () => {
     const allocated = (await stat(file)).blocks * 512;
     expect(allocated).toBeGreaterThanOrEqual(min);
     expect(allocated).toBeLessThanOrEqual(max);
-    if (allocation === "zero") expect(progress.at(-1)).toBe(32 * MiB);
+    expect(progress.at(-1)).toBe(written);
   });
 
   it("preallocates on tmpfs", async () => {
