@@ -34,7 +34,14 @@ describe("apply progress without a terminal", () => {
         version: 1,
         stateDir: path.join(dir, "state"),
         volumes: {
-          "vm/seeded": { path: path.join(dir, "seeded.img"), size: "16MiB", seed: { from: base } },
+          "vm/seeded": {
+            path: path.join(dir, "seeded.img"),
+            size: "16MiB",
+            seed: { from: base },
+            // Owned by the test's own user, so its directories are trusted also when not root.
+            owner: process.getuid?.() ?? 0,
+            group: process.getgid?.() ?? 0,
+          },
         },
         artifacts: {
           kexec: { urls: [`${server.url}/k.tar.gz`], hash: digest(body).sri, fileName: "k.tar.gz" },

@@ -17,6 +17,9 @@ describe("orphaned images", () => {
           path: path.join(dir, `${id.replace("/", "-")}.img`),
           size: "8MiB",
           format: { type: "none" },
+          // The test's own user: its directories are trusted also when the suite is not root.
+          owner: process.getuid?.() ?? 0,
+          group: process.getgid?.() ?? 0,
         },
       ]),
     );
