@@ -7,7 +7,7 @@ import path from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "./cli/volplan.js";
-import { useTempDir } from "./observe/helpers.js";
+import { useTempDir } from "./helpers/temp-dir.js";
 
 const scratch = useTempDir();
 let first = "";

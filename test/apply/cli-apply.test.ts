@@ -1,16 +1,19 @@
-import { createHash } from "node:crypto";
 import { link, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startVolplan, volplan } from "../cli/volplan.js";
 import type { Child } from "../cli/volplan.js";
-import { blkid, mountTmpfs, privilegeProblem } from "./fixtures/filesystems.js";
-import type { TestFs } from "./fixtures/filesystems.js";
+import { blkid } from "../helpers/blkid.js";
+import { fsSize, makeImage } from "../helpers/images.js";
+import { mountTmpfs } from "../helpers/mounts.js";
+import type { TestFs } from "../helpers/mounts.js";
+import { canMount } from "../helpers/privilege.js";
+import { sha256File } from "../helpers/sha256.js";
 
 const MiB = 1024 * 1024;
 
-describe.skipIf(privilegeProblem !== null)("volplan apply (the CLI, as a process)", () => {
+describe.skipIf(!canMount())("volplan apply (the CLI, as a process)", () => {
   let fs: TestFs;
   let n = 0;
   beforeAll(async () => {
@@ -111,9 +114,7 @@ describe.skipIf(privilegeProblem !== null)("volplan apply (the CLI, as a process
     const big = path.join(dir, "vms", "vm-big.img");
     await execa("truncate", ["-s", String(16 * MiB), big]);
     await writeFile(big, "payload", { flag: "r+" });
-    const before = createHash("sha256")
-      .update(await readFile(big))
-      .digest("hex");
+    const before = await sha256File(big);
     const result = await volplan(["apply", "--json", "--manifest", manifest]);
     expect(result.exitCode).toBe(3);
     const { report } = JSON.parse(result.stdout) as {
@@ -123,11 +124,7 @@ describe.skipIf(privilegeProblem !== null)("volplan apply (the CLI, as a process
       ["vm/big", "refused"],
       ["vm/new", "done"],
     ]);
-    expect(
-      createHash("sha256")
-        .update(await readFile(big))
-        .digest("hex"),
-    ).toBe(before);
+    expect(await sha256File(big)).toBe(before);
   });
 
   it("exits 4 and touches nothing when the plan is infeasible", async () => {
@@ -175,9 +172,7 @@ describe.skipIf(privilegeProblem !== null)("volplan apply (the CLI, as a process
 
   it("seeds a 64 MiB ext4 base into a 256 MiB volume and grows its filesystem in one apply", async () => {
     const base = path.join(fs.mountPoint, `base-${++n}.img`);
-    await writeFile(base, "", { mode: 0o600 });
-    await execa("truncate", ["-s", "64M", base], { timeout: 60_000 });
-    await execa("mkfs.ext4", ["-F", "-q", "-L", "seeded", base], { timeout: 60_000 });
+    await makeImage({ file: base, type: "ext4", size: 64 * MiB, label: "seeded" });
     const { dir, manifest } = await setup({
       "vm/seeded": {
         size: "256MiB",
@@ -192,9 +187,6 @@ describe.skipIf(privilegeProblem !== null)("volplan apply (the CLI, as a process
     const again = await volplan(["plan", "--detailed-exitcode", "--manifest", manifest]);
     expect(again.exitCode, again.stdout + again.stderr).toBe(0);
     const image = path.join(dir, "vms", "vm-seeded.img");
-    const header = (await execa("dumpe2fs", ["-h", image], { timeout: 60_000 })).stdout;
-    const count = Number(/^Block count:\s+(\d+)/m.exec(header)?.[1]);
-    const size = Number(/^Block size:\s+(\d+)/m.exec(header)?.[1]);
-    expect(count * size).toBe(256 * MiB);
+    expect(await fsSize(image, "ext4")).toBe(256 * MiB);
   });
 });

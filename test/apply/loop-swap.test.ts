@@ -9,30 +9,22 @@ import { applyPlan } from "../../src/apply/apply.js";
 import { execaRunner } from "../../src/host/runner.js";
 import type { Runner } from "../../src/host/runner.js";
 import type { DesiredState } from "../../src/manifest/desired.js";
-import { mountLoopFs, privilegeProblem } from "./fixtures/filesystems.js";
-import type { TestFs } from "./fixtures/filesystems.js";
-import { desiredStub, planOf } from "./fixtures/plan-builders.js";
+import { desiredState } from "../helpers/desired.js";
+import { fsSize, makeImage } from "../helpers/images.js";
+import { mountLoopFs } from "../helpers/mounts.js";
+import type { TestFs } from "../helpers/mounts.js";
+import { canMount } from "../helpers/privilege.js";
+import { planOf } from "./fixtures/plan-builders.js";
 
 const MiB = 1024 * 1024;
 const T = { timeout: 120_000 };
 
-async function xfsBytes(file: string): Promise<number> {
-  const { stdout } = await execa(
-    "xfs_db",
-    ["-r", "-c", "sb 0", "-c", "p dblocks", "-c", "p blocksize", file],
-    T,
-  );
-  return (
-    Number(/dblocks = (\d+)/.exec(stdout)?.[1]) * Number(/blocksize = (\d+)/.exec(stdout)?.[1])
-  );
-}
-
-describe.skipIf(privilegeProblem !== null)("growth through a loop device", () => {
+describe.skipIf(!canMount())("growth through a loop device", () => {
   let host: TestFs;
   let desired: DesiredState;
   beforeAll(async () => {
     host = await mountLoopFs("ext4", 1024 * MiB);
-    desired = { ...desiredStub, stateDir: path.join(host.mountPoint, "state") };
+    desired = desiredState({ volumes: [], stateDir: path.join(host.mountPoint, "state") });
     await mkdir(desired.stateDir);
   });
   afterAll(async () => {
@@ -49,11 +41,10 @@ describe.skipIf(privilegeProblem !== null)("growth through a loop device", () =>
     const image = path.join(vms, "a.img");
     const other = path.join(privateDir, "other.img");
     for (const file of [image, other]) {
-      await execa("truncate", ["-s", String(320 * MiB), file], T);
-      await execa("mkfs.xfs", ["-q", "-f", file], T);
+      await makeImage({ file, type: "xfs", size: 320 * MiB });
     }
     await execa("truncate", ["-s", String(512 * MiB), image], T);
-    const otherBefore = { size: (await stat(other)).size, fs: await xfsBytes(other) };
+    const otherBefore = { size: (await stat(other)).size, fs: await fsSize(other, "xfs") };
     // losetup turns the descriptor path it is given into the image's name and opens that name;
     // the directory's owner swaps the name for a symlink in between. This runner plays that race
     // as the attacker wins it: swap, then losetup opens the name.
@@ -84,7 +75,7 @@ describe.skipIf(privilegeProblem !== null)("growth through a loop device", () =>
       ["failed", "PATH_SWAPPED"],
     ]);
     // The other image was neither grown nor left attached or mounted.
-    expect({ size: (await stat(other)).size, fs: await xfsBytes(other) }).toEqual(otherBefore);
+    expect({ size: (await stat(other)).size, fs: await fsSize(other, "xfs") }).toEqual(otherBefore);
     expect((await execa("losetup", ["-j", other], T)).stdout).toBe("");
     expect((await execa("losetup", ["-j", path.join(vms, "a.real")], T)).stdout).toBe("");
     expect(await readdir(path.join(desired.stateDir, "grow"))).toEqual([]);

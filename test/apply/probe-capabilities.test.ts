@@ -3,35 +3,38 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Runner } from "../../src/host/runner.js";
 import { CommandError, execaRunner } from "../../src/host/runner.js";
-import { parseManifestText } from "../../src/manifest/load.js";
-import type { DesiredState } from "../../src/manifest/desired.js";
+import type { DesiredState, DesiredVolume } from "../../src/manifest/desired.js";
 import { observe } from "../../src/observe/observe.js";
 import { probeCapabilities } from "../../src/apply/probe-capabilities.js";
 import { plan } from "../../src/plan/plan.js";
-import { mountLoopFs, mountTmpfs, privilegeProblem } from "../apply/fixtures/filesystems.js";
-import type { TestFs } from "../apply/fixtures/filesystems.js";
+import { desiredState, desiredVolume } from "../helpers/desired.js";
+import { mountLoopFs, mountTmpfs } from "../helpers/mounts.js";
+import type { TestFs } from "../helpers/mounts.js";
+import { canMount } from "../helpers/privilege.js";
 
-function desiredFor(dir: string, volumes: Record<string, object>): DesiredState {
-  const withPaths = Object.fromEntries(
-    Object.entries(volumes).map(([id, v]) => [
-      id,
-      { path: path.join(dir, `${id.replace("/", "-")}.img`), ...v },
-    ]),
-  );
-  const loaded = parseManifestText(
-    JSON.stringify({ version: 1, stateDir: path.join(dir, "state"), volumes: withPaths }),
-    "test",
-  );
-  if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
-  return loaded.desired;
+const MiB = 1024 * 1024;
+
+/** 8 MiB volumes named after their ids, in `dir`, with their state directory there too. */
+function desiredFor(dir: string, volumes: Record<string, Partial<DesiredVolume>>): DesiredState {
+  return desiredState({
+    stateDir: path.join(dir, "state"),
+    volumes: Object.entries(volumes).map(([id, overrides]) =>
+      desiredVolume({
+        id,
+        path: path.join(dir, `${id.replace("/", "-")}.img`),
+        size: 8 * MiB,
+        ...overrides,
+      }),
+    ),
+  });
 }
 
-describe.skipIf(privilegeProblem !== null)("capability probes", () => {
+describe.skipIf(!canMount())("capability probes", () => {
   let tmpfs: TestFs;
   let btrfs: TestFs;
   beforeAll(async () => {
-    tmpfs = await mountTmpfs(64 * 1024 * 1024);
-    btrfs = await mountLoopFs("btrfs", 256 * 1024 * 1024);
+    tmpfs = await mountTmpfs(64 * MiB);
+    btrfs = await mountLoopFs("btrfs", 256 * MiB);
   });
   afterAll(async () => {
     await tmpfs?.cleanup();
@@ -43,8 +46,8 @@ describe.skipIf(privilegeProblem !== null)("capability probes", () => {
     await mkdir(dir, { mode: 0o755 });
     await mkdir(path.join(dir, "base"));
     const desired = desiredFor(dir, {
-      "vm/pre": { size: "8MiB", allocation: "preallocate" },
-      "vm/seeded": { size: "8MiB", seed: { from: "/dev/null" } },
+      "vm/pre": { allocation: "preallocate" },
+      "vm/seeded": { seed: { from: "/dev/null" } },
     });
     const calls: string[] = [];
     const runner: Runner = (file, args, options) => (
@@ -64,7 +67,7 @@ describe.skipIf(privilegeProblem !== null)("capability probes", () => {
   it("finds reflink on btrfs and leaves fallocate unprobed when no volume is preallocated", async () => {
     const dir = path.join(btrfs.mountPoint, "vms");
     await mkdir(dir, { mode: 0o755 });
-    const desired = desiredFor(dir, { "vm/seeded": { size: "8MiB", seed: { from: "/dev/null" } } });
+    const desired = desiredFor(dir, { "vm/seeded": { seed: { from: "/dev/null" } } });
     const probed = await probeCapabilities({
       desired,
       snapshot: await observe(desired),
@@ -80,7 +83,7 @@ describe.skipIf(privilegeProblem !== null)("capability probes", () => {
   it("records fallocate as unsupported, and the plan then says it creates the image sparse", async () => {
     const dir = path.join(tmpfs.mountPoint, "nofalloc");
     await mkdir(dir, { mode: 0o755 });
-    const desired = desiredFor(dir, { "vm/pre": { size: "8MiB", allocation: "preallocate" } });
+    const desired = desiredFor(dir, { "vm/pre": { allocation: "preallocate" } });
     const runner: Runner = (file, args, options) =>
       file === "fallocate"
         ? Promise.reject(

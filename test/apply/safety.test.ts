@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import {
   chmod,
   lstat,
@@ -20,22 +19,22 @@ import type {
   SeedAction,
   SetOwnershipAction,
 } from "../../src/plan/types.js";
-import { mountLoopFs, privilegeProblem } from "./fixtures/filesystems.js";
-import type { TestFs } from "./fixtures/filesystems.js";
-import { createAction, desiredStub, planOf } from "./fixtures/plan-builders.js";
+import { blkid } from "../helpers/blkid.js";
+import { desiredState } from "../helpers/desired.js";
+import { makeImage } from "../helpers/images.js";
+import { mountLoopFs } from "../helpers/mounts.js";
+import type { TestFs } from "../helpers/mounts.js";
+import { canMount } from "../helpers/privilege.js";
+import { sha256File } from "../helpers/sha256.js";
+import { createAction, planOf } from "./fixtures/plan-builders.js";
 
 const MiB = 1024 * 1024;
+// apply reads only the state directory from the desired state, and none of these plans uses it.
+const desired = desiredState({ volumes: [] });
 const T = { timeout: 120_000 };
 
-async function sha256(file: string): Promise<string> {
-  return createHash("sha256")
-    .update(await readFile(file))
-    .digest("hex");
-}
-
-describe.skipIf(privilegeProblem !== null)("apply safety on a real filesystem", () => {
+describe.skipIf(!canMount())("apply safety on a real filesystem", () => {
   let host: TestFs;
-  let dir: string;
   let n = 0;
   beforeAll(async () => {
     host = await mountLoopFs("ext4", 1024 * MiB);
@@ -44,7 +43,7 @@ describe.skipIf(privilegeProblem !== null)("apply safety on a real filesystem", 
     await host?.cleanup();
   });
   const freshDir = async (): Promise<string> => {
-    dir = path.join(host.mountPoint, `case-${++n}`);
+    const dir = path.join(host.mountPoint, `case-${++n}`);
     await mkdir(dir, { mode: 0o755 });
     return dir;
   };
@@ -52,8 +51,7 @@ describe.skipIf(privilegeProblem !== null)("apply safety on a real filesystem", 
   it("seeds with a hole-preserving copy grown to the declared size", async () => {
     const d = await freshDir();
     const base = path.join(d, "base.img");
-    await execa("truncate", ["-s", String(128 * MiB), base], T);
-    await execa("mkfs.ext4", ["-F", "-q", "-L", "base", base], T);
+    await makeImage({ file: base, type: "ext4", size: 128 * MiB, label: "base" });
     const handle = await open(base, "r+");
     await handle.write(Buffer.alloc(4 * MiB, 0xab), 0, 4 * MiB, 64 * MiB);
     await handle.close();
@@ -68,7 +66,7 @@ describe.skipIf(privilegeProblem !== null)("apply safety on a real filesystem", 
       from: base,
       ownership: { uid: 0, gid: 0, mode: "0640" },
     };
-    const report = await applyPlan({ plan: planOf([action]), desired: desiredStub });
+    const report = await applyPlan({ plan: planOf([action]), desired });
     expect(report.results[0]).toMatchObject({ status: "done" });
     const [src, copy] = [await stat(base), await stat(file)];
     expect(copy.size).toBe(256 * MiB);
@@ -78,8 +76,7 @@ describe.skipIf(privilegeProblem !== null)("apply safety on a real filesystem", 
     expect(
       (await execa("cmp", ["-n", String(128 * MiB), base, file], { reject: false, ...T })).exitCode,
     ).toBe(0);
-    const { stdout } = await execa("blkid", ["-p", "-o", "value", "-s", "LABEL", file], T);
-    expect(stdout).toBe("base");
+    expect(await blkid(file)).toMatchObject({ TYPE: "ext4", LABEL: "base" });
   });
 
   it("repairs owner and mode in place", async () => {
@@ -94,7 +91,7 @@ describe.skipIf(privilegeProblem !== null)("apply safety on a real filesystem", 
       from: { uid: 0, gid: 0, mode: "0644" },
       to: { uid: 4321, gid: 8765, mode: "0660" },
     };
-    const report = await applyPlan({ plan: planOf([action]), desired: desiredStub });
+    const report = await applyPlan({ plan: planOf([action]), desired });
     expect(report.results[0]?.status).toBe("done");
     const info = await stat(file);
     expect([info.uid, info.gid, info.mode & 0o7777]).toEqual([4321, 8765, 0o660]);
@@ -103,9 +100,8 @@ describe.skipIf(privilegeProblem !== null)("apply safety on a real filesystem", 
 
   it("leaves a refused image byte-identical", async () => {
     const file = path.join(await freshDir(), "refused.img");
-    await execa("truncate", ["-s", String(16 * MiB), file], T);
-    await execa("mkfs.ext4", ["-F", "-q", file], T);
-    const before = { sha: await sha256(file), stat: await stat(file) };
+    await makeImage({ file, type: "ext4", size: 16 * MiB });
+    const before = { sha: await sha256File(file), stat: await stat(file) };
     const refuse: RefuseAction = {
       kind: "refuse",
       volume: "vm/refused",
@@ -117,10 +113,10 @@ describe.skipIf(privilegeProblem !== null)("apply safety on a real filesystem", 
       declared: "8 MiB",
       fix: 'size = "16MiB"',
     };
-    const report = await applyPlan({ plan: planOf([refuse]), desired: desiredStub });
+    const report = await applyPlan({ plan: planOf([refuse]), desired });
     expect(report.results[0]).toMatchObject({ status: "refused", error: { code: "shrink" } });
     expect(report.totals.refused).toBe(1);
-    expect(await sha256(file)).toBe(before.sha);
+    expect(await sha256File(file)).toBe(before.sha);
     expect((await stat(file)).mtimeMs).toBe(before.stat.mtimeMs);
   });
 
@@ -131,7 +127,7 @@ describe.skipIf(privilegeProblem !== null)("apply safety on a real filesystem", 
     await symlink(target, file);
     const report = await applyPlan({
       plan: planOf([createAction({ path: file, filesystem: host.id, size: 8 * MiB })]),
-      desired: desiredStub,
+      desired,
     });
     expect(report.results[0]).toMatchObject({ status: "failed", error: { code: "PATH_TAKEN" } });
     expect((await lstat(file)).isSymbolicLink()).toBe(true);
@@ -151,7 +147,7 @@ describe.skipIf(privilegeProblem !== null)("apply safety on a real filesystem", 
           size: 8 * MiB,
         }),
       ]),
-      desired: desiredStub,
+      desired,
     });
     expect(report.results[0]).toMatchObject({ status: "failed", error: { code: "UNSAFE_PATH" } });
     expect(await readdir(real)).toEqual([]);
@@ -164,7 +160,7 @@ describe.skipIf(privilegeProblem !== null)("apply safety on a real filesystem", 
       plan: planOf([
         createAction({ path: path.join(d, "disk.img"), filesystem: host.id, size: 8 * MiB }),
       ]),
-      desired: desiredStub,
+      desired,
     });
     expect(report.results[0]).toMatchObject({ status: "failed", error: { code: "UNSAFE_PATH" } });
     expect(report.results[0]?.error?.message).toContain("chmod o-w");
@@ -187,7 +183,7 @@ describe.skipIf(privilegeProblem !== null)("apply safety on a real filesystem", 
     });
     const report = await applyPlan({
       plan: planOf([removal(stale), removal(notOurs)]),
-      desired: desiredStub,
+      desired,
     });
     expect(report.results.map((r) => [r.status, r.error?.code])).toEqual([
       ["done", undefined],

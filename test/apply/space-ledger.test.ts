@@ -1,18 +1,22 @@
 import { readlinkSync } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
+import { mkdir, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyPlan } from "../../src/apply/apply.js";
 import type { Runner } from "../../src/host/runner.js";
 import type { StepName } from "../../src/apply/steps.js";
-import { mountTmpfs, privilegeProblem } from "./fixtures/filesystems.js";
-import type { TestFs } from "./fixtures/filesystems.js";
-import { createAction, desiredStub, planOf } from "./fixtures/plan-builders.js";
+import { desiredState } from "../helpers/desired.js";
+import { mountTmpfs } from "../helpers/mounts.js";
+import type { TestFs } from "../helpers/mounts.js";
+import { canMount } from "../helpers/privilege.js";
+import { createAction, planOf } from "./fixtures/plan-builders.js";
 
 const MiB = 1024 * 1024;
+// apply reads only the state directory from the desired state, and none of these plans uses it.
+const desired = desiredState({ volumes: [] });
 const ext4 = { type: "ext4" as const, label: null, uuid: null, mkfsArgs: [] };
 
-describe.skipIf(privilegeProblem !== null)("space ledger on small tmpfs filesystems", () => {
+describe.skipIf(!canMount())("space ledger on small tmpfs filesystems", () => {
   let small: TestFs;
   let other: TestFs;
   beforeAll(async () => {
@@ -35,7 +39,7 @@ describe.skipIf(privilegeProblem !== null)("space ledger on small tmpfs filesyst
         consumes: { filesystem: fs.id, bytes: 24 * MiB },
       });
     const plan = planOf([zero("a", small), zero("b", small), zero("c", small), zero("d", other)]);
-    const report = await applyPlan({ plan, desired: desiredStub, options: { jobs: 4 } });
+    const report = await applyPlan({ plan, desired, options: { jobs: 4 } });
     expect(report.results.map((r) => [r.subject, r.status, r.error?.code])).toEqual([
       ["vm/a", "done", undefined],
       ["vm/b", "done", undefined],
@@ -66,7 +70,7 @@ describe.skipIf(privilegeProblem !== null)("space ledger on small tmpfs filesyst
       size: MiB,
       consumes: { filesystem: other.id, bytes: 0 },
     });
-    const report = await applyPlan({ plan: planOf([big, after]), desired: desiredStub });
+    const report = await applyPlan({ plan: planOf([big, after]), desired });
     expect(report.results.map((r) => [r.status, r.error?.code])).toEqual([
       ["failed", "NO_SPACE"],
       ["skipped", "FILESYSTEM_EXHAUSTED"],
@@ -107,7 +111,6 @@ describe.skipIf(privilegeProblem !== null)("space ledger on small tmpfs filesyst
         size: MiB,
         format: ext4,
       });
-    const { mkdir } = await import("node:fs/promises");
     await mkdir(path.join(small.mountPoint, "order"));
     await mkdir(path.join(other.mountPoint, "order"));
     const plan = planOf([
@@ -120,7 +123,7 @@ describe.skipIf(privilegeProblem !== null)("space ledger on small tmpfs filesyst
     const steps: StepName[] = [];
     const report = await applyPlan({
       plan,
-      desired: desiredStub,
+      desired,
       options: {
         jobs: 8,
         runner,

@@ -1,12 +1,12 @@
 // Apply reports long work on stderr: downloads and seed copies, as plain lines when not on a terminal.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { digest } from "../artifacts/helpers/tarballs.js";
 import { startTestServer } from "../artifacts/helpers/test-server.js";
 import type { TestServer } from "../artifacts/helpers/test-server.js";
+import { tempDir } from "../helpers/temp-dir.js";
 import { volplan } from "./volplan.js";
 
 const MiB = 1024 * 1024;
@@ -15,12 +15,11 @@ describe("apply progress without a terminal", () => {
   let dir: string;
   let server: TestServer;
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), "volplan-apply-progress-"));
+    dir = await tempDir("volplan-apply-progress-");
     server = await startTestServer();
   });
   afterAll(async () => {
     await server?.close();
-    await rm(dir, { recursive: true, force: true });
   });
 
   it("prints a line per artifact download and seed copy, with bytes of the total", async () => {
@@ -35,7 +34,14 @@ describe("apply progress without a terminal", () => {
         version: 1,
         stateDir: path.join(dir, "state"),
         volumes: {
-          "vm/seeded": { path: path.join(dir, "seeded.img"), size: "16MiB", seed: { from: base } },
+          "vm/seeded": {
+            path: path.join(dir, "seeded.img"),
+            size: "16MiB",
+            seed: { from: base },
+            // Owned by the test's own user, so its directories are trusted also when not root.
+            owner: process.getuid?.() ?? 0,
+            group: process.getgid?.() ?? 0,
+          },
         },
         artifacts: {
           kexec: { urls: [`${server.url}/k.tar.gz`], hash: digest(body).sri, fileName: "k.tar.gz" },

@@ -1,18 +1,14 @@
 // The built bundle's plumbing: version, help, usage errors, no stack traces for user errors.
-import { readFile, mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { tempDir } from "../helpers/temp-dir.js";
 import { ROOT, volplan } from "./volplan.js";
 
 let dir = "";
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), "volplan-cli-basics-"));
-});
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  dir = await tempDir("volplan-cli-basics-");
 });
 
 describe("volplan (bundle)", () => {

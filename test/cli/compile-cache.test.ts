@@ -4,7 +4,8 @@ import nodeModule from "node:module";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT_CACHE_DIR, compileCacheDir, unsafeCacheDir } from "../../src/cli/compile-cache.js";
-import { haveRoot, useTempDir } from "../observe/helpers.js";
+import { haveRoot } from "../helpers/privilege.js";
+import { useTempDir } from "../helpers/temp-dir.js";
 import { volplan } from "./volplan.js";
 
 const home = () => "/home/alice";

@@ -1,8 +1,8 @@
 // Images volplan managed and the manifest no longer declares are reported (size, removal command), never deleted.
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { tempDir } from "../helpers/temp-dir.js";
 import { volplan } from "./volplan.js";
 
 const MiB = 1024 * 1024;
@@ -17,6 +17,9 @@ describe("orphaned images", () => {
           path: path.join(dir, `${id.replace("/", "-")}.img`),
           size: "8MiB",
           format: { type: "none" },
+          // The test's own user: its directories are trusted also when the suite is not root.
+          owner: process.getuid?.() ?? 0,
+          group: process.getgid?.() ?? 0,
         },
       ]),
     );
@@ -24,10 +27,7 @@ describe("orphaned images", () => {
   };
   const file = () => path.join(dir, "manifest.json");
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), "volplan-orphans-"));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
+    dir = await tempDir("volplan-orphans-");
   });
 
   it("are listed by plan and apply once dropped, left in place, and forgotten once removed", async () => {

@@ -1,14 +1,17 @@
 // `volplan plan` against real images: every filesystem type, growth, a wrong type, a symlink, a full tmpfs.
-import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { mkdir, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import validatePlan from "../../src/generated/validate-plan.js";
 import type { Plan } from "../../src/plan/types.js";
-import { MiB, canMount, makeImage, sparseFile, withTmpfs } from "./host-images.js";
-import type { TestFsType } from "./host-images.js";
+import { makeImage, sparseFile } from "../helpers/images.js";
+import type { TestFsType } from "../helpers/images.js";
+import { mountTmpfs } from "../helpers/mounts.js";
+import { canMount } from "../helpers/privilege.js";
+import { tempDir } from "../helpers/temp-dir.js";
 import { volplan } from "./volplan.js";
 
+const MiB = 1024 * 1024;
 let dir = "";
 const uid = process.getuid?.() ?? 0;
 const gid = process.getgid?.() ?? 0;
@@ -72,7 +75,7 @@ async function planJson(file: string): Promise<{ exitCode: number; plan: Plan }>
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), "volplan-cli-plan-"));
+  dir = await tempDir("volplan-cli-plan-");
   const images = path.join(dir, "images");
   await mkdir(images);
   await mkdir(path.join(dir, "manifests"));
@@ -85,10 +88,6 @@ beforeAll(async () => {
   // xfs where ext4 is declared.
   await makeImage({ file: path.join(images, "wrongtype.img"), type: "xfs", size: 320 * MiB });
   await symlink(path.join(images, "ext4.img"), path.join(images, "link.img"));
-});
-
-afterAll(async () => {
-  if (dir !== "") await rm(dir, { recursive: true, force: true });
 });
 
 describe("volplan plan on real images", () => {
@@ -159,10 +158,10 @@ describe("volplan plan on real images", () => {
     expect(always.stdout).toContain("\u001b[32m+");
   });
 
-  it("says a tiny tmpfs is short of space (exit 4)", async (ctx) => {
-    if (!canMount()) return ctx.skip("mounting a tmpfs needs root");
-    const mount = path.join(dir, "tiny");
-    await withTmpfs(mount, 16 * MiB, async () => {
+  it.skipIf(!canMount())("says a tiny tmpfs is short of space (exit 4)", async () => {
+    const tiny = await mountTmpfs(16 * MiB);
+    const mount = tiny.mountPoint;
+    try {
       const file = path.join(dir, "manifests", "tiny.json");
       await writeFile(
         file,
@@ -178,6 +177,8 @@ describe("volplan plan on real images", () => {
       expect(text.exitCode).toBe(4);
       expect(text.stdout).toMatch(new RegExp(`^ {2}${mount} \\(tmpfs\\) .*short by `, "m"));
       expect(text.stdout).toContain("needs space: big create 64 MiB");
-    });
+    } finally {
+      await tiny.cleanup();
+    }
   });
 });

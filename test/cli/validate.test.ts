@@ -1,8 +1,8 @@
 // `volplan validate` on the shared manifest fixtures: broken ones name every expected pointer, valid ones pass.
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { tempDir } from "../helpers/temp-dir.js";
 import { ROOT, volplan } from "./volplan.js";
 
 const fixtures = path.join(ROOT, "test", "fixtures", "manifests");
@@ -82,18 +82,13 @@ describe("volplan validate", () => {
   });
 
   it("prints warnings, marked, and still exits 0", async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), "volplan-cli-validate-"));
-    try {
-      const file = path.join(dir, "warn.json");
-      const volume = { path: "/srv/vm/a.img", size: "1GiB", mode: "0666" };
-      await writeFile(file, JSON.stringify({ version: 1, volumes: { a: volume } }));
-      const result = await volplan(["validate", file]);
-      expect(result.exitCode).toBe(0);
-      const line = result.stdout.split("\n").find((l) => l.startsWith(`${file}: warning `));
-      expect(line).toMatch(/: warning \/volumes\/a\/mode: .+ \(fix: .+\)$/);
-      expect(result.stdout).toMatch(/^1 file valid, 1 warning\.$/m);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const file = path.join(await tempDir("volplan-cli-validate-"), "warn.json");
+    const volume = { path: "/srv/vm/a.img", size: "1GiB", mode: "0666" };
+    await writeFile(file, JSON.stringify({ version: 1, volumes: { a: volume } }));
+    const result = await volplan(["validate", file]);
+    expect(result.exitCode).toBe(0);
+    const line = result.stdout.split("\n").find((l) => l.startsWith(`${file}: warning `));
+    expect(line).toMatch(/: warning \/volumes\/a\/mode: .+ \(fix: .+\)$/);
+    expect(result.stdout).toMatch(/^1 file valid, 1 warning\.$/m);
   });
 });

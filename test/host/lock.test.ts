@@ -1,27 +1,21 @@
-import {
-  chmod,
-  chown,
-  lstat,
-  mkdtemp,
-  readdir,
-  readFile,
-  rm,
-  stat,
-  symlink,
-} from "node:fs/promises";
-import os from "node:os";
+import { chmod, chown, lstat, mkdtemp, readdir, readFile, stat, symlink } from "node:fs/promises";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acquireHostLock, isHostLockHeld } from "../../src/host/lock.js";
 import { bundle } from "../apply/fixtures/bundle.js";
 import type { Bundle } from "../apply/fixtures/bundle.js";
+import { haveRoot } from "../helpers/privilege.js";
+import { tempDir } from "../helpers/temp-dir.js";
+
+// Playing another user (setpriv, chown) needs root.
+const root = haveRoot();
 
 describe("host lock", () => {
   let work: string;
   let holder: Bundle;
   beforeAll(async () => {
-    work = await mkdtemp(path.join(os.tmpdir(), "volplan-lock-"));
+    work = await tempDir("volplan-lock-");
     holder = await bundle({
       contents: `import { acquireHostLock } from "./src/host/lock.ts";
 await acquireHostLock({ stateDir: process.argv[2] });
@@ -31,7 +25,6 @@ setInterval(() => undefined, 1000);`,
   });
   afterAll(async () => {
     await holder?.cleanup();
-    await rm(work, { recursive: true, force: true });
   });
 
   it("creates the state directory with mode 0755 (the cache is readable by deploy users) and records the holder", async () => {
@@ -98,31 +91,34 @@ setInterval(() => undefined, 1000);`,
     expect(isHostLockHeld(stateDir)).toBe(false);
   });
 
-  it("cannot be taken or held by a user who is not root (the lock file is root's, 0600)", async () => {
-    const stateDir = path.join(work, "not-for-nobody");
-    const lock = await acquireHostLock({ stateDir });
-    lock.release();
-    // As nobody: opening the lock file to flock it fails, so nothing can block root's apply.
-    const attempt = await execa(
-      "setpriv",
-      [
-        "--reuid=65534",
-        "--regid=65534",
-        "--clear-groups",
-        "flock",
-        "--exclusive",
-        "--nonblock",
-        path.join(stateDir, "lock"),
-        "sleep",
-        "30",
-      ],
-      { reject: false, timeout: 30_000 },
-    );
-    expect(attempt.exitCode).not.toBe(0);
-    expect(attempt.stderr).toMatch(/Permission denied/);
-    const again = await acquireHostLock({ stateDir, wait: false });
-    again.release();
-  });
+  it.skipIf(!root)(
+    "cannot be taken or held by a user who is not root (the lock file is root's, 0600)",
+    async () => {
+      const stateDir = path.join(work, "not-for-nobody");
+      const lock = await acquireHostLock({ stateDir });
+      lock.release();
+      // As nobody: opening the lock file to flock it fails, so nothing can block root's apply.
+      const attempt = await execa(
+        "setpriv",
+        [
+          "--reuid=65534",
+          "--regid=65534",
+          "--clear-groups",
+          "flock",
+          "--exclusive",
+          "--nonblock",
+          path.join(stateDir, "lock"),
+          "sleep",
+          "30",
+        ],
+        { reject: false, timeout: 30_000 },
+      );
+      expect(attempt.exitCode).not.toBe(0);
+      expect(attempt.stderr).toMatch(/Permission denied/);
+      const again = await acquireHostLock({ stateDir, wait: false });
+      again.release();
+    },
+  );
 
   it("refuses a FIFO planted at the lock path at once instead of hanging", async () => {
     const stateDir = path.join(work, "fifo");
@@ -134,7 +130,7 @@ setInterval(() => undefined, 1000);`,
     });
   });
 
-  it.each([
+  it.skipIf(!root).each([
     { what: "a state directory anyone can write", mode: 0o777, uid: 0, gid: 0, at: "state" },
     { what: "a state directory nogroup can write", mode: 0o775, uid: 0, gid: 65534, at: "state" },
     { what: "a state directory owned by nobody", mode: 0o755, uid: 65534, gid: 0, at: "state" },

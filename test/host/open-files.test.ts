@@ -1,9 +1,9 @@
 // The descriptor scan of one run: one pass over /proc/PID/fd, then only processes that appeared.
-import { mkdir, mkdtemp, rm, stat, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, rm, stat, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { OpenFiles } from "../../src/host/open-files.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 function pidsOf(scan: OpenFiles, dev: bigint, ino: bigint): number[] {
   return scan
@@ -17,14 +17,11 @@ describe("OpenFiles", () => {
   let proc = "";
   let image = "";
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), "volplan-fdscan-"));
+    dir = await tempDir("volplan-fdscan-");
     proc = path.join(dir, "proc");
     image = path.join(dir, "image.img");
     await writeFile(image, "x");
     await writeFile(path.join(dir, "other"), "y");
-  });
-  afterAll(async () => {
-    if (dir !== "") await rm(dir, { recursive: true, force: true });
   });
 
   // A fake /proc/PID/fd/N: a symlink to the file, which stat follows like the kernel's magic link.

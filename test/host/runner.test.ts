@@ -42,16 +42,19 @@ describe("execaRunner", () => {
     expect(result.exitCode).toBe(1);
   });
 
-  it("reports a timeout with its own code", async () => {
-    const error = await execaRunner("sleep", ["5"], { timeoutMs: 200 }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: "COMMAND_TIMEOUT" });
-  });
-
-  it("reports a missing program with its own code", async () => {
-    const error = await execaRunner("volplan-no-such-tool", [], { timeoutMs: 5000 }).catch(
-      (e: unknown) => e,
-    );
-    expect(error).toMatchObject({ code: "COMMAND_NOT_FOUND" });
+  it.each([
+    { what: "a timeout", file: "sleep", args: ["5"], timeoutMs: 200, code: "COMMAND_TIMEOUT" },
+    {
+      what: "a missing program",
+      file: "volplan-no-such-tool",
+      args: [],
+      timeoutMs: 5000,
+      code: "COMMAND_NOT_FOUND",
+    },
+  ])("reports $what with its own code", async ({ file, args, timeoutMs, code }) => {
+    const error = await execaRunner(file, args, { timeoutMs }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CommandError);
+    expect(error).toMatchObject({ code });
   });
 });
 

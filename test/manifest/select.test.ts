@@ -2,14 +2,16 @@
 import { describe, expect, it } from "vitest";
 import { selectDesired } from "../../src/manifest/select.js";
 import type { DesiredState } from "../../src/manifest/desired.js";
-import { desired as desiredOf, volume } from "../observe/helpers.js";
+import { desiredState, desiredVolume } from "../helpers/desired.js";
 
 const base: DesiredState = {
-  ...desiredOf([
-    volume({ id: "web/root", path: "/v/web-root.img" }),
-    volume({ id: "web/data", path: "/v/web-data.img" }),
-    volume({ id: "db/root", path: "/v/db-root.img" }),
-  ]),
+  ...desiredState({
+    volumes: [
+      desiredVolume({ id: "web/root", path: "/v/web-root.img" }),
+      desiredVolume({ id: "web/data", path: "/v/web-data.img" }),
+      desiredVolume({ id: "db/root", path: "/v/db-root.img" }),
+    ],
+  }),
   artifacts: [
     { name: "kexec", source: { kind: "store-path", path: "/nix/store/k" }, hash: null, size: null },
   ],

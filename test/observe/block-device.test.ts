@@ -1,8 +1,12 @@
-import { symlink, truncate, writeFile } from "node:fs/promises";
+import { symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { observe } from "../../src/observe/observe.js";
-import { desired, haveRoot, run, useTempDir, volume } from "./helpers.js";
+import { desiredState, desiredVolume } from "../helpers/desired.js";
+import { makeImage } from "../helpers/images.js";
+import { haveRoot } from "../helpers/privilege.js";
+import { run } from "../helpers/run.js";
+import { useTempDir } from "../helpers/temp-dir.js";
 
 const MiB = 1024 * 1024;
 const root = haveRoot();
@@ -13,33 +17,41 @@ describe("observe: block devices", () => {
     "reads a loop device's size from sysfs and its superblock (needs root)",
     async () => {
       const backing = join(scratch.dir, "backing.img");
-      await writeFile(backing, "");
-      await truncate(backing, 24 * MiB);
-      await run("mkfs.ext4", ["-F", "-q", "-L", "onloop", backing]);
+      await makeImage({ file: backing, type: "ext4", size: 24 * MiB, label: "onloop" });
       const device = (await run("losetup", ["--find", "--show", backing])).trim();
       try {
         const snapshot = await observe(
-          desired([
-            volume({
-              id: "dev",
-              kind: "block-device",
-              path: device,
-              size: 16 * MiB,
-              owner: 0,
-              group: 0,
-            }),
-          ]),
+          desiredState({
+            volumes: [
+              desiredVolume({
+                id: "dev",
+                kind: "block-device",
+                path: device,
+                size: 16 * MiB,
+                owner: 0,
+                group: 0,
+              }),
+            ],
+          }),
         );
         // A udev-style symlink to the device is followed for block-device volumes only.
         const link = join(scratch.dir, "by-id-link");
         await symlink(device, link);
         const viaLink = await observe(
-          desired([volume({ id: "dev", kind: "block-device", path: link, size: 16 * MiB })]),
+          desiredState({
+            volumes: [
+              desiredVolume({ id: "dev", kind: "block-device", path: link, size: 16 * MiB }),
+            ],
+          }),
         );
         await symlink(device, join(scratch.dir, "img-link"));
         expect(viaLink.volumes.dev?.entry).toMatchObject({ type: "block-device", size: 24 * MiB });
         const imageViaLink = await observe(
-          desired([volume({ id: "img", path: join(scratch.dir, "img-link"), size: 16 * MiB })]),
+          desiredState({
+            volumes: [
+              desiredVolume({ id: "img", path: join(scratch.dir, "img-link"), size: 16 * MiB }),
+            ],
+          }),
         );
         expect(imageViaLink.volumes.img?.entry).toEqual({ type: "symlink", target: device });
         expect(snapshot.volumes.dev?.pathProblem).toBeNull();

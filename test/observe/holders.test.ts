@@ -1,18 +1,18 @@
-import { truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { mergeHolds } from "../../src/host/holders.js";
 import { observe } from "../../src/observe/observe.js";
-import { desired, OFD_LOCKER, OPENER, run, startPython, useTempDir, volume } from "./helpers.js";
+import { desiredState, desiredVolume } from "../helpers/desired.js";
+import { OFD_LOCKER, OPENER, startPython } from "../helpers/holder-process.js";
+import { makeImage } from "../helpers/images.js";
+import { useTempDir } from "../helpers/temp-dir.js";
 
 const MiB = 1024 * 1024;
 const scratch = useTempDir();
 
 async function image(name: string): Promise<string> {
   const path = join(scratch.dir, name);
-  await writeFile(path, "");
-  await truncate(path, 16 * MiB);
-  await run("mkfs.ext4", ["-F", "-q", path]);
+  await makeImage({ file: path, type: "ext4", size: 16 * MiB });
   return path;
 }
 
@@ -22,7 +22,9 @@ describe("observe: images in use", () => {
     const helper = await startPython(OFD_LOCKER, [path]);
     try {
       // Declared larger than the file: a candidate, so open descriptors are scanned too.
-      const snapshot = await observe(desired([volume({ id: "v", path, size: 32 * MiB })]));
+      const snapshot = await observe(
+        desiredState({ volumes: [desiredVolume({ id: "v", path, size: 32 * MiB })] }),
+      );
       const entry = snapshot.volumes.v?.entry;
       expect(entry?.type === "file" ? entry.holders : null).toEqual([
         { pid: helper.pid, command: expect.stringMatching(/^python/), how: "ofd-lock" },
@@ -36,7 +38,9 @@ describe("observe: images in use", () => {
     const path = await image("locked-same.img");
     const helper = await startPython(OFD_LOCKER, [path]);
     try {
-      const snapshot = await observe(desired([volume({ id: "v", path, size: 16 * MiB })]));
+      const snapshot = await observe(
+        desiredState({ volumes: [desiredVolume({ id: "v", path, size: 16 * MiB })] }),
+      );
       const entry = snapshot.volumes.v?.entry;
       const holders = entry?.type === "file" ? entry.holders : [];
       expect(holders).toHaveLength(1);
@@ -54,10 +58,10 @@ describe("observe: images in use", () => {
     const helpers = [await startPython(OFD_LOCKER, [same]), await startPython(OFD_LOCKER, [grow])];
     try {
       const volumes = [
-        volume({ id: "same", path: same, size: 16 * MiB }),
-        volume({ id: "grow", path: grow, size: 32 * MiB }),
+        desiredVolume({ id: "same", path: same, size: 16 * MiB }),
+        desiredVolume({ id: "grow", path: grow, size: 32 * MiB }),
       ];
-      const snapshot = await observe(desired(volumes), { holders: "writable" });
+      const snapshot = await observe(desiredState({ volumes: volumes }), { holders: "writable" });
       const holdersOf = (id: string) => {
         const entry = snapshot.volumes[id]?.entry;
         return entry?.type === "file" ? entry.holders : null;
@@ -77,10 +81,12 @@ describe("observe: images in use", () => {
     const helpers = [await startPython(OPENER, [grow]), await startPython(OPENER, [same])];
     try {
       const snapshot = await observe(
-        desired([
-          volume({ id: "grow", path: grow, size: 32 * MiB }),
-          volume({ id: "same", path: same, size: 16 * MiB }),
-        ]),
+        desiredState({
+          volumes: [
+            desiredVolume({ id: "grow", path: grow, size: 32 * MiB }),
+            desiredVolume({ id: "same", path: same, size: 16 * MiB }),
+          ],
+        }),
       );
       const holdersOf = (id: string) => {
         const entry = snapshot.volumes[id]?.entry;

@@ -4,19 +4,21 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { deviceId } from "../../src/host/device-id.js";
 import { observe } from "../../src/observe/observe.js";
-import { desired, IDLER, run, startPython, useTempDir, volume } from "./helpers.js";
+import { desiredState, desiredVolume } from "../helpers/desired.js";
+import { IDLER, startPython } from "../helpers/holder-process.js";
+import { makeImage } from "../helpers/images.js";
+import { useTempDir } from "../helpers/temp-dir.js";
 
 const MiB = 1024 * 1024;
 const scratch = useTempDir();
 
-async function ext4(path: string, size: number, label = "data"): Promise<void> {
-  await writeFile(path, "");
-  await truncate(path, size);
-  await run("mkfs.ext4", ["-F", "-q", "-L", label, path]);
-}
+// The test's own user and group own the volumes: the directories they own or may write are
+// trusted, also when the suite runs unprivileged (as in the package build).
+const own = { owner: process.getuid?.() ?? 0, group: process.getgid?.() ?? 0 };
 
 async function observeOne(path: string, size = 16 * MiB) {
-  const snapshot = await observe(desired([volume({ id: "v", path, size })]));
+  const volume = desiredVolume({ id: "v", path, size, ...own });
+  const snapshot = await observe(desiredState({ volumes: [volume] }));
   const observed = snapshot.volumes.v;
   if (observed === undefined) throw new Error("volume v not observed");
   return { snapshot, observed };
@@ -25,7 +27,7 @@ async function observeOne(path: string, size = 16 * MiB) {
 describe("observe: volume entries", () => {
   it("reads a file's stat, its filesystem and the host filesystem under it", async () => {
     const path = join(scratch.dir, "plain.img");
-    await ext4(path, 16 * MiB, "plain");
+    await makeImage({ file: path, type: "ext4", size: 16 * MiB, label: "plain" });
     const { snapshot, observed } = await observeOne(path);
     const st = await stat(path);
     expect(observed).toMatchObject({ path, filesystem: deviceId(st.dev), pathProblem: null });
@@ -48,7 +50,7 @@ describe("observe: volume entries", () => {
 
   it("sees an image grown with truncate whose filesystem was not grown", async () => {
     const path = join(scratch.dir, "grown.img");
-    await ext4(path, 16 * MiB);
+    await makeImage({ file: path, type: "ext4", size: 16 * MiB });
     await truncate(path, 32 * MiB);
     const { observed } = await observeOne(path, 32 * MiB);
     expect(observed.entry).toMatchObject({
@@ -148,7 +150,9 @@ describe("observe: path problems", () => {
     // As root the new directory's group is root (trusted); give it a group nobody declared.
     if (process.getuid?.() === 0) await chown(join(scratch.dir, "foreign"), 0, 4242);
     const path = join(scratch.dir, "foreign", "x.img");
-    const snapshot = await observe(desired([volume({ id: "v", path, group: 4343 })]));
+    const snapshot = await observe(
+      desiredState({ volumes: [desiredVolume({ id: "v", path, owner: own.owner, group: 4343 })] }),
+    );
     expect(snapshot.volumes.v?.pathProblem).toMatchObject({
       code: "unsafe-parent",
       at: join(scratch.dir, "foreign"),
@@ -194,11 +198,11 @@ describe("observe: temp files, seeds, accounts", () => {
       join(scratch.dir, "seed-missing"),
     ];
     const snapshot = await observe(
-      desired(
-        seeds.map((from, i) =>
-          volume({ id: `s${i}`, path: join(scratch.dir, `s${i}.img`), seed: { from } }),
+      desiredState({
+        volumes: seeds.map((from, i) =>
+          desiredVolume({ id: `s${i}`, path: join(scratch.dir, `s${i}.img`), seed: { from } }),
         ),
-      ),
+      }),
     );
     const fs = deviceId((await stat(base)).dev);
     expect(snapshot.seeds[base]).toMatchObject({ exists: true, size: 8192, filesystem: fs });
@@ -221,13 +225,13 @@ describe("observe: temp files, seeds, accounts", () => {
       "root:x:0:0::/root:/bin/sh\nmicrovm:x:997:996::/:/bin/false\n",
     );
     await writeFile(join(etc, "group"), "root:x:0:\nkvm:x:78:microvm\n");
-    const v = volume({
+    const v = desiredVolume({
       id: "v",
       path: join(scratch.dir, "acct.img"),
       owner: "microvm",
       group: "kvm",
     });
-    const snapshot = await observe(desired([v]), { etcDir: etc });
+    const snapshot = await observe(desiredState({ volumes: [v] }), { etcDir: etc });
     expect(snapshot.users).toEqual({ microvm: 997 });
     expect(snapshot.groups).toEqual({ kvm: 78 });
   });

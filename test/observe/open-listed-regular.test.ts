@@ -1,26 +1,24 @@
 // Images are opened only when their directory lists them as regular files; the rest go by lstat.
-import { mkdir, stat, symlink, truncate, writeFile } from "node:fs/promises";
+import { mkdir, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { HostReader } from "../../src/observe/host-reader.js";
 import { syncReader } from "../../src/observe/sync-reader.js";
 import { observe } from "../../src/observe/observe.js";
 import type { Snapshot } from "../../src/plan/snapshot.js";
-import { desired, run, tempDir, volume } from "./helpers.js";
+import { desiredState, desiredVolume } from "../helpers/desired.js";
+import { makeImage } from "../helpers/images.js";
+import { run } from "../helpers/run.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const MiB = 1024 * 1024;
-let dir: string;
-let remove: () => Promise<void>;
 let images: string;
 
 beforeAll(async () => {
-  ({ dir, remove } = await tempDir());
-  images = join(dir, "images");
+  images = join(await tempDir("volplan-observe-"), "images");
   await mkdir(images);
   const file = join(images, "file.img");
-  await writeFile(file, "");
-  await truncate(file, 16 * MiB);
-  await run("mkfs.ext4", ["-F", "-q", "-L", "listed", file]);
+  await makeImage({ file, type: "ext4", size: 16 * MiB, label: "listed" });
   await writeFile(join(images, "empty.img"), "");
   await run("mkfifo", [join(images, "fifo.img")]);
   await symlink(file, join(images, "link.img"));
@@ -28,14 +26,13 @@ beforeAll(async () => {
   await mkdir(join(images, "dir.img"));
   await writeFile(join(images, ".file.img.volplan-tmp-4194305-0badf00d"), "partial");
 });
-afterAll(async () => {
-  await remove();
-});
 
 const names = ["file", "empty", "fifo", "link", "device-link", "dir", "missing"];
 
 function manifest() {
-  return desired(names.map((name) => volume({ id: name, path: join(images, `${name}.img`) })));
+  return desiredState({
+    volumes: names.map((name) => desiredVolume({ id: name, path: join(images, `${name}.img`) })),
+  });
 }
 
 // A HostReader that records which paths were opened (either way) and lstat'ed.

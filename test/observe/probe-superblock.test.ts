@@ -1,17 +1,18 @@
-import { lstat, readFile, truncate, writeFile } from "node:fs/promises";
+import { lstat, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { probeSuperblockSync, syncReader } from "../../src/observe/sync-reader.js";
 import { detectFilesystem, HEAD_BYTES } from "../../src/observe/superblock/detect.js";
-import { run, useTempDir } from "./helpers.js";
+import { sparseFile } from "../helpers/images.js";
+import { run } from "../helpers/run.js";
+import { useTempDir } from "../helpers/temp-dir.js";
 
 const MiB = 1024 * 1024;
 const scratch = useTempDir();
 
 async function image(name: string, size: number, mkfs: readonly string[]): Promise<string> {
   const path = join(scratch.dir, name);
-  await writeFile(path, "");
-  await truncate(path, size);
+  await sparseFile(path, size);
   const [tool = "", ...args] = mkfs;
   if (tool !== "") await run(tool, [...args, path]);
   return path;

@@ -1,9 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { readFile, truncate, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { detectFilesystem, HEAD_BYTES } from "../../src/observe/superblock/detect.js";
-import { blkid, run, useTempDir } from "./helpers.js";
+import { blkid } from "../helpers/blkid.js";
+import { fsSize, sparseFile } from "../helpers/images.js";
+import type { TestFsType } from "../helpers/images.js";
+import { run } from "../helpers/run.js";
+import { useTempDir } from "../helpers/temp-dir.js";
 
 const MiB = 1024 * 1024;
 const scratch = useTempDir();
@@ -14,36 +18,13 @@ async function head(path: string): Promise<Buffer> {
 
 async function image(name: string, size: number): Promise<string> {
   const path = join(scratch.dir, name);
-  await writeFile(path, "");
-  await truncate(path, size);
+  await sparseFile(path, size);
   return path;
-}
-
-function field(text: string, pattern: RegExp): number {
-  const match = pattern.exec(text);
-  if (match?.[1] === undefined) throw new Error(`no ${String(pattern)} in ${text}`);
-  return Number(match[1]);
-}
-
-// Size inside the image as each filesystem's own tools report it.
-async function ext2Size(path: string): Promise<number> {
-  const out = await run("dumpe2fs", ["-h", path]);
-  return field(out, /^Block count:\s+(\d+)/m) * field(out, /^Block size:\s+(\d+)/m);
-}
-
-async function xfsSize(path: string): Promise<number> {
-  const out = await run("xfs_db", ["-r", "-c", "sb 0", "-c", "p blocksize dblocks", path]);
-  return field(out, /^blocksize = (\d+)/m) * field(out, /^dblocks = (\d+)/m);
-}
-
-async function btrfsSize(path: string): Promise<number> {
-  const out = await run("btrfs", ["inspect-internal", "dump-super", path]);
-  return field(out, /^total_bytes\s+(\d+)/m);
 }
 
 const UUID = "6f0c2b52-3c1e-4d7a-9a55-0e4f7b1c2d3e";
 
-describe.each([
+const CASES: readonly { type: Exclude<TestFsType, "none">; size: number; mkfs: string[] }[] = [
   { type: "ext2", size: 64 * MiB, mkfs: ["mkfs.ext2", "-F", "-q", "-L", "lbl-ext2", "-U", UUID] },
   { type: "ext3", size: 64 * MiB, mkfs: ["mkfs.ext3", "-F", "-q", "-L", "lbl-ext3", "-U", UUID] },
   { type: "ext4", size: 64 * MiB, mkfs: ["mkfs.ext4", "-F", "-q", "-L", "lbl-ext4", "-U", UUID] },
@@ -74,7 +55,9 @@ describe.each([
     size: 64 * MiB,
     mkfs: ["mkfs.vfat", "-F", "32", "-n", "FAT32", "-i", "DEADBEEF"],
   },
-])("$mkfs.0 $mkfs.4 $mkfs.5 $mkfs.6", ({ type, size, mkfs }) => {
+];
+
+describe.each(CASES)("$mkfs.0 $mkfs.4 $mkfs.5 $mkfs.6", ({ type, size, mkfs }) => {
   it("matches blkid and the size the filesystem's own tools report", async () => {
     const path = await image(`${mkfs.join("-").replace(/[^\w-]/g, "")}.img`, size);
     const [tool = "", ...args] = mkfs;
@@ -85,14 +68,8 @@ describe.each([
     expect(probe.TYPE).toBe(type);
     expect(found?.label ?? undefined).toBe(probe.LABEL);
     expect(found?.uuid ?? undefined).toBe(probe.UUID);
-    const expected =
-      type === "xfs"
-        ? await xfsSize(path)
-        : type === "btrfs"
-          ? await btrfsSize(path)
-          : type.startsWith("ext")
-            ? await ext2Size(path)
-            : size; // swap and FAT span the whole file made for them
+    // swap and FAT span the whole file made for them
+    const expected = type === "swap" || type === "vfat" ? size : await fsSize(path, type);
     expect(found?.size).toBe(expected);
   });
 });

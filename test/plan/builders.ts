@@ -1,5 +1,7 @@
-// Small builders for planner tests: declared volumes, observed entries and whole snapshots.
-import type { DesiredArtifact, DesiredState, DesiredVolume } from "../../src/manifest/desired.js";
+// Small builders for planner tests: observed entries and whole snapshots. The declared side comes
+// from the shared builders (test/helpers/desired.ts), re-exported so a planner test imports both
+// sides from here.
+import type { DesiredState } from "../../src/manifest/desired.js";
 import type {
   FoundFilesystem,
   ObservedEntry,
@@ -21,44 +23,7 @@ export const HOST_FS = "8:1";
 
 type FileEntry = Extract<ObservedEntry, { type: "file" }>;
 
-/** A declared image volume "web/root" of 8 GiB ext4, sparse, owned by root, with overrides. */
-export function desiredVolume(
-  overrides: Partial<Omit<DesiredVolume, "format">> & {
-    format?: Partial<DesiredVolume["format"]>;
-  } = {},
-): DesiredVolume {
-  const id = overrides.id ?? "web/root";
-  const { format, ...rest } = overrides;
-  return {
-    id,
-    kind: "image",
-    path: `/var/lib/microvms/${id}.img`,
-    size: 8 * GIB,
-    allocation: "sparse",
-    seed: null,
-    growFilesystem: "host",
-    owner: "root",
-    group: "root",
-    mode: 0o600,
-    ...rest,
-    format: { type: "ext4", label: null, uuid: null, mkfsArgs: [], ...format },
-  };
-}
-
-/** A desired state with the given volumes (sorted by id), artifacts and policy. */
-export function desiredState(input: {
-  volumes: readonly DesiredVolume[];
-  artifacts?: readonly DesiredArtifact[];
-  policy?: Partial<DesiredState["policy"]>;
-}): DesiredState {
-  return {
-    version: 1,
-    stateDir: "/var/lib/volplan",
-    policy: { reserve: { kind: "percent", percent: 5 }, overcommit: "warn", ...input.policy },
-    volumes: [...input.volumes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
-    artifacts: input.artifacts ?? [],
-  };
-}
+export { desiredState, desiredVolume } from "../helpers/desired.js";
 
 /** A filesystem found in an image: ext4 of `size` bytes without label. */
 export function foundFs(size: number, overrides: Partial<FoundFilesystem> = {}): FoundFilesystem {

@@ -1,30 +1,20 @@
 // A lean ext4 image with the capped resize reserve still grows offline far beyond the cap.
-import { mkdtemp, rm, truncate, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { mkfsCommand } from "../../src/plan/mkfs-args.js";
+import { haveRoot } from "../helpers/privilege.js";
+import { tempDir } from "../helpers/temp-dir.js";
 import { GIB, MIB } from "./builders.js";
 
-// mkfs tools need root to run unattended on some systems; in CI a missing capability fails.
-function haveRoot(): boolean {
-  const root = process.getuid?.() === 0;
-  if (!root && process.env.CI === "true") {
-    throw new Error("ext-resize-cap.real.test.ts needs root (CI must not skip it)");
-  }
-  return root;
-}
-
+// mkfs tools need root to run unattended on some systems.
 describe.skipIf(!haveRoot())(
   "ext4 growth past the resize reserve (needs root; skipped without it)",
   () => {
     let dir = "";
     beforeAll(async () => {
-      dir = await mkdtemp(join(tmpdir(), "volplan-resize-cap-"));
-    });
-    afterAll(async () => {
-      if (dir !== "") await rm(dir, { recursive: true, force: true });
+      dir = await tempDir("volplan-resize-cap-");
     });
 
     it("256 MiB → 100 GiB (400×, the reserve covers 128×): e2fsck -fp, resize2fs, then e2fsck -fn clean", async () => {

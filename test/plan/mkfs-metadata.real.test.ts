@@ -1,24 +1,14 @@
 // Runs the lean mkfs on fresh sparse files and checks the metadata estimate against what it allocated.
-import { mkdtemp, open, rm, stat, truncate, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { open, rm, stat, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { FsType } from "../../src/manifest/desired.js";
 import { mkfsCommand } from "../../src/plan/mkfs-args.js";
 import { mkfsMetadataEstimate } from "../../src/plan/mkfs-metadata.js";
+import { haveRoot } from "../helpers/privilege.js";
+import { tempDir } from "../helpers/temp-dir.js";
 import { GIB, MIB } from "./builders.js";
-
-// mkfs tools need root to run unattended on some systems; in CI a missing capability fails.
-function haveRoot(): boolean {
-  const root = process.getuid?.() === 0;
-  if (!root && process.env.CI === "true") {
-    throw new Error(
-      "mkfs-metadata.real.test.ts needs root (CI must not skip it); run the suite as root",
-    );
-  }
-  return root;
-}
 
 const CASES: readonly (readonly [FsType, number])[] = [
   ["ext2", GIB],
@@ -33,15 +23,13 @@ const CASES: readonly (readonly [FsType, number])[] = [
   ["swap", 64 * MIB],
 ];
 
+// mkfs tools need root to run unattended on some systems.
 const root = haveRoot();
 
 describe.skipIf(!root)("lean mkfs on fresh sparse files (needs root; skipped without it)", () => {
   let dir = "";
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "volplan-mkfs-"));
-  });
-  afterAll(async () => {
-    if (dir !== "") await rm(dir, { recursive: true, force: true });
+    dir = await tempDir("volplan-mkfs-");
   });
 
   it.each(CASES)(

@@ -2,14 +2,15 @@
 // refuses unless the actions are identical; a plan file someone else could write is refused.
 import { chmod, chown, mkdir, readdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mountTmpfs, privilegeProblem } from "../apply/fixtures/filesystems.js";
-import type { TestFs } from "../apply/fixtures/filesystems.js";
+import { makeImage } from "../helpers/images.js";
+import { mountTmpfs } from "../helpers/mounts.js";
+import type { TestFs } from "../helpers/mounts.js";
+import { canMount } from "../helpers/privilege.js";
+import { sha256File } from "../helpers/sha256.js";
 import { volplan } from "../cli/volplan.js";
 
 const MiB = 1024 * 1024;
-const T = { timeout: 60_000 };
 
 interface Action {
   kind: string;
@@ -24,7 +25,7 @@ interface SavedPlan {
   manifest: { volumes: Record<string, unknown> };
 }
 
-describe.skipIf(privilegeProblem !== null)("apply PLAN_FILE refuses a tampered plan", () => {
+describe.skipIf(!canMount())("apply PLAN_FILE refuses a tampered plan", () => {
   let fs: TestFs;
   let dir: string;
   let plans: string;
@@ -40,7 +41,7 @@ describe.skipIf(privilegeProblem !== null)("apply PLAN_FILE refuses a tampered p
         const file = path.join(dir, sub, name);
         const info = await stat(file);
         if (!info.isFile()) continue;
-        const sum = (await execa("sha256sum", [file], T)).stdout.split(" ")[0];
+        const sum = await sha256File(file);
         lines.push(`${file} ${info.mode.toString(8)} ${info.uid}:${info.gid} ${info.size} ${sum}`);
       }
     }
@@ -57,12 +58,9 @@ describe.skipIf(privilegeProblem !== null)("apply PLAN_FILE refuses a tampered p
     victim = path.join(dir, "secret");
     await writeFile(victim, "root's secret\n", { mode: 0o600 });
     const base = path.join(dir, "base.img");
-    await execa("truncate", ["-s", String(32 * MiB), base], T);
-    await execa("mkfs.ext4", ["-q", "-F", base], T);
+    await makeImage({ file: base, type: "ext4", size: 32 * MiB });
     const grow = path.join(dir, "vms", "grow.img");
-    await execa("truncate", ["-s", String(32 * MiB), grow], T);
-    await execa("mkfs.ext4", ["-q", "-F", grow], T);
-    await chmod(grow, 0o600);
+    await makeImage({ file: grow, type: "ext4", size: 32 * MiB });
     const own = path.join(dir, "vms", "own.img");
     await writeFile(own, Buffer.alloc(MiB));
     await chmod(own, 0o644);
@@ -241,7 +239,7 @@ describe.skipIf(privilegeProblem !== null)("apply PLAN_FILE refuses a tampered p
   });
 });
 
-describe.skipIf(privilegeProblem !== null)("apply PLAN_FILE of an infeasible plan", () => {
+describe.skipIf(!canMount())("apply PLAN_FILE of an infeasible plan", () => {
   it("marked feasible by hand, it still touches nothing (exit 4)", async () => {
     const fs = await mountTmpfs(64 * MiB);
     try {

@@ -1,10 +1,11 @@
 // Four applies at once on one manifest, and a lock holder killed mid-step: each volume is created once, nothing wedges.
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mountTmpfs, privilegeProblem } from "../apply/fixtures/filesystems.js";
-import type { TestFs } from "../apply/fixtures/filesystems.js";
+import { mountTmpfs } from "../helpers/mounts.js";
+import type { TestFs } from "../helpers/mounts.js";
+import { canMount } from "../helpers/privilege.js";
+import { tempDir } from "../helpers/temp-dir.js";
 import { tempFilesIn } from "./fixtures/checks.js";
 import { entries, parseApplyJson, sizeAndAllocation } from "./fixtures/report.js";
 import { crash, runVolplan, startVolplan } from "./fixtures/run-apply.js";
@@ -12,17 +13,16 @@ import { crash, runVolplan, startVolplan } from "./fixtures/run-apply.js";
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 
-describe.skipIf(privilegeProblem !== null)("concurrent applies and the host lock", () => {
+describe.skipIf(!canMount())("concurrent applies and the host lock", () => {
   let host: TestFs;
   let work: string;
   let n = 0;
   beforeAll(async () => {
     host = await mountTmpfs(2 * GiB);
-    work = await mkdtemp(path.join(os.tmpdir(), "volplan-concurrency-"));
+    work = await tempDir("volplan-concurrency-");
   });
   afterAll(async () => {
     await host?.cleanup();
-    if (work !== undefined) await rm(work, { recursive: true, force: true });
   });
 
   // Six volumes (ext4, swap, raw preallocated) in a fresh directory; returns the directory and manifest.

@@ -3,8 +3,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STEP_NAMES } from "../../src/apply/steps.js";
-import { mountTmpfs, privilegeProblem } from "../apply/fixtures/filesystems.js";
-import type { TestFs } from "../apply/fixtures/filesystems.js";
+import { mountTmpfs } from "../helpers/mounts.js";
+import type { TestFs } from "../helpers/mounts.js";
+import { canMount } from "../helpers/privilege.js";
 import { releaseLoopsUnder } from "./fixtures/checks.js";
 import { convergedProblems, crashProblems } from "./fixtures/crash-checks.js";
 import { makeCase, makeTemplates } from "./fixtures/mixed-scenario.js";
@@ -18,7 +19,7 @@ const KILLS = Number(process.env["VOLPLAN_TEST_KILLS"] ?? "50");
 // Steps this plan cannot reach on tmpfs: NOCOW is set only on btrfs.
 const UNREACHABLE = new Set(["create:after-nocow"]);
 
-describe.skipIf(privilegeProblem !== null)("apply under kill -9", () => {
+describe.skipIf(!canMount())("apply under kill -9", () => {
   let host: TestFs;
   let templates: Templates;
   let stateDir: string;

@@ -1,10 +1,11 @@
 // The race for disk space on a 256 MiB tmpfs: refused up front when it cannot fit, stopped cleanly when someone else fills it.
-import { mkdir, mkdtemp, open, readdir, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { mkdir, open, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mountTmpfs, privilegeProblem } from "../apply/fixtures/filesystems.js";
-import type { TestFs } from "../apply/fixtures/filesystems.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { mountTmpfs } from "../helpers/mounts.js";
+import type { TestFs } from "../helpers/mounts.js";
+import { canMount } from "../helpers/privilege.js";
+import { tempDir } from "../helpers/temp-dir.js";
 import { tempFilesIn } from "./fixtures/checks.js";
 import { entries, parseApplyJson, sizeAndAllocation } from "./fixtures/report.js";
 import { resume, runVolplan, startVolplan } from "./fixtures/run-apply.js";
@@ -27,14 +28,11 @@ async function fillUntilFull(file: string): Promise<number> {
   return written;
 }
 
-describe.skipIf(privilegeProblem !== null)("apply racing for space on a 256 MiB tmpfs", () => {
+describe.skipIf(!canMount())("apply racing for space on a 256 MiB tmpfs", () => {
   let work: string;
   let n = 0;
   beforeAll(async () => {
-    work = await mkdtemp(path.join(os.tmpdir(), "volplan-diskfull-"));
-  });
-  afterAll(async () => {
-    if (work !== undefined) await rm(work, { recursive: true, force: true });
+    work = await tempDir("volplan-diskfull-");
   });
 
   // A fresh 256 MiB tmpfs with an empty 0755 directory `vols`, and a manifest (kept off the tmpfs) of `count` volumes.
