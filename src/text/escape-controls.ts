@@ -14,14 +14,40 @@ export function hasControls(text: string): boolean {
   return CONTROL.test(text);
 }
 
-// One control character as bash's $'…' spells it: \t, \n, \r, \xHH below U+0080, else \uHHHH.
+// One control character as text shows it: \t, \n, \r, \xHH below U+0080, else \uHHHH.
 function controlEscape(char: string): string {
   if (char === "\t") return "\\t";
   if (char === "\n") return "\\n";
   if (char === "\r") return "\\r";
   const code = char.charCodeAt(0);
-  if (code < 0x80) return `\\x${code.toString(16).padStart(2, "0")}`;
+  if (code < 0x80) return `\\x${hex(code)}`;
   return `\\u${code.toString(16).padStart(4, "0")}`;
+}
+
+function hex(byte: number): string {
+  return byte.toString(16).padStart(2, "0");
+}
+
+// One control character as bytes for a shell's $'…': \t, \n, \r, else \xHH for each byte of its
+// UTF-8 encoding. Why bytes: bash turns \uHHHH into a character only in a UTF-8 locale (root's
+// shell may have none), while \xHH is the same byte in every locale. Every character CONTROL
+// matches is below U+10000, so at most three bytes.
+function byteEscape(char: string): string {
+  if (char === "\t" || char === "\n" || char === "\r") return controlEscape(char);
+  const code = char.charCodeAt(0);
+  const bytes =
+    code < 0x80
+      ? [code]
+      : code < 0x800
+        ? [0xc0 | (code >> 6), 0x80 | (code & 0x3f)]
+        : [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)];
+  return bytes.map((byte) => `\\x${hex(byte)}`).join("");
+}
+
+/** escapeControls for the inside of a shell's $'…': control characters as UTF-8 byte escapes. */
+export function escapeControlsAsBytes(text: string): string {
+  CONTROL.lastIndex = 0;
+  return text.replace(CONTROL, byteEscape);
 }
 
 /**

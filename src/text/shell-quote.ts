@@ -1,6 +1,6 @@
 // Shell quoting for the commands volplan suggests in fixes and hints: one word at a time.
 // Pure (no Node built-ins) so the planner can build fix text with it.
-import { escapeControls, hasControls } from "./escape-controls.js";
+import { escapeControlsAsBytes, hasControls } from "./escape-controls.js";
 
 // Words made only of these need no quotes in sh or bash ("~" and "#" do at the start; "!" in
 // interactive bash; "=" is fine: these words are never the first of a command).
@@ -17,7 +17,7 @@ export function shellQuote(word: string): string {
   if (PLAIN.test(word)) return word;
   if (!hasControls(word)) return `'${word.replaceAll("'", `'\\''`)}'`;
   // Backslashes and quotes first, so the escapes escapeControls then adds stay escapes.
-  return `$'${escapeControls(word.replace(/[\\']/g, (c) => `\\${c}`))}'`;
+  return `$'${escapeControlsAsBytes(word.replace(/[\\']/g, (c) => `\\${c}`))}'`;
 }
 
 /** A command line from its words, each quoted with shellQuote: shellCommand("e2label", path, label). */

@@ -32,13 +32,23 @@ const HOSTILE = [
   "",
 ];
 
-/** The arguments bash sees for a command line (printed NUL-separated by printf). */
+/**
+ * The arguments bash sees for a command line (printed NUL-separated by printf), in the C locale
+ * (as root's shell may be) and in a UTF-8 one: both must see the same words.
+ */
 async function bashWords(commandLine: string): Promise<string[]> {
-  const { stdout } = await execa("bash", ["-c", `printf '%s\\0' ${commandLine}`], {
-    timeout: 10_000,
-    stripFinalNewline: false,
-  });
-  return stdout.split("\0").slice(0, -1);
+  const seen: string[][] = [];
+  for (const locale of ["C", "C.UTF-8"]) {
+    const { stdout } = await execa("bash", ["-c", `printf '%s\\0' ${commandLine}`], {
+      timeout: 10_000,
+      stripFinalNewline: false,
+      extendEnv: false,
+      env: { LC_ALL: locale, PATH: process.env["PATH"] ?? "/usr/bin:/bin" },
+    });
+    seen.push(stdout.split("\0").slice(0, -1));
+  }
+  expect(seen[0]).toEqual(seen[1]);
+  return seen[1] ?? [];
 }
 
 describe("escapeControls", () => {
