@@ -25,10 +25,15 @@ export function runNix(command: string, args: readonly string[], timeoutMs = 120
   return execa(command, args, { cwd: repoRoot, env: nixEnv, timeout: timeoutMs, reject: false });
 }
 
-/** Whether nix-instantiate can be run here. */
+/**
+ * Whether nix-instantiate can evaluate here: present, and usable by this user (as nobody, in a
+ * package build, it may be on PATH but unable to open the Nix store's state).
+ */
 export async function hasNixInstantiate(): Promise<boolean> {
-  const result = await runNix("nix-instantiate", ["--version"], 10_000).catch(() => null);
-  return result?.exitCode === 0;
+  const result = await runNix("nix-instantiate", ["--eval", "--expr", "1"], 30_000).catch(
+    () => null,
+  );
+  return result?.exitCode === 0 && result.stdout.trim() === "1";
 }
 
 /** True when the Nix tests must run: nix-instantiate is present, or CI=true (then they fail without it). */
