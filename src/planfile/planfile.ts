@@ -5,7 +5,6 @@ import { constants } from "node:fs";
 import { open } from "node:fs/promises";
 import { VolplanError } from "../errors.js";
 import type { Manifest } from "../generated/manifest-types.js";
-import validatePlan from "../generated/validate-plan.js";
 import type { DesiredState } from "../manifest/desired.js";
 import { parseManifestText } from "../manifest/load.js";
 import type { Action, Plan } from "../plan/types.js";
@@ -99,12 +98,8 @@ export async function readPlanFile(file: string): Promise<SavedPlan> {
       `${file} is a manifest, not a saved plan; run volplan apply --manifest ${file}, or save a plan with volplan plan --manifest ${file} --out PLAN.`,
     );
   }
-  if (!validatePlan(data)) {
-    const first = validatePlan.errors?.[0];
-    const where =
-      first === undefined ? "" : `: ${first.instancePath || "/"} ${first.message ?? ""}`;
-    throw invalid(`${file} is not a volplan plan${where}.`);
-  }
+  const problem = shapeProblem(data);
+  if (problem !== null) throw invalid(`${file} is not a volplan plan: ${problem}.`);
   const plan = data as Plan;
   if (plan.manifest === undefined) {
     throw invalid(
@@ -118,6 +113,37 @@ export async function readPlanFile(file: string): Promise<SavedPlan> {
     );
   }
   return { plan, desired: parsed.desired, only: plan.only ?? [] };
+}
+
+/**
+ * What is wrong with the parts of a saved plan apply reads, or null. Apply never carries out the
+ * saved actions: it compares them with a fresh plan and prints those that differ, so it needs
+ * only these parts to have their types (the schema's full validator is not shipped for this).
+ */
+function shapeProblem(data: unknown): string | null {
+  if (!isObject(data)) return "it is not a JSON object";
+  if (data["format_version"] !== 1)
+    return "format_version is not 1 (it was saved by another version of volplan)";
+  const actions = data["actions"];
+  if (!Array.isArray(actions)) return "actions is not a list";
+  const index = actions.findIndex((action) => !isActionLike(action));
+  if (index !== -1) return `actions/${index} has no kind, reason, and volume or artifact`;
+  if (data["manifest"] !== undefined && !isObject(data["manifest"]))
+    return "manifest is not an object";
+  const only = data["only"];
+  if (only !== undefined && !(Array.isArray(only) && only.every((s) => typeof s === "string")))
+    return "only is not a list of selectors";
+  return null;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isActionLike(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  const subject = typeof value["volume"] === "string" || typeof value["artifact"] === "string";
+  return typeof value["kind"] === "string" && typeof value["reason"] === "string" && subject;
 }
 
 function isManifestLike(data: unknown): boolean {
