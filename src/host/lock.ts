@@ -154,11 +154,6 @@ function busyMessage(stateDir: string, holder: LockHolder | null): string {
   return `${who} is running with state directory ${stateDir}; only one runs at a time. Wait for it to finish, or run again without --no-wait to wait.`;
 }
 
-/** The line the CLI prints while it waits for another volplan. */
-export function waitingMessage(holder: { readonly pid: number } | null): string {
-  return `waiting for volplan${holder === null ? "" : ` (pid ${holder.pid})`} to finish…`;
-}
-
 /** Takes the host lock, waiting for the current holder unless `wait` is false. */
 export async function acquireHostLock(options: LockOptions): Promise<HostLock> {
   ensureStateDir(options.stateDir);

@@ -1,5 +1,4 @@
 // Names of volplan's temp files: `.<image basename>.volplan-tmp-<pid>-<8 hex>` beside the image.
-import { randomBytes } from "node:crypto";
 import path from "node:path";
 
 const TEMP_PATTERN = /^\.(.+)\.volplan-tmp-(\d+)-([0-9a-f]{8})$/;
@@ -8,11 +7,16 @@ const TEMP_PATTERN = /^\.(.+)\.volplan-tmp-(\d+)-([0-9a-f]{8})$/;
 export function tempPathFor(finalPath: string, pid: number = process.pid): string {
   const dir = path.dirname(finalPath);
   const base = path.basename(finalPath);
-  return path.join(dir, `.${base}.volplan-tmp-${pid}-${randomBytes(4).toString("hex")}`);
+  // The Web Crypto global rather than node:crypto: observe parses temp names on every run and
+  // need not load node:crypto for it; only apply makes names.
+  const random = Buffer.from(crypto.getRandomValues(new Uint8Array(4))).toString("hex");
+  return path.join(dir, `.${base}.volplan-tmp-${pid}-${random}`);
 }
 
 /** The image basename and pid encoded in a temp file name, or null when the name is not a volplan temp name. */
 export function parseTempName(fileName: string): { base: string; pid: number } | null {
+  // Most names in an image directory are images: rejected without running the pattern.
+  if (!fileName.includes(".volplan-tmp-")) return null;
   const match = TEMP_PATTERN.exec(fileName);
   if (match === null) return null;
   return { base: match[1] ?? "", pid: Number(match[2]) };

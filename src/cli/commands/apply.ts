@@ -1,7 +1,7 @@
 // `volplan apply`: parses arguments, runs the apply pipeline (src/reconcile), prints the plan and the report.
 import { resolve } from "node:path";
 import type { ApplyReport } from "../../apply/report.js";
-import { waitingMessage } from "../../host/lock.js";
+import { waitingMessage } from "../waiting-message.js";
 import { SELECTOR_FORMS } from "../../manifest/select.js";
 import type { Plan } from "../../plan/types.js";
 import type { ApplyHostInput, ApplyHostResult } from "../../reconcile/apply-host.js";

@@ -7,7 +7,7 @@ import { EXIT } from "../exit-codes.js";
 import { loadOrReport, type Loaded } from "../load-manifest.js";
 import { parseCommandArgs } from "../parse-command-args.js";
 import { manifestPath, parseJobs } from "../options.js";
-import { waitingMessage } from "../../host/lock.js";
+import { waitingMessage } from "../waiting-message.js";
 import { escapeControls } from "../../text/escape-controls.js";
 import { shellQuote } from "../../text/shell-quote.js";
 import type { DesiredArtifact, Reserve } from "../../manifest/desired.js";
