@@ -594,15 +594,19 @@ export interface FilesystemBudget {
    */
   reserve: number;
   /**
+   * Bytes the plan's temp-file reclaims release here first (present when any).
+   */
+  freed?: number;
+  /**
    * Bytes the plan's actions allocate here.
    */
   needed: number;
   /**
-   * free - reserve - needed; negative when infeasible.
+   * free + freed - reserve - needed; negative when infeasible.
    */
   remaining: number;
   /**
-   * Whether needed + reserve fits in free.
+   * Whether needed + reserve fits in free + freed.
    */
   feasible: boolean;
   /**

@@ -7,6 +7,7 @@ import { modeText, ownershipText } from "./ownership.js";
 import { planGrowth } from "./plan-growth.js";
 import { refuseInUse, refuseShrink } from "./refusals-content.js";
 import { refuseHardLinked } from "./refusals.js";
+import { reclaimedNamesOf } from "./temp-files.js";
 import type { ObservedEntry } from "./snapshot.js";
 import { unchangedReason } from "./unchanged-reason.js";
 import type { Action, Ownership } from "./types.js";
@@ -74,8 +75,9 @@ export function planExistingImage(
   }
   const change = ownershipChange(ctx, file, ownership);
   if (change !== null) actions.push(change);
-  // Only writes need the file to have one name; an unchanged image stays unchanged.
-  const nlink = file.nlink ?? 1;
+  // Only writes need the file to have one name; an unchanged image stays unchanged. A temp name
+  // a killed run left between link() and unlink() is reclaimed before any write, so it does not count.
+  const nlink = (file.nlink ?? 1) - reclaimedNamesOf(ctx.snapshot, ctx.volume.id, file.ino);
   if (nlink > 1 && actions.some((action) => action.kind !== "refuse"))
     return only(refuseHardLinked(ctx, nlink));
   if (actions.length === 0) actions.push(noChange(ctx, file, ownership));

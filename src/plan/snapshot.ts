@@ -95,6 +95,9 @@ export interface ObservedTempFile {
   readonly filesystem: string | null;
   readonly size: number;
   readonly allocated: number;
+  /** Inode number and link count: a temp name left between link() and unlink() is a second name of its image. */
+  readonly ino?: number;
+  readonly nlink?: number;
   /** True when a live volplan still holds it (its lock is taken): never reclaim then. */
   readonly live: boolean;
 }
