@@ -1,5 +1,5 @@
-// Names of everything volplan keeps in its state directory: the lock, and the artifact cache
-// (content-addressed entries, partials, index).
+// Names of everything volplan keeps in its state directory: the lock, grow mount points, intent
+// records, and the artifact cache (content-addressed entries, partials, index).
 import path from "node:path";
 
 /** Files kept directly in the state directory. */
@@ -9,6 +9,8 @@ export interface StateLayout {
   readonly lock: string;
   /** Private mount points of xfs and btrfs growth, one `<pid>-<random>` directory per mount. */
   readonly growMounts: string;
+  /** Intent records of steps a kill could leave half done (see intents.ts). */
+  readonly intents: string;
 }
 
 /** The state layout under one state directory. */
@@ -17,6 +19,7 @@ export function stateLayout(stateDir: string): StateLayout {
     stateDir,
     lock: path.join(stateDir, "lock"),
     growMounts: path.join(stateDir, "grow"),
+    intents: path.join(stateDir, "intents"),
   };
 }
 

@@ -88,6 +88,29 @@ describe.skipIf(privilegeProblem !== null)("create on real filesystems", () => {
     if (allocation === "zero") expect(progress.at(-1)).toBe(32 * MiB);
   });
 
+  it.each([
+    ["ext2", "preallocate"],
+    ["ext3", "zero"],
+    ["ext4", "preallocate"],
+    ["ext4", "zero"],
+  ] as const)(
+    "keeps a %s image (%s) allocated: mkfs punches no holes into it",
+    async (type, allocation) => {
+      const file = path.join(ext4.mountPoint, `dense-${type}-${allocation}.img`);
+      const action = createAction({
+        path: file,
+        filesystem: ext4.id,
+        size: 64 * MiB,
+        allocation,
+        format: { type, label: null, uuid: null, mkfsArgs: [] },
+      });
+      const report = await applyPlan({ plan: planOf([action]), desired: desiredStub });
+      expect(report.results[0]?.status).toBe("done");
+      expect((await stat(file)).blocks * 512).toBeGreaterThanOrEqual(64 * MiB);
+      expect(await blkid(file)).toMatchObject({ TYPE: type });
+    },
+  );
+
   it("preallocates on tmpfs", async () => {
     const file = path.join(tmpfs.mountPoint, "pre.img");
     const report = await applyPlan({

@@ -109,7 +109,9 @@ describe("space budget", () => {
     });
     const snapshot = snapshotWith({
       desired,
-      volumes: { a: { entry: observedFile({ size: 96 * MIB, ino: 77, nlink: 2 }) } },
+      volumes: {
+        a: { entry: observedFile({ size: 96 * MIB, allocated: 96 * MIB, ino: 77, nlink: 2 }) },
+      },
       filesystems: [hostFs({ total: 256 * MIB, free: 40 * MIB })],
       tempFiles: [
         tempFile({ volume: "a", size: 96 * MIB, allocated: 96 * MIB, ino: 77, nlink: 2 }),
