@@ -74,6 +74,28 @@ async function sizeFile(input: {
   }
 }
 
+/**
+ * Allocates again what mkfs punched out of a preallocated or zero-filled file. Why: where the
+ * filesystem has no FALLOC_FL_ZERO_RANGE (tmpfs), mke2fs zeroes ranges by punching holes. Mode 0
+ * fallocate allocates only holes, which read as zeros: the filesystem just made is unchanged.
+ */
+async function refill(input: {
+  handle: FileHandle;
+  action: CreateAction;
+  ctx: ApplyContext;
+}): Promise<void> {
+  const { handle, action, ctx } = input;
+  const info = await handle.stat();
+  if (info.blocks * 512 >= action.size) return;
+  await ctx
+    .runner("fallocate", ["-l", String(action.size), descriptorPath(handle)], {
+      timeoutMs: TIMEOUTS.fallocate,
+    })
+    .catch((cause: unknown) => {
+      if (!isNotSupported(cause)) throw cause;
+    });
+}
+
 /** Creates and formats a new image at action.path, atomically and without clobbering. */
 export async function applyCreate(action: CreateAction, ctx: ApplyContext): Promise<StepOutcome> {
   const subject = action.volume;
@@ -104,6 +126,7 @@ export async function applyCreate(action: CreateAction, ctx: ApplyContext): Prom
       });
       if (mkfs !== null) {
         await ctx.runner(mkfs.file, mkfs.args, { timeoutMs: TIMEOUTS.mkfs });
+        if (sized.allocation !== "sparse") await refill({ handle, action, ctx });
         await ctx.hook("create:after-mkfs", subject);
       }
       return sized.note ?? action.note;

@@ -135,7 +135,7 @@ function planSeed(ctx: VolumeContext, input: { from: string; ownership: Ownershi
 // A seed copy keeps the seed's holes; a volume declared preallocated has them allocated after it.
 function seedAllocation(ctx: VolumeContext, seed: ObservedSeed): Action[] {
   const allocation = chooseAllocation(ctx).allocation;
-  if (allocation === "sparse" || !allocationVisible(ctx)) return [];
+  if (allocation === "sparse" || !allocationVisible(hostFilesystem(ctx)?.type)) return [];
   const allocated = Math.min(seed.allocated, ctx.volume.size);
   return [
     {

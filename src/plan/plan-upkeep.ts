@@ -16,9 +16,8 @@ const MIB = 1024 * 1024;
 // (ZFS, network filesystems) allocated bytes say nothing about a preallocation, so none is checked.
 const ALLOCATION_VISIBLE = new Set(["ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs"]);
 
-/** Whether the allocated bytes of images on the volume's host filesystem reflect their preallocation. */
-export function allocationVisible(ctx: VolumeContext): boolean {
-  const type = hostFilesystem(ctx)?.type;
+/** Whether allocated bytes of images on a host filesystem of `type` (mountinfo) reflect their preallocation. */
+export function allocationVisible(type: string | undefined): boolean {
   return type !== undefined && ALLOCATION_VISIBLE.has(type);
 }
 
@@ -50,7 +49,8 @@ function repairAction(ctx: VolumeContext, file: FileEntry): Action | null {
 // The allocate action for a preallocated or zero-filled image with holes.
 function allocateAction(ctx: VolumeContext, file: FileEntry): Action | null {
   const allocation = chooseAllocation(ctx).allocation;
-  if (allocation === "sparse" || !allocationVisible(ctx) || !hasHoles(file)) return null;
+  const visible = allocationVisible(hostFilesystem(ctx)?.type);
+  if (allocation === "sparse" || !visible || !hasHoles(file)) return null;
   return {
     kind: "allocate",
     ...volumeBase(ctx),
