@@ -10,6 +10,7 @@ import { TIMEOUTS } from "./context.js";
 import type { ApplyContext, StepOutcome } from "./context.js";
 import { isOnBtrfs } from "../host/statfs.js";
 import { isNotSupported } from "../host/runner.js";
+import { refillHoles } from "./refill.js";
 import { checkParentChain, descriptorPath, writeZeros } from "./safe-fs.js";
 
 /** Fails unless nothing at all (not even a dangling symlink) is at `file`. */
@@ -74,28 +75,6 @@ async function sizeFile(input: {
   }
 }
 
-/**
- * Allocates again what mkfs punched out of a preallocated or zero-filled file. Why: where the
- * filesystem has no FALLOC_FL_ZERO_RANGE (tmpfs), mke2fs zeroes ranges by punching holes. Mode 0
- * fallocate allocates only holes, which read as zeros: the filesystem just made is unchanged.
- */
-async function refill(input: {
-  handle: FileHandle;
-  action: CreateAction;
-  ctx: ApplyContext;
-}): Promise<void> {
-  const { handle, action, ctx } = input;
-  const info = await handle.stat();
-  if (info.blocks * 512 >= action.size) return;
-  await ctx
-    .runner("fallocate", ["-l", String(action.size), descriptorPath(handle)], {
-      timeoutMs: TIMEOUTS.fallocate,
-    })
-    .catch((cause: unknown) => {
-      if (!isNotSupported(cause)) throw cause;
-    });
-}
-
 /** Creates and formats a new image at action.path, atomically and without clobbering. */
 export async function applyCreate(action: CreateAction, ctx: ApplyContext): Promise<StepOutcome> {
   const subject = action.volume;
@@ -126,7 +105,7 @@ export async function applyCreate(action: CreateAction, ctx: ApplyContext): Prom
       });
       if (mkfs !== null) {
         await ctx.runner(mkfs.file, mkfs.args, { timeoutMs: TIMEOUTS.mkfs });
-        if (sized.allocation !== "sparse") await refill({ handle, action, ctx });
+        if (sized.allocation !== "sparse") await refillHoles({ handle, size: action.size, ctx });
         await ctx.hook("create:after-mkfs", subject);
       }
       return sized.note ?? action.note;

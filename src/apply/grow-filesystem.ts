@@ -10,7 +10,13 @@ import type { ApplyContext, StepOutcome } from "./context.js";
 import { assertNotInUse, assertUnchanged } from "./grow.js";
 import { makeGrowMountPoint, recordGrowTarget, removeGrowMountPoint } from "./grow-mounts.js";
 import { clearIntent, recordIntent } from "./intents.js";
-import { checkParentChain, descriptorPath, openRegularForRead } from "./safe-fs.js";
+import { refillHoles } from "./refill.js";
+import {
+  checkParentChain,
+  descriptorPath,
+  openRegularForRead,
+  openRegularForWrite,
+} from "./safe-fs.js";
 
 // Why the descriptor: e2fsck and resize2fs get /proc/<pid>/fd/<n> of the inode volplan opened
 // (O_NOFOLLOW, checked to be a regular file with one name and the planned size), so swapping the
@@ -41,6 +47,7 @@ async function growExt(action: GrowFilesystemAction, ctx: ApplyContext): Promise
     await ctx.runner("resize2fs", [image], { timeoutMs: TIMEOUTS.resize });
     await ctx.hook("grow:after-resize", action.volume);
     await clearIntent(ctx.intents, target);
+    if ((action.allocation ?? "sparse") !== "sparse") await refillWritable(action, ctx);
   } finally {
     await handle.close();
   }
@@ -137,6 +144,17 @@ async function growThroughLoop(action: GrowFilesystemAction, ctx: ApplyContext):
   }
 }
 
+// Holes the grow punched into a preallocated image are allocated again (through a descriptor of
+// its own: growth opened the image read-only).
+async function refillWritable(action: GrowFilesystemAction, ctx: ApplyContext): Promise<void> {
+  const handle = await openRegularForWrite(action.path);
+  try {
+    await refillHoles({ handle, size: action.to, ctx });
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Grows the filesystem in action.path to the image size; also repairs an image grown earlier whose filesystem was not. */
 export async function applyGrowFilesystem(
   action: GrowFilesystemAction,
@@ -163,6 +181,7 @@ export async function applyGrowFilesystem(
         );
       }
       await growThroughLoop(action, ctx);
+      if ((action.allocation ?? "sparse") !== "sparse") await refillWritable(action, ctx);
       return {};
   }
 }

@@ -80,6 +80,10 @@ function promise(input: {
     case "grow-filesystem":
       p.fills = true;
       by.fills = index;
+      if ((action.allocation ?? "sparse") !== "sparse") {
+        p.allocated = true;
+        by.allocated = index;
+      }
       return;
     case "allocate":
       p.allocated = true;

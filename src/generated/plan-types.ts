@@ -322,6 +322,10 @@ export interface GrowFilesystemAction {
    * How it is grown.
    */
   method: "resize2fs" | "loop-mount";
+  /**
+   * How the image is allocated (absent: sparse). After growing, holes the tools punched into a preallocated or zero-filled image are allocated again.
+   */
+  allocation?: "sparse" | "preallocate" | "zero";
 }
 /**
  * Allocate the holes of an existing preallocated or zero-filled image (something punched them out); the data is never changed.

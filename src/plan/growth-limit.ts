@@ -1,6 +1,7 @@
-// How far resize2fs can grow an ext2/3/4 filesystem, from its superblock's geometry, and the
-// refusal for a declared size beyond it (resize2fs would fail after the file had grown, and
-// lowering the size again would be a refused shrink: the volume would be stuck).
+// How far the host's tools can grow a filesystem (resize2fs from an ext superblock's geometry;
+// btrfs not below 256 MiB), and the refusal for a declared size they cannot reach (the tool would
+// fail after the file had grown, and lowering the size again would be a refused shrink: the
+// volume would be stuck).
 import type { VolumeContext } from "./context.js";
 import { formatBytes } from "../units/size.js";
 import { refuse } from "./refusals.js";
@@ -24,20 +25,42 @@ export function extGrowthLimit(ext: ExtDetails): number {
   return Math.min(blocks * ext.blockSize, Number.MAX_SAFE_INTEGER);
 }
 
-/** The refusal for growing `found` to `to` bytes on the host when resize2fs cannot; null when it can. */
+/**
+ * The smallest size the kernel resizes a btrfs filesystem to (its resize ioctl returns EINVAL
+ * below 256 MiB, measured: 128 → 255 MiB fails, 128 → 256 MiB grows).
+ */
+export const BTRFS_MIN_RESIZE = 256 * 1024 * 1024;
+
+// A btrfs filesystem grown to less than the kernel resizes it to.
+function refuseBtrfsTooSmall(
+  ctx: VolumeContext,
+  input: { found: FoundFilesystem; to: number; where: string },
+): RefuseAction {
+  return refuse(ctx, {
+    refusal: "growth-limit",
+    statement: `${input.where} can only be grown to ${formatBytes(BTRFS_MIN_RESIZE)} or more (the kernel refuses to resize btrfs below that), but the manifest declares ${formatBytes(input.to)}`,
+    found: `btrfs of ${formatBytes(input.found.size)}`,
+    declared: formatBytes(input.to),
+    fix: `set size = "${exactSizeText(BTRFS_MIN_RESIZE)}" or more, or leave it at ${exactSizeText(input.found.size)}`,
+  });
+}
+
+/** The refusal for growing `found` to `to` bytes on the host when its tools cannot; null when they can. */
 export function refuseBeyondGrowthLimit(
   ctx: VolumeContext,
   input: { found: FoundFilesystem; to: number; what: "image" | "seed" },
 ): RefuseAction | null {
   const { found, to } = input;
-  if (found.ext === undefined || to <= found.size) return null;
-  const limit = extGrowthLimit(found.ext);
-  if (to <= limit) return null;
-  const block = formatBytes(found.ext.blockSize);
   const where =
     input.what === "seed"
       ? `the ${found.type} filesystem of the seed copied to ${ctx.volume.path}`
       : `the ${found.type} filesystem in ${ctx.volume.path}`;
+  if (found.type === "btrfs" && to > found.size && to < BTRFS_MIN_RESIZE)
+    return refuseBtrfsTooSmall(ctx, { found, to, where });
+  if (found.ext === undefined || to <= found.size) return null;
+  const limit = extGrowthLimit(found.ext);
+  if (to <= limit) return null;
+  const block = formatBytes(found.ext.blockSize);
   return refuse(ctx, {
     refusal: "growth-limit",
     statement: `${where} (${block} blocks) can be grown to at most ${formatBytes(limit)} by resize2fs, but the manifest declares ${formatBytes(to)}`,

@@ -63,6 +63,7 @@ function growFilesystemAction(
   input: { found: FoundFilesystem; to: number; reason: string },
 ): GrowFilesystemAction {
   const fsType = input.found.type as GrowableType;
+  const allocation = chooseAllocation(ctx).allocation;
   return {
     kind: "grow-filesystem",
     ...volumeBase(ctx),
@@ -76,6 +77,7 @@ function growFilesystemAction(
     to: input.to,
     // Why: ext2/3/4 grow offline; xfs and btrfs grow only while mounted (privately, on a loop device).
     method: fsType === "xfs" || fsType === "btrfs" ? "loop-mount" : "resize2fs",
+    ...(allocation === "sparse" ? {} : { allocation }),
   };
 }
 
@@ -116,7 +118,9 @@ export function planGrowth(
 ): VolumeResult {
   const declared = ctx.volume.size;
   const grower = effectiveGrower(ctx, input.found);
-  if (input.found !== null && grower === "host") {
+  const grows =
+    input.size < declared || (input.found !== null && !fillsImage(input.found, input.size));
+  if (input.found !== null && grower === "host" && grows) {
     const to = Math.max(declared, input.size);
     const limit = refuseBeyondGrowthLimit(ctx, { found: input.found, to, what: "image" });
     if (limit !== null) return { actions: [limit], warnings: [] };

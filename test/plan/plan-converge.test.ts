@@ -223,6 +223,27 @@ const cases: Case[] = [
     expected: [{ kind: "grow-image", filesystemGrownBy: "guest" }],
     warnings: ["growth-by-guest"],
   },
+  {
+    name: "btrfs grown by the host to less than 256 MiB: refused (the kernel will not resize it)",
+    volume: desiredVolume({ size: 200 * MIB, format: { type: "btrfs" } }),
+    observed: {
+      entry: observedFile({ size: 128 * MIB, filesystem: foundFs(128 * MIB, { type: "btrfs" }) }),
+    },
+    expected: [
+      { kind: "refuse", refusal: "growth-limit", fix: text('set size = "256MiB" or more') },
+    ],
+  },
+  {
+    name: "btrfs that fills its image is left alone however small",
+    volume: desiredVolume({ size: 128 * MIB, format: { type: "btrfs" } }),
+    observed: {
+      entry: observedFile({
+        size: 128 * MIB,
+        filesystem: foundFs(128 * MIB - 4096, { type: "btrfs" }),
+      }),
+    },
+    expected: [{ kind: "no-change" }],
+  },
   // impossible targets
   {
     name: "a path on procfs is refused at plan time",
