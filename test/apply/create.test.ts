@@ -111,6 +111,23 @@ describe.skipIf(privilegeProblem !== null)("create on real filesystems", () => {
     },
   );
 
+  it("says what EFBIG means when a file is larger than the host filesystem holds, and leaves no temp file", async () => {
+    const dir = path.join(ext4.mountPoint, "efbig");
+    await mkdir(dir);
+    const action = createAction({
+      path: path.join(dir, "huge.img"),
+      filesystem: ext4.id,
+      size: 17 * 1024 ** 4,
+    });
+    const report = await applyPlan({ plan: planOf([action]), desired: desiredStub });
+    expect(report.results[0]).toMatchObject({
+      status: "failed",
+      error: { code: "FILE_TOO_LARGE" },
+    });
+    expect(report.results[0]?.error?.message).toContain("cannot hold a file this large");
+    expect(await readdir(dir)).toEqual([]);
+  });
+
   it("preallocates on tmpfs", async () => {
     const file = path.join(tmpfs.mountPoint, "pre.img");
     const report = await applyPlan({
