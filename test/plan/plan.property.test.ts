@@ -67,9 +67,12 @@ describe("plan properties", () => {
                 : snapshot.seeds[seeded.from]?.foundFilesystem?.type;
             expect(found).toBe(action.fsType);
           }
-          if ((action.kind === "grow-image" || action.kind === "grow-filesystem") && !seeded) {
-            expect(entry?.type === "file" && entry.holders.length).toBe(0);
-          }
+          const writes =
+            action.kind === "grow-image" ||
+            action.kind === "grow-filesystem" ||
+            action.kind === "allocate" ||
+            action.kind === "repair-filesystem";
+          if (writes && !seeded) expect(entry?.type === "file" && entry.holders.length).toBe(0);
           if (action.kind === "remove-temp") {
             expect(snapshot.tempFiles.find((t) => t.path === action.path)?.live).toBe(false);
           }
