@@ -4,7 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mismatches, promisesOf } from "../../src/apply/verify.js";
+import { promisesOf } from "../../src/apply/promised.js";
+import { mismatches } from "../../src/apply/verify.js";
 import type { ApplyReport } from "../../src/apply/report.js";
 import { plan } from "../../src/plan/plan.js";
 import {

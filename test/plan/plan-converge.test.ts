@@ -362,6 +362,29 @@ describe("plan: converging in one apply", () => {
     expect(result.warnings.map((w) => w.code)).toEqual(warnings ?? []);
   });
 
+  it("every new refusal names the volume and path, says what was found and ends with its fix", () => {
+    const refusals = cases.flatMap((c) => {
+      const desired = desiredState({ volumes: [c.volume] });
+      const volumes = c.observed ? { [c.volume.id]: c.observed } : {};
+      const snapshot = snapshotWith({ desired, ...c.extra, volumes });
+      return plan(desired, snapshot).actions.filter((a) => a.kind === "refuse");
+    });
+    const codes = new Set(refusals.map((r) => r.refusal));
+    for (const code of [
+      "seed-unusable",
+      "growth-limit",
+      "unsupported-filesystem",
+      "file-too-large",
+    ])
+      expect(codes).toContain(code);
+    for (const r of refusals) {
+      expect(r.reason.startsWith(`volume ${r.volume}: `)).toBe(true);
+      expect(r.reason).toContain(r.path);
+      expect(r.found).not.toBe("");
+      expect(r.reason.toLowerCase()).toContain(r.fix.toLowerCase());
+    }
+  });
+
   it('tells swap to be recreated in the guest, never to set growFilesystem = "host"', () => {
     const volume = desiredVolume({
       size: 256 * MIB,
