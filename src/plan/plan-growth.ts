@@ -81,8 +81,13 @@ function growFilesystemAction(
   };
 }
 
-// What the guest does to use the whole image when volplan does not grow what is in it.
-function guestAdvice(found: FoundFilesystem): string {
+// What the guest does to use the whole image when volplan does not grow what is in it. The
+// "host" advice names an edit that validates: a raw volume without a seed declares its type too.
+function guestAdvice(ctx: VolumeContext, found: FoundFilesystem): string {
+  const host =
+    ctx.volume.format.type === "none" && ctx.volume.seed === null
+      ? `declare format.type = "${found.type}" with growFilesystem = "host"`
+      : 'set growFilesystem = "host"';
   switch (found.type) {
     case "swap":
       return "volplan cannot grow a swap area; recreate it in the guest to use the whole image (swapoff, then mkswap keeping its label and UUID with -L and -U, then swapon)";
@@ -93,13 +98,13 @@ function guestAdvice(found: FoundFilesystem): string {
     case "ext4":
     case "xfs":
     case "btrfs":
-      return 'make sure the guest grows it at boot (for example x-systemd.growfs), or set growFilesystem = "host" for volplan to grow it';
+      return `make sure the guest grows it at boot (for example x-systemd.growfs), or ${host} for volplan to grow it`;
   }
 }
 
 /** The warning for a filesystem the host does not grow: left to the guest, or one volplan cannot grow. */
 function guestWarning(ctx: VolumeContext, found: FoundFilesystem, what: string): PlanWarning {
-  const advice = guestAdvice(found);
+  const advice = guestAdvice(ctx, found);
   const fix = advice.charAt(0).toUpperCase() + advice.slice(1);
   return {
     code: what === "grows" ? "growth-by-guest" : "filesystem-smaller-than-image",

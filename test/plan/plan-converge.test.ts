@@ -362,6 +362,15 @@ describe("plan: converging in one apply", () => {
     expect(result.warnings.map((w) => w.code)).toEqual(warnings ?? []);
   });
 
+  it("a raw volume's guest-grown filesystem gets advice that validates (declare its type too)", () => {
+    const volume = desiredVolume({ size: 1 * GIB, format: raw, growFilesystem: "guest" });
+    const desired = desiredState({ volumes: [volume] });
+    const entry = observedFile({ size: 512 * MIB, filesystem: foundFs(512 * MIB) });
+    const snapshot = snapshotWith({ desired, volumes: { [volume.id]: { entry } } });
+    const [warning] = plan(desired, snapshot).warnings;
+    expect(warning?.message).toContain('declare format.type = "ext4" with growFilesystem = "host"');
+  });
+
   it("every new refusal names the volume and path, says what was found and ends with its fix", () => {
     const refusals = cases.flatMap((c) => {
       const desired = desiredState({ volumes: [c.volume] });
