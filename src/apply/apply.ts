@@ -46,6 +46,7 @@ export async function applyPlan(input: {
     onProgress: options.onProgress ?? (() => undefined),
     openFiles: new OpenFiles(),
     growMounts: stateLayout(input.desired.stateDir).growMounts,
+    intents: stateLayout(input.desired.stateDir).intents,
   };
   const results: ActionResult[] = new Array<ActionResult>(plan.actions.length);
   const record = (slot: Slot, partial: Omit<ActionResult, "kind" | "subject" | "path">): void => {

@@ -36,5 +36,11 @@ export function classifyError(error: unknown): ClassifiedError {
   }
   const errno = (error as NodeJS.ErrnoException | null)?.code;
   if (errno === "ENOSPC") return { status: "failed", code: "NO_SPACE", message, noSpace: true };
+  // The plan refuses sizes beyond the largest file it knows the host filesystem holds; this is
+  // for a filesystem whose bound it does not know.
+  if (errno === "EFBIG") {
+    const why = `${message}: the filesystem holding the image cannot hold a file this large. Lower size, or keep the image on a filesystem that holds larger files (xfs, btrfs, or ext4 with 4 KiB blocks).`;
+    return { status: "failed", code: "FILE_TOO_LARGE", message: why, noSpace: false };
+  }
   return { status: "failed", code: errno ?? "UNEXPECTED", message, noSpace: false };
 }

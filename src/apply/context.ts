@@ -23,6 +23,8 @@ export interface ApplyContext {
   readonly openFiles: OpenFiles;
   /** Where xfs and btrfs growth mounts images (the state layout's growMounts). */
   readonly growMounts: string;
+  /** Where intent records of steps a kill could leave half done go (the state layout's intents). */
+  readonly intents: string;
 }
 
 /** What a successful executor returns. */

@@ -10,6 +10,7 @@ import { TIMEOUTS } from "./context.js";
 import type { ApplyContext, StepOutcome } from "./context.js";
 import { isOnBtrfs } from "../host/statfs.js";
 import { isNotSupported } from "../host/runner.js";
+import { refillHoles } from "./refill.js";
 import { checkParentChain, descriptorPath, writeZeros } from "./safe-fs.js";
 
 /** Fails unless nothing at all (not even a dangling symlink) is at `file`. */
@@ -29,28 +30,38 @@ export async function assertNothingAt(file: string): Promise<void> {
   }
 }
 
-/** Gives the temp file its size with the plan's allocation; returns a note when it had to fall back. */
+/** How the temp file was sized: the allocation it got, and a note when that is a fallback. */
+interface Sized {
+  readonly allocation: CreateAction["allocation"];
+  readonly note?: string;
+}
+
+/** Gives the temp file its size with the plan's allocation, falling back to sparse where it must. */
 async function sizeFile(input: {
   handle: FileHandle;
   action: CreateAction;
   ctx: ApplyContext;
-}): Promise<string | undefined> {
+}): Promise<Sized> {
   const { handle, action, ctx } = input;
   switch (action.allocation) {
     case "sparse":
       await handle.truncate(action.size);
-      return undefined;
+      return { allocation: "sparse" };
     case "preallocate":
       try {
         // Why the command: Node has no fallocate(2); util-linux's fallocate is the portable way.
         await ctx.runner("fallocate", ["-l", String(action.size), descriptorPath(handle)], {
           timeoutMs: TIMEOUTS.fallocate,
         });
-        return undefined;
+        return { allocation: "preallocate" };
       } catch (cause) {
         if (!isNotSupported(cause)) throw cause;
         await handle.truncate(action.size);
-        return `preallocate not supported on the filesystem holding ${path.dirname(action.path)}: created sparse`;
+        const where = path.dirname(action.path);
+        return {
+          allocation: "sparse",
+          note: `preallocate not supported on the filesystem holding ${where}: created sparse`,
+        };
       }
     case "zero":
       await writeZeros({
@@ -60,7 +71,7 @@ async function sizeFile(input: {
         onProgress: (done, total) =>
           ctx.onProgress({ subject: action.volume, step: "zero", done, total }),
       });
-      return undefined;
+      return { allocation: "zero" };
   }
 }
 
@@ -84,18 +95,20 @@ export async function applyCreate(action: CreateAction, ctx: ApplyContext): Prom
         await ctx.runner("chattr", ["+C", "--", temp], { timeoutMs: TIMEOUTS.quick });
         await ctx.hook("create:after-nocow", subject);
       }
-      const note = (await sizeFile({ handle, action, ctx })) ?? action.note;
+      const sized = await sizeFile({ handle, action, ctx });
       await ctx.hook("create:after-truncate", subject);
       const mkfs = mkfsCommand({
         ...action.format,
         path: descriptorPath(handle),
         size: action.size,
+        allocation: sized.allocation,
       });
       if (mkfs !== null) {
         await ctx.runner(mkfs.file, mkfs.args, { timeoutMs: TIMEOUTS.mkfs });
+        if (sized.allocation !== "sparse") await refillHoles({ handle, size: action.size, ctx });
         await ctx.hook("create:after-mkfs", subject);
       }
-      return note;
+      return sized.note ?? action.note;
     },
   });
 }

@@ -1,10 +1,12 @@
 // Dispatches one action to its executor; refusals and no-ops become results without touching the host.
 import type { Action, ArtifactFetchAction } from "../plan/types.js";
 import type { ApplyContext, StepOutcome } from "./context.js";
+import { applyAllocate } from "./allocate.js";
 import { applyCreate } from "./create.js";
 import { applyGrowFilesystem } from "./grow-filesystem.js";
 import { applyGrowImage } from "./grow.js";
 import { applyRemoveTemp } from "./remove-temp.js";
+import { applyRepairFilesystem } from "./repair-filesystem.js";
 import type { ActionStatus } from "./report.js";
 import { applySeed } from "./seed.js";
 import { applySetOwnership } from "./set-ownership.js";
@@ -27,8 +29,10 @@ export function consumesSpace(action: Action): boolean {
     case "seed":
     case "grow-image":
     case "grow-filesystem":
+    case "allocate":
     case "artifact-fetch":
       return true;
+    case "repair-filesystem":
     case "set-ownership":
     case "remove-temp":
     case "no-change":
@@ -55,6 +59,10 @@ export function executionOf(input: {
       return { run: () => applyGrowImage(action, ctx) };
     case "grow-filesystem":
       return { run: () => applyGrowFilesystem(action, ctx) };
+    case "allocate":
+      return { run: () => applyAllocate(action, ctx) };
+    case "repair-filesystem":
+      return { run: () => applyRepairFilesystem(action, ctx) };
     case "set-ownership":
       return { run: () => applySetOwnership(action, ctx) };
     case "remove-temp":

@@ -9,7 +9,14 @@ import { TIMEOUTS } from "./context.js";
 import type { ApplyContext, StepOutcome } from "./context.js";
 import { assertNotInUse, assertUnchanged } from "./grow.js";
 import { makeGrowMountPoint, recordGrowTarget, removeGrowMountPoint } from "./grow-mounts.js";
-import { checkParentChain, descriptorPath, openRegularForRead } from "./safe-fs.js";
+import { clearIntent, recordIntent } from "./intents.js";
+import { refillHoles } from "./refill.js";
+import {
+  checkParentChain,
+  descriptorPath,
+  openRegularForRead,
+  openRegularForWrite,
+} from "./safe-fs.js";
 
 // Why the descriptor: e2fsck and resize2fs get /proc/<pid>/fd/<n> of the inode volplan opened
 // (O_NOFOLLOW, checked to be a regular file with one name and the planned size), so swapping the
@@ -25,6 +32,12 @@ async function growExt(action: GrowFilesystemAction, ctx: ApplyContext): Promise
       );
     }
     const image = descriptorPath(handle);
+    // Why an intent record first: a kill inside resize2fs can leave the new block count with
+    // half-written group descriptors ("clean with errors", e2fsck -fn exit 4) that the next run
+    // would otherwise take for a grown filesystem. While the record is there, the next run
+    // repairs the filesystem (e2fsck -f -y) before anything else touches it.
+    const target = { device: deviceId(info.dev), ino: info.ino };
+    await recordIntent(ctx.intents, { step: "resize2fs", path: action.path, ...target });
     // e2fsck -p exit codes: 0 clean, 1 errors fixed; 2 and up mean reboot, unfixed errors or failure.
     await ctx.runner("e2fsck", ["-f", "-p", image], {
       timeoutMs: TIMEOUTS.fsck,
@@ -33,6 +46,8 @@ async function growExt(action: GrowFilesystemAction, ctx: ApplyContext): Promise
     await ctx.hook("grow:after-fsck", action.volume);
     await ctx.runner("resize2fs", [image], { timeoutMs: TIMEOUTS.resize });
     await ctx.hook("grow:after-resize", action.volume);
+    await clearIntent(ctx.intents, target);
+    if ((action.allocation ?? "sparse") !== "sparse") await refillWritable(action, ctx);
   } finally {
     await handle.close();
   }
@@ -129,6 +144,17 @@ async function growThroughLoop(action: GrowFilesystemAction, ctx: ApplyContext):
   }
 }
 
+// Holes the grow punched into a preallocated image are allocated again (through a descriptor of
+// its own: growth opened the image read-only).
+async function refillWritable(action: GrowFilesystemAction, ctx: ApplyContext): Promise<void> {
+  const handle = await openRegularForWrite(action.path);
+  try {
+    await refillHoles({ handle, size: action.to, ctx });
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Grows the filesystem in action.path to the image size; also repairs an image grown earlier whose filesystem was not. */
 export async function applyGrowFilesystem(
   action: GrowFilesystemAction,
@@ -155,6 +181,7 @@ export async function applyGrowFilesystem(
         );
       }
       await growThroughLoop(action, ctx);
+      if ((action.allocation ?? "sparse") !== "sparse") await refillWritable(action, ctx);
       return {};
   }
 }

@@ -13,6 +13,7 @@ export const STEP_NAMES = [
   "create:after-unlink-temp",
   "seed:after-open",
   "seed:after-copy",
+  "seed:after-label",
   "seed:after-grow",
   "seed:after-chown",
   "seed:after-fsync",
@@ -24,6 +25,8 @@ export const STEP_NAMES = [
   "grow:after-resize",
   "grow:after-attach",
   "grow:after-mount",
+  "allocate:after-fallocate",
+  "repair:after-fsck",
   "set-ownership:after-chown",
   "remove-temp:after-unlink",
 ] as const;

@@ -11,6 +11,8 @@ export type Action =
   | SeedAction
   | GrowImageAction
   | GrowFilesystemAction
+  | AllocateAction
+  | RepairFilesystemAction
   | SetOwnershipAction
   | RemoveTempAction
   | NoChangeAction
@@ -73,7 +75,7 @@ export interface PlanSummary {
    */
   grow: number;
   /**
-   * Other changes: ownership, mode, leftover temp files to reclaim.
+   * Other changes: ownership, mode, allocation, filesystem repairs, leftover temp files to reclaim.
    */
   change: number;
   /**
@@ -232,6 +234,19 @@ export interface SeedAction {
    * Base image path.
    */
   from: string;
+  /**
+   * Set this label on the copy: the declared format.label, when the seed's filesystem has another (absent: the seed's label is kept).
+   */
+  relabel?: {
+    /**
+     * The filesystem the seed holds (its superblock).
+     */
+    fsType: "ext2" | "ext3" | "ext4" | "xfs" | "btrfs" | "vfat" | "swap";
+    /**
+     * The label to set.
+     */
+    label: string;
+  };
   ownership: Ownership;
   /**
    * How the copy is made (reflink or sparse copy).
@@ -319,6 +334,84 @@ export interface GrowFilesystemAction {
    * How it is grown.
    */
   method: "resize2fs" | "loop-mount";
+  /**
+   * How the image is allocated (absent: sparse). After growing, holes the tools punched into a preallocated or zero-filled image are allocated again.
+   */
+  allocation?: "sparse" | "preallocate" | "zero";
+}
+/**
+ * Allocate the holes of an existing preallocated or zero-filled image (something punched them out); the data is never changed.
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "allocateAction".
+ */
+export interface AllocateAction {
+  /**
+   * Action kind.
+   */
+  kind: "allocate";
+  /**
+   * Volume id.
+   */
+  volume: string;
+  /**
+   * Image path.
+   */
+  path: string;
+  /**
+   * Why the action exists.
+   */
+  reason: string;
+  consumes: Consumption;
+  /**
+   * Image size in bytes (unchanged).
+   */
+  size: number;
+  /**
+   * Bytes allocated now (st_blocks × 512).
+   */
+  allocated: number;
+  /**
+   * The declared allocation the image is brought back to.
+   */
+  allocation: "preallocate" | "zero";
+}
+/**
+ * Check and repair the ext2/3/4 filesystem in an image with e2fsck before anything else touches it: after a volplan run was killed while it resized it, or when its superblock records errors.
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "repairFilesystemAction".
+ */
+export interface RepairFilesystemAction {
+  /**
+   * Action kind.
+   */
+  kind: "repair-filesystem";
+  /**
+   * Volume id.
+   */
+  volume: string;
+  /**
+   * Image path.
+   */
+  path: string;
+  /**
+   * Why the action exists.
+   */
+  reason: string;
+  consumes: Consumption;
+  /**
+   * Filesystem type.
+   */
+  fsType: "ext2" | "ext3" | "ext4";
+  /**
+   * interrupted: a volplan run was killed while it checked or resized this filesystem (its intent record is still there); errors: the superblock records errors.
+   */
+  cause: "interrupted" | "errors";
+  /**
+   * yes: e2fsck -f -y, repairing whatever an interrupted resize left; preen: e2fsck -f -p, only the repairs that are always safe (anything else fails and asks for a manual check).
+   */
+  mode: "yes" | "preen";
 }
 /**
  * Fix the owner, group or mode of an existing image in place.
@@ -449,7 +542,11 @@ export interface RefuseAction {
     | "seed-too-large"
     | "overcommit"
     | "filesystem-unreadable"
-    | "hard-linked";
+    | "hard-linked"
+    | "seed-unusable"
+    | "growth-limit"
+    | "unsupported-filesystem"
+    | "file-too-large";
   /**
    * What is on the host.
    */
@@ -606,15 +703,19 @@ export interface FilesystemBudget {
    */
   reserve: number;
   /**
+   * Bytes the plan's temp-file reclaims release here first (present when any).
+   */
+  freed?: number;
+  /**
    * Bytes the plan's actions allocate here.
    */
   needed: number;
   /**
-   * free - reserve - needed; negative when infeasible.
+   * free + freed - reserve - needed; negative when infeasible.
    */
   remaining: number;
   /**
-   * Whether needed + reserve fits in free.
+   * Whether needed + reserve fits in free + freed.
    */
   feasible: boolean;
   /**
@@ -663,7 +764,9 @@ export interface PlanWarning {
     | "unknown-capability"
     | "volume-removed"
     | "orphaned-image"
-    | "artifact-removed";
+    | "artifact-removed"
+    | "allocation-drift"
+    | "filesystem-errors";
   /**
    * Volume id, artifact name or filesystem id.
    */

@@ -4,6 +4,8 @@ import { closeSync, constants, fstatSync, ftruncateSync, mkdirSync, openSync } f
 import { readSync, writeSync } from "node:fs";
 import { VolplanError } from "../errors.js";
 import { untrustedDirectory } from "./path-trust.js";
+import { isRunningVolplan } from "./processes.js";
+import { lockDescriptor, setLockDescriptor } from "./lock-descriptor.js";
 import { sanePath } from "./runner.js";
 import { stateLayout } from "./state-layout.js";
 
@@ -31,14 +33,9 @@ export interface HostLock {
   release(): void;
 }
 
-// The descriptor of the lock this process holds; the runner hands it to every child (see
-// lockDescriptor), so a child killed volplan leaves behind keeps the host locked until it ends.
-let heldFd: number | null = null;
-
-/** The descriptor of the host lock while this process holds it, else null. */
-export function lockDescriptor(): number | null {
-  return heldFd;
-}
+// The runner hands the held lock's descriptor to every child it starts, so a child that a killed
+// volplan leaves behind (resize2fs, mkfs, cp) keeps the host locked until it ends.
+export { lockDescriptor } from "./lock-descriptor.js";
 
 function euid(): number {
   return process.geteuid?.() ?? 0;
@@ -147,6 +144,10 @@ function readSyncQuiet(fd: number, buffer: Buffer): number {
 }
 
 function busyMessage(stateDir: string, holder: LockHolder | null): string {
+  if (holder !== null && !isRunningVolplan(holder.pid)) {
+    // The children of a killed volplan keep its lock (see runner.ts) until they end.
+    return `volplan (pid ${holder.pid}, started ${holder.startedAt}) has exited, but a command it started (such as resize2fs) still holds the lock of state directory ${stateDir}; nothing may change its images before that command ends. Wait for it, or run again without --no-wait to wait.`;
+  }
   const who =
     holder === null
       ? "another volplan"
@@ -185,12 +186,12 @@ export async function acquireHostLock(options: LockOptions): Promise<HostLock> {
   }
   ftruncateSync(fd, 0);
   writeSync(fd, `pid ${process.pid}\nstarted ${new Date().toISOString()}\n`, 0);
-  heldFd = fd;
+  setLockDescriptor(fd);
   return {
     stateDir: options.stateDir,
     release: () => {
-      if (heldFd !== fd) return;
-      heldFd = null;
+      if (lockDescriptor() !== fd) return;
+      setLockDescriptor(null);
       // Closing the last descriptor of the description drops the flock.
       closeSync(fd);
     },

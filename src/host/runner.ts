@@ -1,6 +1,7 @@
 // The one seam for external commands: argument arrays, explicit timeouts, never a shell.
 import { VolplanError } from "../errors.js";
 import { shellCommand } from "../text/shell-quote.js";
+import { lockDescriptor } from "./lock-descriptor.js";
 
 /** How one command runs. */
 export interface RunOptions {
@@ -105,13 +106,26 @@ export const execaRunner: Runner = async (file, args, options) => {
   // Loaded on the first command: execa is most of the code apply would otherwise parse on every
   // run, and a run with nothing to change starts no command at all.
   const { execa } = await import("execa");
+  // Why the lock descriptor as the child's fd 3: the flock belongs to the open file description,
+  // so a child holding it keeps the host locked after volplan dies (even by SIGKILL of its pid
+  // alone) until the child ends: no next run plans against an image resize2fs is still writing.
+  const lock = lockDescriptor();
+  const stdin = options.input === undefined ? "ignore" : "pipe";
+  // execa's types accept only descriptors 3-9 there; at run time a number is passed to
+  // child_process.spawn as it is, which dup2()s it to the child's fd 3.
+  const stdio = (lock === null ? [stdin, "pipe", "pipe"] : [stdin, "pipe", "pipe", lock]) as [
+    typeof stdin,
+    "pipe",
+    "pipe",
+    3?,
+  ];
   const result = await execa(file, [...args], {
     timeout: options.timeoutMs,
     env: commandEnv,
     extendEnv: false,
     shell: false,
     reject: false,
-    stdin: options.input === undefined ? "ignore" : "pipe",
+    stdio,
     ...(options.input === undefined ? {} : { input: options.input }),
     stripFinalNewline: true,
     encoding: "utf8",

@@ -1,5 +1,5 @@
-// Names of everything volplan keeps in its state directory: the lock, and the artifact cache
-// (content-addressed entries, partials, index).
+// Names of everything volplan keeps in its state directory: the lock, grow mount points, intent
+// records, and the artifact cache (content-addressed entries, partials, index).
 import path from "node:path";
 
 /** Files kept directly in the state directory. */
@@ -11,6 +11,8 @@ export interface StateLayout {
   readonly growMounts: string;
   /** The images volplan manages (declared and present after an apply), so dropped ones are reported. */
   readonly managed: string;
+  /** Intent records of steps a kill could leave half done (see intents.ts). */
+  readonly intents: string;
 }
 
 /** The state layout under one state directory. */
@@ -20,6 +22,7 @@ export function stateLayout(stateDir: string): StateLayout {
     lock: path.join(stateDir, "lock"),
     growMounts: path.join(stateDir, "grow"),
     managed: path.join(stateDir, "managed.json"),
+    intents: path.join(stateDir, "intents"),
   };
 }
 

@@ -62,11 +62,29 @@ function checkBlockDevice(input: VolumeCheck): void {
   if (volume.growFilesystem === "host" || volume.growFilesystem === "guest") {
     refuse("growFilesystem", `growFilesystem ${JSON.stringify(volume.growFilesystem)}`);
   }
+  // Why an error and not a check: udev sets a device node's owner and mode (and sets them again
+  // on every change event), so volplan could neither keep them nor honestly report them as declared.
+  for (const key of ["owner", "group", "mode"] as const) {
+    if (volume[key] === undefined) continue;
+    issues.push(
+      error(
+        pointer("volumes", id, key),
+        `${name} is a block device, whose owner, group and mode udev sets; volplan neither sets nor checks them, but it declares ${key} ${JSON.stringify(volume[key])}.`,
+        `Remove ${key}, and give the device its ${key} with a udev rule (for example services.udev.extraRules), or make the volume kind "image".`,
+      ),
+    );
+  }
 }
 
 function checkOptions(input: VolumeCheck): void {
   const { id, volume, type, issues } = input;
-  if (volume.growFilesystem === "host" && (type === "vfat" || type === "swap" || type === "none")) {
+  // A raw volume with a seed holds the seed's filesystem: "host" grows that one.
+  const rawSeeded = type === "none" && volume.seed !== undefined;
+  if (
+    volume.growFilesystem === "host" &&
+    !rawSeeded &&
+    (type === "vfat" || type === "swap" || type === "none")
+  ) {
     issues.push(
       error(
         pointer("volumes", id, "growFilesystem"),

@@ -12,6 +12,7 @@ import { normalizePath } from "./paths.js";
 type ManifestVolume = NonNullable<NonNullable<Manifest["volumes"]>[string]>;
 type ManifestArtifact = NonNullable<NonNullable<Manifest["artifacts"]>[string]>;
 
+// Who grows each filesystem type under growFilesystem "auto".
 const GROW_AUTO: Readonly<Record<FsType, DesiredVolume["growFilesystem"]>> = {
   ext2: "host",
   ext3: "host",
@@ -22,6 +23,11 @@ const GROW_AUTO: Readonly<Record<FsType, DesiredVolume["growFilesystem"]>> = {
   swap: "none",
   none: "none",
 };
+
+/** Who grows a filesystem of `type` under growFilesystem "auto": the host for ext2/3/4, the guest for xfs and btrfs, nobody otherwise. */
+export function autoGrower(type: FsType): DesiredVolume["growFilesystem"] {
+  return GROW_AUTO[type];
+}
 
 // Sizes were checked before normalizing; a null here is a bug in the checks.
 function bytes(size: number | string): number {

@@ -1,5 +1,8 @@
 // Reads the host (never writes) and returns the Snapshot the planner works from.
-import type { DesiredState } from "../manifest/desired.js";
+import type { DesiredState, DesiredVolume } from "../manifest/desired.js";
+import { deviceId } from "../host/device-id.js";
+import type { Intent } from "../host/intents.js";
+import { observeIntents } from "./intents.js";
 import type { ObservedEntry, ObservedVolume, Snapshot } from "../plan/snapshot.js";
 import { observeAccounts } from "./accounts.js";
 import { DirectoryListings } from "./directory-listings.js";
@@ -55,8 +58,9 @@ export async function observe(
   const sysRoot = options.sysRoot ?? "/sys";
   // One volume after another, synchronously: the reads are local and cheap, and a promise per
   // read would cost more than the system call.
+  const intents = observeIntents({ stateDir: desired.stateDir, host });
   const scanned = desired.volumes.map((volume) =>
-    scanVolume({ volume, accounts, host, walks, listings, sysRoot }),
+    withIntent(scanVolume({ volume, accounts, host, walks, listings, sysRoot }), intents),
   );
   const mounts = parseMountinfo(host.readText(`${procRoot}/self/mountinfo`) ?? "");
   const holders = options.holders ?? "all";
@@ -88,6 +92,15 @@ export async function observe(
   return { volumes, filesystems, tempFiles, seeds, artifacts, ...accounts, orphans };
 }
 
+// Marks an image a killed run was resizing: its intent record names this path and this inode.
+function withIntent(scanned: ScannedVolume, intents: ReadonlyMap<string, Intent>): ScannedVolume {
+  const { observed, target, volume } = scanned;
+  if (intents.size === 0 || observed.entry.type !== "file" || target.stats === null) return scanned;
+  const intent = intents.get(`${deviceId(target.stats.dev)}:${target.stats.ino}`);
+  if (intent === undefined || intent.path !== volume.path) return scanned;
+  return { ...scanned, observed: { ...observed, entry: { ...observed.entry, interrupted: true } } };
+}
+
 // Adds holders to file and block-device entries: of every image, or (holders "writable") only of
 // those a plan may write into, whose open descriptors are scanned too.
 function withHolders(input: {
@@ -102,7 +115,7 @@ function withHolders(input: {
     const stats = target.stats;
     const type = observed.entry.type;
     if (stats === null || (type !== "file" && type !== "block-device")) continue;
-    const candidate = observed.entry.type === "file" && mayWrite(observed.entry, volume.size);
+    const candidate = observed.entry.type === "file" && mayWrite(observed.entry, volume);
     if (!candidate && input.holders === "writable") continue;
     const { dev, ino } = stats;
     queries.push({ key: volume.id, path: target.path, dev, ino, openers: candidate });
@@ -124,13 +137,22 @@ function withHolders(input: {
   return volumes;
 }
 
-/** True for an image a plan might write into: smaller than declared, or its filesystem not grown to fill it. */
+/**
+ * True for an image a plan might write into: smaller than declared, its filesystem not grown to
+ * fill it, holes in a preallocated image, or an ext filesystem to repair (a killed run's resize,
+ * or errors its superblock records).
+ */
 export function mayWrite(
   entry: Extract<ObservedEntry, { type: "file" }>,
-  declared: number,
+  declared: Pick<DesiredVolume, "size" | "allocation">,
 ): boolean {
+  const fs = entry.filesystem;
   return (
-    entry.size < declared || (entry.filesystem !== null && entry.filesystem.size + MiB < entry.size)
+    entry.size < declared.size ||
+    (fs !== null && fs.size + MiB < entry.size) ||
+    (declared.allocation !== "sparse" && entry.allocated + MiB < entry.size) ||
+    entry.interrupted === true ||
+    fs?.ext?.errors === true
   );
 }
 

@@ -4,6 +4,7 @@ import type { Stats } from "node:fs";
 import type { FoundFilesystem, ObservedSeed } from "../plan/snapshot.js";
 import { deviceId } from "../host/device-id.js";
 import type { HostReader } from "./host-reader.js";
+import { kindOf } from "../host/path-trust.js";
 
 /** Every distinct seed path, keyed by path. */
 export function observeSeeds(input: {
@@ -19,12 +20,16 @@ export function observeSeeds(input: {
 }
 
 // Seeds in Nix profiles are often symlinks into the store: follow one only when it ends at a
-// regular file (the copy reads the target); anything else counts as missing.
+// regular file (the copy reads the target); anything else is reported as what it is.
 function observeSeed(path: string, host: HostReader): ObservedSeed {
   const linkStats = host.lstat(path);
   const stats = linkStats?.isSymbolicLink() === true ? host.stat(path) : linkStats;
   if (stats === null || !stats.isFile()) {
-    return { path, exists: false, size: 0, allocated: 0, filesystem: null, foundFilesystem: null };
+    const missing = { path, exists: false, size: 0, allocated: 0, foundFilesystem: null };
+    // Never opened: a FIFO or a device is named for what it is, not read.
+    return stats === null
+      ? { ...missing, filesystem: null }
+      : { ...missing, what: kindOf(stats), filesystem: deviceId(stats.dev) };
   }
   return {
     path,

@@ -47,6 +47,8 @@ export function observeTempFiles(input: {
         filesystem: deviceId(stats.dev),
         size: stats.size,
         allocated: stats.blocks * 512,
+        ino: stats.ino,
+        nlink: stats.nlink,
         live: isLive(parsed.pid),
       });
     }

@@ -11,6 +11,8 @@ export interface MkfsInput {
   readonly path: string;
   /** Image size in bytes (the tools read it from the file; ext uses it to cap the resize reserve). */
   readonly size: number;
+  /** How the file was allocated before mkfs runs (default sparse). */
+  readonly allocation?: "sparse" | "preallocate" | "zero";
 }
 
 /** An external command as a program name and its argument array (never a shell string). */
@@ -26,13 +28,17 @@ export interface MkfsCommand {
 // mke2fs knows the inode tables read as zeros, so it marks them ITABLE_ZEROED and the guest's
 // ext4lazyinit thread never writes them; ext2 and ext3 have no lazy inode tables at all, and
 // this is the only way to skip the wipe (10 GiB ext2: 171 MB written with nodiscard, 3.4 MB
-// with discard). xfs and btrfs: -K skips a discard pass that gains nothing on a file.
+// with discard). But only for sparse files: on a preallocated or zero-filled file, discard would
+// punch out the very blocks the allocation reserved (the image would end up sparse while the plan
+// counted it as allocated), so there "nodiscard" is used and mke2fs writes its tables into blocks
+// the file already owns. xfs and btrfs: -K skips a discard pass that gains nothing on a file.
 // -f/-F: the temp file is ours and empty; without them the tools stop to ask.
 // The resize= cap: see ext-options.ts. The manifest's own -E options join volplan's single -E
 // list (mke2fs keeps only the last -E; a separate one would silently drop the lean options).
 function extArgs(input: MkfsInput): string[] {
   const user = splitUserExtArgs(input.mkfsArgs);
-  const lean = ["lazy_itable_init=1", "lazy_journal_init=1", "discard"];
+  const discard = (input.allocation ?? "sparse") === "sparse" ? "discard" : "nodiscard";
+  const lean = ["lazy_itable_init=1", "lazy_journal_init=1", discard];
   const cap = resizeCap(input.size);
   if (cap !== null) lean.push(`resize=${cap}`);
   const args = ["-F", "-q", "-E", mergeExtended(lean, user.extended)];

@@ -5,8 +5,12 @@ import type { VolumeContext, VolumeResult } from "./context.js";
 import { hostFilesystem, hostFilesystemName, only, volumeBase } from "./context.js";
 import { formatBytes } from "../units/size.js";
 import { planSeedGrowth } from "./plan-growth.js";
+import { isPseudoFilesystem } from "./file-size-limit.js";
+import { allocationVisible } from "./plan-upkeep.js";
 import { refuseSeedMissing, refuseSeedTooLarge } from "./refusals-content.js";
-import type { Ownership, PlanWarning } from "./types.js";
+import { refuseSeedFilesystem, refuseSeedUnusable } from "./refusals-target.js";
+import type { FoundFilesystem, ObservedSeed } from "./snapshot.js";
+import type { Action, Ownership, PlanWarning, RefuseAction, SeedAction } from "./types.js";
 
 const ALLOCATION_WORD = {
   sparse: "sparse",
@@ -48,12 +52,45 @@ function planFresh(ctx: VolumeContext, ownership: Ownership): VolumeResult {
   };
 }
 
+// Why a seed cannot be copied, before anything is: not a regular file, a file of the kernel's
+// pseudo filesystems, empty, larger than the volume, or holding another filesystem than declared.
+function seedProblem(ctx: VolumeContext, from: string): RefuseAction | null {
+  const seed = ctx.snapshot.seeds[from];
+  if (seed?.what !== undefined) {
+    const why = "only a regular file can be copied as an image";
+    return refuseSeedUnusable(ctx, { from, what: seed.what, why });
+  }
+  if (seed === undefined || !seed.exists) return refuseSeedMissing(ctx, from);
+  const fsType = ctx.snapshot.filesystems[seed.filesystem ?? ""]?.type;
+  if (fsType !== undefined && isPseudoFilesystem(fsType)) {
+    const why = `its contents are made up by the kernel when read, not a disk image`;
+    return refuseSeedUnusable(ctx, { from, what: `a file on ${fsType}`, why });
+  }
+  if (seed.size === 0) {
+    const why = "an empty copy holds nothing to boot or mount";
+    return refuseSeedUnusable(ctx, { from, what: "an empty file", why });
+  }
+  if (seed.size > ctx.volume.size) return refuseSeedTooLarge(ctx, { from, seedSize: seed.size });
+  // Not read (only in hand-made snapshots): nothing known to check.
+  if (seed.foundFilesystem === undefined) return null;
+  return refuseSeedFilesystem(ctx, { from, found: seed.foundFilesystem });
+}
+
+// The label to set on the copy: the declared one, when the seed's differs (volplan's own new image).
+function relabelOf(
+  ctx: VolumeContext,
+  found: FoundFilesystem | null | undefined,
+): NonNullable<SeedAction["relabel"]> | null {
+  const declared = ctx.volume.format.label;
+  if (declared === null || found === null || found === undefined) return null;
+  return found.label === declared ? null : { fsType: found.type, label: declared };
+}
+
 // A seed: a hole-preserving, reflinked where possible, copy of the base image.
 function planSeed(ctx: VolumeContext, input: { from: string; ownership: Ownership }): VolumeResult {
-  const seed = ctx.snapshot.seeds[input.from];
-  if (seed === undefined || !seed.exists) return only(refuseSeedMissing(ctx, input.from));
-  if (seed.size > ctx.volume.size)
-    return only(refuseSeedTooLarge(ctx, { from: input.from, seedSize: seed.size }));
+  const problem = seedProblem(ctx, input.from);
+  if (problem !== null) return only(problem);
+  const seed = ctx.snapshot.seeds[input.from] as ObservedSeed;
   // Why the filesystem check: a reflink shares blocks only within one filesystem.
   const reflink =
     hostFilesystem(ctx)?.capabilities.reflink === true && seed.filesystem === ctx.filesystem;
@@ -71,22 +108,46 @@ function planSeed(ctx: VolumeContext, input: { from: string; ownership: Ownershi
   }
   // The copy is grown to the declared size; the filesystem in it is grown after it, as for images.
   const growth = planSeedGrowth(ctx, seed.foundFilesystem ?? null);
+  const refused = growth.actions.find((action) => action.kind === "refuse");
+  if (refused !== undefined) return only(refused);
+  const relabel = relabelOf(ctx, seed.foundFilesystem);
+  const labelled = relabel === null ? "" : `, label it ${JSON.stringify(relabel.label)}`;
   return {
     actions: [
       {
         kind: "seed",
         ...volumeBase(ctx),
         consumes: { filesystem: ctx.filesystem, bytes },
-        reason: `${ctx.volume.path} does not exist: copy it from ${input.from} and grow it to ${formatBytes(ctx.volume.size)}`,
+        reason: `${ctx.volume.path} does not exist: copy it from ${input.from}${labelled} and grow it to ${formatBytes(ctx.volume.size)}`,
         size: ctx.volume.size,
         from: input.from,
+        ...(relabel === null ? {} : { relabel }),
         ownership: input.ownership,
         note,
       },
+      ...seedAllocation(ctx, seed),
       ...growth.actions,
     ],
     warnings: [...warnings, ...growth.warnings],
   };
+}
+
+// A seed copy keeps the seed's holes; a volume declared preallocated has them allocated after it.
+function seedAllocation(ctx: VolumeContext, seed: ObservedSeed): Action[] {
+  const allocation = chooseAllocation(ctx).allocation;
+  if (allocation === "sparse" || !allocationVisible(hostFilesystem(ctx)?.type)) return [];
+  const allocated = Math.min(seed.allocated, ctx.volume.size);
+  return [
+    {
+      kind: "allocate",
+      ...volumeBase(ctx),
+      consumes: { filesystem: ctx.filesystem, bytes: ctx.volume.size - allocated },
+      reason: `${ctx.volume.path} is declared ${allocation === "zero" ? "zero-filled" : "preallocated"}: allocate what the copy of ${seed.path} leaves as holes`,
+      size: ctx.volume.size,
+      allocated,
+      allocation,
+    },
+  ];
 }
 
 /** The create or seed action for a missing image (or the refusal when its seed is unusable). */

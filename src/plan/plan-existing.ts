@@ -5,8 +5,10 @@ import { checkFilesystem } from "./filesystem-checks.js";
 import { formatBytes } from "../units/size.js";
 import { modeText, namesOf, ownershipText } from "./ownership.js";
 import { planGrowth } from "./plan-growth.js";
+import { planUpkeep } from "./plan-upkeep.js";
 import { refuseInUse, refuseShrink } from "./refusals-content.js";
 import { refuseHardLinked } from "./refusals.js";
+import { reclaimedNamesOf } from "./temp-files.js";
 import type { ObservedEntry } from "./snapshot.js";
 import { unchangedReason } from "./unchanged-reason.js";
 import type { Action, Ownership } from "./types.js";
@@ -65,22 +67,28 @@ export function planExistingImage(
   const conflict = checkFilesystem(ctx, file.filesystem);
   if (conflict !== null) return only(conflict);
   const growth = planGrowth(ctx, { size: file.size, found: file.filesystem });
-  // planGrowth returns fresh arrays, so they are extended here rather than copied.
-  let actions = growth.actions;
-  let warnings = growth.warnings;
+  const refused = growth.actions.find((action) => action.kind === "refuse");
+  if (refused !== undefined) return only(refused);
+  const upkeep = planUpkeep(ctx, file);
+  let actions = [...upkeep.actions, ...growth.actions];
+  let warnings = [...growth.warnings, ...upkeep.warnings];
   if (actions.length > 0 && file.holders.length > 0) {
-    // Ownership may still be fixed below; growing must wait until nothing holds the image.
+    // Ownership may still be fixed below; growing (or repairing what a killed run was resizing)
+    // must wait until nothing holds the image.
     const wanted =
       file.size < ctx.volume.size
         ? `to grow from ${formatBytes(file.size)} to ${formatBytes(ctx.volume.size)}`
-        : `its filesystem grown to fill ${formatBytes(file.size)}`;
+        : growth.actions.length > 0
+          ? `its filesystem grown to fill ${formatBytes(file.size)}`
+          : "its filesystem checked after a killed volplan run resized it";
     actions = [refuseInUse(ctx, { holders: file.holders, wanted })];
-    warnings = [];
+    warnings = upkeep.warnings;
   }
   const change = ownershipChange(ctx, file, ownership);
   if (change !== null) actions.push(change);
-  // Only writes need the file to have one name; an unchanged image stays unchanged.
-  const nlink = file.nlink ?? 1;
+  // Only writes need the file to have one name; an unchanged image stays unchanged. A temp name
+  // a killed run left between link() and unlink() is reclaimed before any write, so it does not count.
+  const nlink = (file.nlink ?? 1) - reclaimedNamesOf(ctx.snapshot, ctx.volume.id, file.ino);
   if (nlink > 1 && actions.some((action) => action.kind !== "refuse"))
     return only(refuseHardLinked(ctx, nlink));
   if (actions.length === 0) actions.push(noChange(ctx, file, ownership));

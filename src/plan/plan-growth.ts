@@ -1,10 +1,12 @@
 // Growing an existing image and the filesystem inside it.
 import type { DetectedFsType } from "../manifest/desired.js";
+import { autoGrower } from "../manifest/normalize.js";
 import { chooseAllocation } from "./allocation.js";
 import { growFilesystemBytes, growImageBytes } from "./consumption.js";
 import type { VolumeContext, VolumeResult } from "./context.js";
 import { volumeBase } from "./context.js";
 import { formatBytes } from "../units/size.js";
+import { refuseBeyondGrowthLimit } from "./growth-limit.js";
 import type { FoundFilesystem } from "./snapshot.js";
 import type { GrowFilesystemAction, PlanWarning } from "./types.js";
 
@@ -41,13 +43,19 @@ function growable(type: DetectedFsType): type is GrowableType {
   return type !== "vfat" && type !== "swap";
 }
 
-/** Who grows the filesystem actually found: nobody for raw images, FAT and swap. */
+/**
+ * Who grows the filesystem actually found: nobody for raw images, FAT and swap. Why the found
+ * type and not only the declared one: a volume declared raw ("none", so growFilesystem "auto"
+ * resolved to nobody) may hold a seed's filesystem; "auto" then means what it means for that type.
+ */
 export function effectiveGrower(
   ctx: VolumeContext,
   found: FoundFilesystem | null,
 ): "host" | "guest" | "none" {
   if (found === null || !growable(found.type)) return "none";
-  return ctx.volume.growFilesystem;
+  const { growFilesystem, format } = ctx.volume;
+  if (format.type === "none" && growFilesystem === "none") return autoGrower(found.type);
+  return growFilesystem;
 }
 
 function growFilesystemAction(
@@ -55,6 +63,7 @@ function growFilesystemAction(
   input: { found: FoundFilesystem; to: number; reason: string },
 ): GrowFilesystemAction {
   const fsType = input.found.type as GrowableType;
+  const allocation = chooseAllocation(ctx).allocation;
   return {
     kind: "grow-filesystem",
     ...volumeBase(ctx),
@@ -68,17 +77,42 @@ function growFilesystemAction(
     to: input.to,
     // Why: ext2/3/4 grow offline; xfs and btrfs grow only while mounted (privately, on a loop device).
     method: fsType === "xfs" || fsType === "btrfs" ? "loop-mount" : "resize2fs",
+    ...(allocation === "sparse" ? {} : { allocation }),
   };
 }
 
+// What the guest does to use the whole image when volplan does not grow what is in it. The
+// "host" advice names an edit that validates: a raw volume without a seed declares its type too.
+function guestAdvice(ctx: VolumeContext, found: FoundFilesystem): string {
+  const host =
+    ctx.volume.format.type === "none" && ctx.volume.seed === null
+      ? `declare format.type = "${found.type}" with growFilesystem = "host"`
+      : 'set growFilesystem = "host"';
+  switch (found.type) {
+    case "swap":
+      return "volplan cannot grow a swap area; recreate it in the guest to use the whole image (swapoff, then mkswap keeping its label and UUID with -L and -U, then swapon)";
+    case "vfat":
+      return "volplan cannot grow FAT; grow it in the guest (for example with fatresize), or leave the rest of the image unused";
+    case "ext2":
+    case "ext3":
+    case "ext4":
+    case "xfs":
+    case "btrfs":
+      return `make sure the guest grows it at boot (for example x-systemd.growfs), or ${host} for volplan to grow it`;
+  }
+}
+
+/** The warning for a filesystem the host does not grow: left to the guest, or one volplan cannot grow. */
 function guestWarning(ctx: VolumeContext, found: FoundFilesystem, what: string): PlanWarning {
+  const advice = guestAdvice(ctx, found);
+  const fix = advice.charAt(0).toUpperCase() + advice.slice(1);
   return {
     code: what === "grows" ? "growth-by-guest" : "filesystem-smaller-than-image",
     subject: ctx.volume.id,
     message:
       what === "grows"
-        ? `volume ${ctx.volume.id}: ${ctx.volume.path} grows to ${formatBytes(ctx.volume.size)}, but its ${found.type} filesystem (${formatBytes(found.size)}) is left for the guest to grow. Make sure the guest grows it at boot (for example x-systemd.growfs), or set growFilesystem = "host".`
-        : `volume ${ctx.volume.id}: the ${found.type} filesystem in ${ctx.volume.path} spans ${formatBytes(found.size)} of the image's ${formatBytes(ctx.volume.size)}. The guest must grow it (for example x-systemd.growfs), or set growFilesystem = "host" for volplan to grow it.`,
+        ? `volume ${ctx.volume.id}: ${ctx.volume.path} grows to ${formatBytes(ctx.volume.size)}, but its ${found.type} filesystem (${formatBytes(found.size)}) is not grown by the host. ${fix}.`
+        : `volume ${ctx.volume.id}: the ${found.type} filesystem in ${ctx.volume.path} spans ${formatBytes(found.size)} of the image's ${formatBytes(ctx.volume.size)}. ${fix}.`,
   };
 }
 
@@ -88,8 +122,15 @@ export function planGrowth(
   input: { size: number; found: FoundFilesystem | null },
 ): VolumeResult {
   const declared = ctx.volume.size;
+  const grower = effectiveGrower(ctx, input.found);
+  const grows =
+    input.size < declared || (input.found !== null && !fillsImage(input.found, input.size));
+  if (input.found !== null && grower === "host" && grows) {
+    const to = Math.max(declared, input.size);
+    const limit = refuseBeyondGrowthLimit(ctx, { found: input.found, to, what: "image" });
+    if (limit !== null) return { actions: [limit], warnings: [] };
+  }
   if (input.size < declared) {
-    const grower = effectiveGrower(ctx, input.found);
     const choice = chooseAllocation(ctx);
     const result: VolumeResult = {
       actions: [],
@@ -112,13 +153,13 @@ export function planGrowth(
       const reason = `the ${input.found.type} filesystem in ${ctx.volume.path} must fill the grown image`;
       result.actions.push(growFilesystemAction(ctx, { found: input.found, to: declared, reason }));
     }
-    if (input.found !== null && grower === "guest")
+    if (input.found !== null && grower !== "host" && !fillsImage(input.found, declared))
       result.warnings.push(guestWarning(ctx, input.found, "grows"));
     return result;
   }
   if (input.found === null || fillsImage(input.found, input.size))
     return { actions: [], warnings: [] };
-  if (effectiveGrower(ctx, input.found) === "host") {
+  if (grower === "host") {
     const reason = `${ctx.volume.path} was already grown to ${formatBytes(input.size)} but its ${input.found.type} filesystem was not (${formatBytes(input.found.size)})`;
     return {
       actions: [growFilesystemAction(ctx, { found: input.found, to: input.size, reason })],
@@ -128,13 +169,17 @@ export function planGrowth(
   return { actions: [], warnings: [guestWarning(ctx, input.found, "smaller")] };
 }
 
-/** After a seed copy is grown to the declared size: grow the seed's filesystem too (host), or warn (guest). */
+/**
+ * After a seed copy is grown to the declared size: grow the seed's filesystem too (host), or warn
+ * (guest, or a filesystem volplan cannot grow); a refusal when resize2fs could not grow it that far.
+ */
 export function planSeedGrowth(ctx: VolumeContext, found: FoundFilesystem | null): VolumeResult {
   const declared = ctx.volume.size;
   if (found === null || fillsImage(found, declared)) return { actions: [], warnings: [] };
   const grower = effectiveGrower(ctx, found);
-  if (grower === "guest") return { actions: [], warnings: [guestWarning(ctx, found, "grows")] };
-  if (grower === "none") return { actions: [], warnings: [] };
+  if (grower !== "host") return { actions: [], warnings: [guestWarning(ctx, found, "grows")] };
+  const limit = refuseBeyondGrowthLimit(ctx, { found, to: declared, what: "seed" });
+  if (limit !== null) return { actions: [limit], warnings: [] };
   const reason = `the ${found.type} filesystem copied from the seed spans ${formatBytes(found.size)} and must fill the ${formatBytes(declared)} image`;
   return {
     actions: [growFilesystemAction(ctx, { found, to: declared, reason })],

@@ -61,21 +61,25 @@ function applyAction(
       return;
     case "seed": {
       if (volume === undefined) return;
-      // The copy holds the seed's filesystem (taken to be the declared one, as planning does) at
-      // the size its superblock gives; a grow-filesystem after the seed grows it.
+      // The copy holds the seed's filesystem at the size its superblock gives, relabelled when
+      // the action says so; a grow-filesystem after the seed grows it.
       const seed = input.snapshot.seeds[action.from];
       const found = seed?.foundFilesystem ?? null;
-      setEntry(
-        draft,
-        action.volume,
-        freshFile({
-          volume,
-          size: action.size,
-          allocated: seed?.allocated ?? 0,
-          ownership: action.ownership,
-          filesystemSize: found === null ? action.size : Math.min(found.size, action.size),
-        }),
-      );
+      const file = freshFile({
+        volume,
+        size: action.size,
+        allocated: seed?.allocated ?? 0,
+        ownership: action.ownership,
+      });
+      const filesystem =
+        found === null
+          ? file.filesystem
+          : {
+              ...found,
+              size: Math.min(found.size, action.size),
+              label: action.relabel?.label ?? found.label,
+            };
+      setEntry(draft, action.volume, { ...file, filesystem });
       return;
     }
     case "grow-image":
@@ -91,6 +95,18 @@ function applyAction(
           ? file
           : { ...file, filesystem: { ...file.filesystem, size: action.to } },
       );
+      return;
+    case "allocate":
+      updateFile(draft, action.volume, (file) => ({ ...file, allocated: file.size }));
+      return;
+    case "repair-filesystem":
+      updateFile(draft, action.volume, (file) => {
+        const fs = file.filesystem;
+        const repaired = { ...file, interrupted: false };
+        return fs?.ext === undefined
+          ? repaired
+          : { ...repaired, filesystem: { ...fs, ext: { ...fs.ext, errors: false } } };
+      });
       return;
     case "set-ownership":
       updateFile(draft, action.volume, (file) => ({

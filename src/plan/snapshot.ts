@@ -1,6 +1,20 @@
 // What observe saw on the host: the planner's only view of the world (plain, serializable data).
 import type { DetectedFsType } from "../manifest/desired.js";
 
+/** An ext2/3/4 superblock's geometry (what bounds resize2fs) and whether it records errors. */
+export interface ExtDetails {
+  readonly blockSize: number;
+  readonly blocksPerGroup: number;
+  /** s_first_data_block: 1 with 1 KiB blocks, else 0. */
+  readonly firstDataBlock: number;
+  /** Bytes per group descriptor: 32, or s_desc_size with the 64bit feature. */
+  readonly descriptorSize: number;
+  /** The 64bit feature: block numbers beyond 2^32. */
+  readonly blocks64: boolean;
+  /** s_state has EXT2_ERROR_FS: the kernel found errors, or resize2fs was interrupted. */
+  readonly errors: boolean;
+}
+
 /** A filesystem found inside an image or device by reading its superblock. */
 export interface FoundFilesystem {
   readonly type: DetectedFsType;
@@ -8,6 +22,8 @@ export interface FoundFilesystem {
   readonly uuid: string | null;
   /** Bytes the filesystem spans (block count × block size; for swap, the usable pages plus header). */
   readonly size: number;
+  /** ext2/3/4 only. */
+  readonly ext?: ExtDetails;
 }
 
 /** A process holding an image: a lock from /proc/locks or an open file descriptor. */
@@ -38,6 +54,8 @@ export type ObservedEntry =
       readonly filesystem: FoundFilesystem | null;
       /** Non-empty when the image is in use. */
       readonly holders: readonly Holder[];
+      /** A volplan run was killed while it checked or resized this image's filesystem (its intent record remains). */
+      readonly interrupted?: boolean;
     }
   | {
       readonly type: "block-device";
@@ -95,6 +113,9 @@ export interface ObservedTempFile {
   readonly filesystem: string | null;
   readonly size: number;
   readonly allocated: number;
+  /** Inode number and link count: a temp name left between link() and unlink() is a second name of its image. */
+  readonly ino?: number;
+  readonly nlink?: number;
   /** True when a live volplan still holds it (its lock is taken): never reclaim then. */
   readonly live: boolean;
 }
@@ -102,7 +123,10 @@ export interface ObservedTempFile {
 /** A seed (base) image as found on the host. */
 export interface ObservedSeed {
   readonly path: string;
+  /** A regular file is there (following a symlink); see `what` when something else is. */
   readonly exists: boolean;
+  /** What is there instead of a regular file ("a directory", "a FIFO"...); absent when missing or a file. */
+  readonly what?: string;
   readonly size: number;
   readonly allocated: number;
   readonly filesystem: string | null;

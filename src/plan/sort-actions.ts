@@ -8,6 +8,8 @@ export function subjectOf(action: Action): string {
     case "seed":
     case "grow-image":
     case "grow-filesystem":
+    case "allocate":
+    case "repair-filesystem":
     case "set-ownership":
     case "remove-temp":
     case "no-change":
@@ -20,7 +22,8 @@ export function subjectOf(action: Action): string {
   }
 }
 
-// Step order within one subject: reclaim first, then create, grow, fix, report.
+// Step order within one subject: reclaim first, then create, repair (before anything writes into
+// a filesystem a killed run left half-resized), allocate, grow, fix, report.
 function stepOf(action: Action): number {
   switch (action.kind) {
     case "remove-temp":
@@ -30,18 +33,22 @@ function stepOf(action: Action): number {
       return 1;
     case "seed":
       return 2;
-    case "grow-image":
+    case "repair-filesystem":
       return 3;
-    case "grow-filesystem":
+    case "allocate":
       return 4;
-    case "set-ownership":
+    case "grow-image":
       return 5;
+    case "grow-filesystem":
+      return 6;
+    case "set-ownership":
+      return 7;
     case "no-change":
     case "artifact-ok":
-      return 6;
+      return 8;
     case "refuse":
     case "artifact-refuse":
-      return 7;
+      return 9;
   }
 }
 

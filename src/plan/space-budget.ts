@@ -26,10 +26,21 @@ function consumersOf(actions: readonly Action[], id: string): Consumer[] {
     .sort(compareConsumers);
 }
 
+// Bytes the plan's temp-file reclaims release on filesystem `id`. Why they count: apply runs every
+// remove-temp before anything that consumes space, so a leftover of a killed run never makes a plan
+// infeasible that its reclaim would make fit.
+function freedOn(actions: readonly Action[], id: string): number {
+  let freed = 0;
+  for (const action of actions)
+    if (action.kind === "remove-temp" && action.consumes.filesystem === id) freed += action.frees;
+  return freed;
+}
+
 // The budget of one filesystem from its consumers, already sorted.
 function budgetOf(input: {
   id: string;
   consumers: Consumer[];
+  freed: number;
   snapshot: Snapshot;
   reserve: Reserve;
 }): BaseBudget {
@@ -39,7 +50,7 @@ function budgetOf(input: {
   const reserve = reserveBytes(input.reserve, total);
   const consumers = input.consumers;
   const needed = consumers.reduce((sum, c) => sum + c.bytes, 0);
-  const remaining = free - reserve - needed;
+  const remaining = free + input.freed - reserve - needed;
   return {
     id: input.id,
     mountPoint: fs?.mountPoint ?? "",
@@ -47,6 +58,7 @@ function budgetOf(input: {
     total,
     free,
     reserve,
+    ...(input.freed > 0 ? { freed: input.freed } : {}),
     needed,
     remaining,
     feasible: !(needed > 0 && remaining < 0),
@@ -62,7 +74,8 @@ export function budgetFor(input: {
   reserve: Reserve;
 }): BaseBudget {
   const consumers = consumersOf(input.actions, input.id);
-  return budgetOf({ id: input.id, consumers, snapshot: input.snapshot, reserve: input.reserve });
+  const freed = freedOn(input.actions, input.id);
+  return budgetOf({ ...input, consumers, freed });
 }
 
 /** Budgets of every filesystem the actions touch, sorted by id (one pass over the actions). */
@@ -89,6 +102,7 @@ export function budgetAll(input: {
     budgetOf({
       id,
       consumers: (byId.get(id) ?? []).sort(compareConsumers),
+      freed: freedOn(input.actions, id),
       snapshot: input.snapshot,
       reserve: input.reserve,
     }),

@@ -12,7 +12,11 @@ export function sparseGrowthOf(action: Action, snapshot: Snapshot): number {
       return Math.max(0, action.size - (snapshot.seeds[action.from]?.allocated ?? 0));
     case "grow-image":
       return action.allocation === "sparse" ? action.to - action.from : 0;
+    case "allocate":
+      // Filling the holes takes back what existingSparse counted for this image.
+      return -action.consumes.bytes;
     case "grow-filesystem":
+    case "repair-filesystem":
     case "set-ownership":
     case "remove-temp":
     case "no-change":

@@ -25,6 +25,8 @@ export function summarize(actions: readonly Action[]): PlanSummary {
         break;
       case "set-ownership":
       case "remove-temp":
+      case "allocate":
+      case "repair-filesystem":
         summary.change++;
         break;
       case "no-change":

@@ -10,6 +10,18 @@ function reclaimable(snapshot: Snapshot, temp: ObservedTempFile): boolean {
   return !temp.live && observed !== undefined && observed.pathProblem === null;
 }
 
+/** Bytes unlinking a temp file releases: none while another name (its image, after a crash between link and unlink) keeps the inode. */
+export function tempFileFrees(temp: ObservedTempFile): number {
+  return (temp.nlink ?? 1) > 1 ? 0 : temp.allocated;
+}
+
+/** Temp files of `volume` that the plan reclaims and that are names of inode `ino` (its image's other names). */
+export function reclaimedNamesOf(snapshot: Snapshot, volume: string, ino: number): number {
+  return snapshot.tempFiles.filter(
+    (temp) => temp.volume === volume && temp.ino === ino && reclaimable(snapshot, temp),
+  ).length;
+}
+
 /** A remove-temp action for every temp file no live volplan holds beside a safe, planned volume. */
 export function planTempFiles(
   snapshot: Snapshot,
@@ -21,8 +33,11 @@ export function planTempFiles(
       kind: "remove-temp",
       volume: temp.volume,
       path: temp.path,
-      reason: `${temp.path} was left by an interrupted volplan run for volume ${temp.volume}; removing it frees ${formatBytes(temp.allocated)}`,
+      reason:
+        tempFileFrees(temp) === temp.allocated
+          ? `${temp.path} was left by an interrupted volplan run for volume ${temp.volume}; removing it frees ${formatBytes(temp.allocated)}`
+          : `${temp.path} was left by an interrupted volplan run for volume ${temp.volume}; it is a second name of the image, so removing it frees nothing`,
       consumes: { filesystem: temp.filesystem ?? "", bytes: 0 },
-      frees: temp.allocated,
+      frees: tempFileFrees(temp),
     }));
 }

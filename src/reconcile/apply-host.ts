@@ -1,10 +1,12 @@
 // `volplan apply`: under the host lock, reclaim what a killed run left, observe, probe, plan,
-// apply, and record what observe learned. The one pipeline every writing command goes through.
+// apply, verify what was done, and record what observe learned. The one pipeline every writing
+// command goes through.
 import { applyPlan } from "../apply/apply.js";
 import type { ActionResult, ApplyReport } from "../apply/report.js";
 import { reclaimGrowMounts } from "../apply/grow-mounts.js";
 import { nextManaged, writeManaged } from "../apply/managed-record.js";
 import { probeCapabilities } from "../apply/probe-capabilities.js";
+import { verifyApply } from "../apply/verify.js";
 import type { ProgressEvent } from "../apply/context.js";
 import type { StepHook } from "../apply/steps.js";
 import { artifactFetcher } from "../artifacts/apply-fetch.js";
@@ -78,7 +80,7 @@ export async function applyHost(input: ApplyHostInput): Promise<ApplyHostResult>
     }
     await input.onPlan?.(plan);
     if (!plan.feasible) return { kind: "applied", plan, report: null, reclaimed };
-    const report = await applyPlan({
+    const applied = await applyPlan({
       plan,
       desired,
       options: {
@@ -94,6 +96,9 @@ export async function applyHost(input: ApplyHostInput): Promise<ApplyHostResult>
         ...(input.onResult === undefined ? {} : { onResult: input.onResult }),
       },
     });
+    // Apply proves its result: every volume it changed is observed again and checked against
+    // what the plan promised; a mismatch fails that volume (exit 1), never "done".
+    const report = await verifyApply({ plan, report: applied, desired });
     await recordObservedHashes(cacheLayout(desired.stateDir), snapshot.artifacts);
     const previous = readManaged(desired.stateDir, syncReader);
     const next = await nextManaged(desired, previous);

@@ -67,6 +67,10 @@ function describeChange(action: Action, group: readonly Action[]): string | null
       return `${action.fsType} filesystem ${formatBytes(action.from)} → ${formatBytes(action.to)} (image already grown; grown by the host)`;
     case "set-ownership":
       return describeOwnership(action.from, action.to);
+    case "allocate":
+      return `allocate ${formatBytes(action.size - action.allocated)} of holes (${action.allocation})`;
+    case "repair-filesystem":
+      return `e2fsck ${action.mode === "yes" ? "-f -y" : "-f -p"} (${action.cause === "interrupted" ? "a killed run was resizing it" : "its superblock records errors"})`;
     case "no-change":
       return `${formatBytes(action.size)}, as declared`;
     case "artifact-fetch": {
@@ -92,7 +96,13 @@ function symbolOf(actions: readonly Action[]): ChangeSymbol {
   let symbol: ChangeSymbol = "=";
   for (const { kind } of actions) {
     if (kind === "create" || kind === "seed" || kind === "artifact-fetch") return "+";
-    if (kind === "grow-image" || kind === "grow-filesystem" || kind === "set-ownership") {
+    if (
+      kind === "grow-image" ||
+      kind === "grow-filesystem" ||
+      kind === "set-ownership" ||
+      kind === "allocate" ||
+      kind === "repair-filesystem"
+    ) {
       symbol = "~";
     }
   }

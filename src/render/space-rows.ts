@@ -37,7 +37,11 @@ export function spaceRow(fs: FilesystemBudget, unsized: readonly string[] = []):
       : `sparse volumes could still grow by ${formatBytes(fs.sparseDeclared)} here (overcommit: ${fs.overcommit})`;
   return {
     filesystem: `${fs.mountPoint} (${fs.fsType})`,
-    free: formatBytes(fs.free),
+    // What the plan's temp-file reclaims free first counts as free too (remaining includes it).
+    free:
+      fs.freed === undefined
+        ? formatBytes(fs.free)
+        : `${formatBytes(fs.free)} + ${formatBytes(fs.freed)} reclaimed`,
     needed: neededText(fs.needed, unsized),
     reserve: formatBytes(fs.reserve),
     remaining,

@@ -94,6 +94,46 @@ describe.skipIf(!canMount())("create on real filesystems", () => {
     expect(progress.at(-1)).toBe(written);
   });
 
+  it.each([
+    ["ext2", "preallocate"],
+    ["ext3", "zero"],
+    ["ext4", "preallocate"],
+    ["ext4", "zero"],
+  ] as const)(
+    "keeps a %s image (%s) allocated: mkfs punches no holes into it",
+    async (type, allocation) => {
+      const file = path.join(ext4.mountPoint, `dense-${type}-${allocation}.img`);
+      const action = createAction({
+        path: file,
+        filesystem: ext4.id,
+        size: 64 * MiB,
+        allocation,
+        format: { type, label: null, uuid: null, mkfsArgs: [] },
+      });
+      const report = await applyPlan({ plan: planOf([action]), desired });
+      expect(report.results[0]?.status).toBe("done");
+      expect((await stat(file)).blocks * 512).toBeGreaterThanOrEqual(64 * MiB);
+      expect(await blkid(file)).toMatchObject({ TYPE: type });
+    },
+  );
+
+  it("says what EFBIG means when a file is larger than the host filesystem holds, and leaves no temp file", async () => {
+    const dir = path.join(ext4.mountPoint, "efbig");
+    await mkdir(dir);
+    const action = createAction({
+      path: path.join(dir, "huge.img"),
+      filesystem: ext4.id,
+      size: 17 * 1024 ** 4,
+    });
+    const report = await applyPlan({ plan: planOf([action]), desired });
+    expect(report.results[0]).toMatchObject({
+      status: "failed",
+      error: { code: "FILE_TOO_LARGE" },
+    });
+    expect(report.results[0]?.error?.message).toContain("cannot hold a file this large");
+    expect(await readdir(dir)).toEqual([]);
+  });
+
   it("preallocates on tmpfs", async () => {
     const file = path.join(tmpfs.mountPoint, "pre.img");
     const report = await applyPlan({

@@ -62,6 +62,24 @@ describe("semantic check messages", () => {
       fix: ['"guest"'],
     },
     {
+      name: "owner and mode of a block device: volplan never sets them, so they cannot be declared",
+      manifest: volumes({
+        db: { kind: "block-device", path: "/dev/vg/db", size: "10GiB", owner: 65534, mode: "0660" },
+      }),
+      pointer: "/volumes/db/owner",
+      words: ["block device", "owner 65534", "udev"],
+      fix: ["Remove owner", "udev rule"],
+    },
+    {
+      name: "growFilesystem host on a raw volume without a seed",
+      manifest: volumes({
+        a: { path: "/a.img", size: "1GiB", format: { type: "none" }, growFilesystem: "host" },
+      }),
+      pointer: "/volumes/a/growFilesystem",
+      words: ["raw image"],
+      fix: ['"guest"'],
+    },
+    {
       name: "a bare hash of the wrong length says which notation was assumed",
       manifest: {
         version: 1,
@@ -135,5 +153,18 @@ describe("semantic check messages", () => {
       kind: "block-device",
       growFilesystem: "none",
     });
+  });
+
+  it("accepts growFilesystem host on a raw volume with a seed: the seed's filesystem is grown", () => {
+    const manifest = volumes({
+      a: {
+        path: "/a.img",
+        size: "1GiB",
+        format: { type: "none" },
+        seed: { from: "/base.img" },
+        growFilesystem: "host",
+      },
+    });
+    expect(parseManifestText(JSON.stringify(manifest), "checks.json").ok).toBe(true);
   });
 });

@@ -58,7 +58,13 @@ describe("observe: block devices", () => {
         expect(snapshot.volumes.dev?.entry).toEqual({
           type: "block-device",
           size: 24 * MiB,
-          filesystem: { type: "ext4", label: "onloop", uuid: expect.any(String), size: 24 * MiB },
+          filesystem: {
+            type: "ext4",
+            label: "onloop",
+            uuid: expect.any(String),
+            size: 24 * MiB,
+            ext: expect.objectContaining({ errors: false }),
+          },
           holders: [],
         });
       } finally {

@@ -210,11 +210,19 @@ describe("observe: temp files, seeds, accounts", () => {
       exists: true,
       size: 8192,
     });
+    // A link to a directory is reported as what it leads to, never read as an image.
     expect(snapshot.seeds[join(scratch.dir, "seed-scratch.dir-link")]).toMatchObject({
       exists: false,
-      filesystem: null,
+      what: "a directory",
     });
-    expect(snapshot.seeds[join(scratch.dir, "seed-missing")]).toMatchObject({ exists: false });
+    expect(snapshot.seeds[join(scratch.dir, "seed-missing")]).toEqual({
+      path: join(scratch.dir, "seed-missing"),
+      exists: false,
+      size: 0,
+      allocated: 0,
+      filesystem: null,
+      foundFilesystem: null,
+    });
   });
 
   it("resolves the user and group names the manifest uses", async () => {

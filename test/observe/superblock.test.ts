@@ -101,6 +101,33 @@ describe("detectFilesystem", () => {
     expect(detectFilesystem(huge)).toBeNull();
   });
 
+  it("reads an ext superblock's geometry and its error state", async () => {
+    const path = await image("geometry.img", 64 * MiB);
+    await run("mkfs.ext4", ["-F", "-q", "-b", "1024", path]);
+    const clean = detectFilesystem(await head(path));
+    expect(clean?.ext).toEqual({
+      blockSize: 1024,
+      blocksPerGroup: 8192,
+      firstDataBlock: 1,
+      descriptorSize: 64,
+      blocks64: true,
+      errors: false,
+    });
+    // What a killed resize2fs leaves: "clean with errors".
+    await run("debugfs", ["-w", "-R", "set_super_value state 3", path]);
+    expect(await run("dumpe2fs", ["-h", path])).toMatch(/^Filesystem state:\s+clean with errors$/m);
+    expect(detectFilesystem(await head(path))?.ext?.errors).toBe(true);
+    const ext2 = await image("geometry-ext2.img", 64 * MiB);
+    await run("mkfs.ext2", ["-F", "-q", "-b", "4096", ext2]);
+    expect(detectFilesystem(await head(ext2))?.ext).toMatchObject({
+      blockSize: 4096,
+      blocksPerGroup: 32768,
+      firstDataBlock: 0,
+      descriptorSize: 32,
+      blocks64: false,
+    });
+  });
+
   it("rejects an XFS superblock whose block size is not a power of two", async () => {
     const path = await image("xfs-bad.img", 320 * MiB);
     await run("mkfs.xfs", ["-f", "-q", path]);

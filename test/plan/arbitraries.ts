@@ -2,6 +2,7 @@
 import fc from "fast-check";
 import type { DesiredState, DesiredVolume, FsType } from "../../src/manifest/desired.js";
 import type {
+  ExtDetails,
   FoundFilesystem,
   Holder,
   ObservedEntry,
@@ -83,22 +84,38 @@ const holderArb: fc.Arbitrary<Holder> = fc.record({
   how: fc.constantFrom<Holder["how"]>("ofd-lock", "posix-lock", "flock", "open"),
 });
 
+// An ext superblock's geometry (1 KiB blocks as mke2fs makes small images, or 4 KiB; with or
+// without 64bit) and whether it records errors.
+const extArb: fc.Arbitrary<ExtDetails> = fc
+  .record({ small: fc.boolean(), blocks64: fc.boolean(), errors: fc.boolean() })
+  .map(({ small, blocks64, errors }) => ({
+    blockSize: small ? 1024 : 4096,
+    blocksPerGroup: small ? 8192 : 32768,
+    firstDataBlock: small ? 1 : 0,
+    descriptorSize: blocks64 ? 64 : 32,
+    blocks64,
+    errors,
+  }));
+
 function foundArb(imageSize: number): fc.Arbitrary<FoundFilesystem | null> {
   return fc.option(
-    fc.record({
-      type: fc.constantFrom<FoundFilesystem["type"]>(
-        "ext2",
-        "ext3",
-        "ext4",
-        "xfs",
-        "btrfs",
-        "vfat",
-        "swap",
-      ),
-      label: labelArb,
-      uuid: fc.constant(null),
-      size: fc.oneof(fc.constant(imageSize), fc.integer({ min: 1, max: imageSize })),
-    }),
+    fc
+      .record({
+        type: fc.constantFrom<FoundFilesystem["type"]>(
+          "ext2",
+          "ext3",
+          "ext4",
+          "xfs",
+          "btrfs",
+          "vfat",
+          "swap",
+        ),
+        label: labelArb,
+        uuid: fc.constant(null),
+        size: fc.oneof(fc.constant(imageSize), fc.integer({ min: 1, max: imageSize })),
+        ext: extArb,
+      })
+      .map(({ ext, ...found }) => (found.type.startsWith("ext") ? { ...found, ext } : found)),
   );
 }
 
@@ -118,6 +135,7 @@ const entryArb: fc.Arbitrary<ObservedEntry> = fc.oneof(
         mtimeMs: fc.constant(0),
         filesystem: foundArb(size),
         holders: fc.array(holderArb, { maxLength: 1 }),
+        interrupted: fc.constantFrom(false, false, false, true),
       }),
     ),
   },
@@ -157,7 +175,7 @@ const filesystemArb = (id: string): fc.Arbitrary<ObservedFilesystem> =>
   fc.record({
     id: fc.constant(id),
     mountPoint: fc.constant(id === "8:1" ? "/" : "/srv"),
-    type: fc.constantFrom("ext4", "xfs", "btrfs", "zfs", "tmpfs"),
+    type: fc.constantFrom("ext4", "xfs", "btrfs", "zfs", "tmpfs", "ext2", "proc"),
     total: fc.constant(1024 * GIB),
     free: fc.integer({ min: 0, max: 1024 * GIB }),
     blockSize: fc.constant(4096),
@@ -182,7 +200,8 @@ export function snapshotArb(desired: DesiredState): fc.Arbitrary<Snapshot> {
       seed: fc.record({
         path: fc.constant(SEED),
         exists: fc.boolean(),
-        size: fc.constantFrom(64 * MIB, GIB, 2 * GIB),
+        what: fc.constantFrom(undefined, undefined, "a FIFO", "a directory"),
+        size: fc.constantFrom(0, 64 * MIB, GIB, 2 * GIB),
         allocated: fc.constantFrom(0, 20 * MIB),
         filesystem: fc.constantFrom<string | null>(...FS_IDS, null),
         foundFilesystem: fc.constantFrom<FoundFilesystem | null>(
@@ -205,7 +224,13 @@ export function snapshotArb(desired: DesiredState): fc.Arbitrary<Snapshot> {
         allocated: MIB,
         live: r.live && i === 0,
       })),
-      seeds: { [SEED]: r.seed },
+      // What stands at a seed path is named only when it is not a regular file.
+      seeds: {
+        [SEED]:
+          r.seed.exists || r.seed.what === undefined
+            ? (({ what: _what, ...seed }) => seed)(r.seed)
+            : { ...r.seed, size: 0, allocated: 0, foundFilesystem: null },
+      },
       artifacts: {},
       users: { root: 0, microvm: 995 },
       groups: { root: 0, kvm: 302 },

@@ -110,6 +110,14 @@ describe("mkfsCommand", () => {
     expect(at(200 * 1024 ** 3)).toBe("lazy_itable_init=1,lazy_journal_init=1,discard");
   });
 
+  it.each(["preallocate", "zero"] as const)(
+    "keeps the blocks of a %s image: nodiscard instead of discard",
+    (allocation) => {
+      const extended = mkfsCommand({ ...input({}), allocation })!.args[3];
+      expect(extended).toBe(LEAN.replace("discard", "nodiscard"));
+    },
+  );
+
   it("passes a manifest's arguments unchanged to the other tools", () => {
     const command = mkfsCommand(input({ type: "xfs", mkfsArgs: ["-E", "x"] }));
     expect(command!.args).toEqual(["-f", "-q", "-K", "-E", "x", PATH]);

@@ -13,6 +13,7 @@ import {
   hostFs,
   observedFile,
   snapshotWith,
+  tempFile,
 } from "./builders.js";
 
 const meta = (gib: number) => mkfsMetadataEstimate("ext4", gib * GIB);
@@ -75,6 +76,64 @@ describe("space budget", () => {
     ]);
     // The actions are still all there: apply touches nothing, the renderer explains why.
     expect(result.actions.map((a) => a.kind)).toEqual(["create", "create"]);
+  });
+
+  it("counts the space a reclaimed temp file frees before what the creates need", () => {
+    // A kill mid-create on a nearly full filesystem left 60 MiB behind; reclaiming it runs first.
+    const desired = desiredState({
+      volumes: [desiredVolume({ id: "a", allocation: "preallocate", size: 96 * MIB })],
+      policy: { reserve: { kind: "bytes", bytes: 0 } },
+    });
+    const snapshot = snapshotWith({
+      desired,
+      filesystems: [hostFs({ total: 256 * MIB, free: 40 * MIB })],
+      tempFiles: [tempFile({ volume: "a", size: 96 * MIB, allocated: 60 * MIB })],
+    });
+    const result = plan(desired, snapshot);
+    expect(result.actions.map((a) => a.kind)).toEqual(["remove-temp", "create"]);
+    expect(result.feasible).toBe(true);
+    expect(result.filesystems[0]).toMatchObject({
+      free: 40 * MIB,
+      freed: 60 * MIB,
+      needed: 96 * MIB,
+      remaining: 4 * MIB,
+      feasible: true,
+    });
+  });
+
+  it("counts nothing freed for a temp file that is a second name of its image", () => {
+    // A kill between link() and unlink() leaves the new image with two names.
+    const desired = desiredState({
+      volumes: [desiredVolume({ id: "a", allocation: "preallocate", size: 96 * MIB })],
+      policy: { reserve: { kind: "bytes", bytes: 0 } },
+    });
+    const snapshot = snapshotWith({
+      desired,
+      volumes: {
+        a: { entry: observedFile({ size: 96 * MIB, allocated: 96 * MIB, ino: 77, nlink: 2 }) },
+      },
+      filesystems: [hostFs({ total: 256 * MIB, free: 40 * MIB })],
+      tempFiles: [
+        tempFile({ volume: "a", size: 96 * MIB, allocated: 96 * MIB, ino: 77, nlink: 2 }),
+      ],
+    });
+    const result = plan(desired, snapshot);
+    expect(result.actions).toMatchObject([
+      { kind: "remove-temp", frees: 0 },
+      { kind: "no-change" },
+    ]);
+    expect(result.filesystems[0]?.freed ?? 0).toBe(0);
+  });
+
+  it("does not count a reclaimable temp file's second name of the image as a hard link", () => {
+    const desired = desiredState({ volumes: [desiredVolume({ id: "a", size: 128 * MIB })] });
+    const snapshot = snapshotWith({
+      desired,
+      volumes: { a: { entry: observedFile({ size: 96 * MIB, ino: 77, nlink: 2 }) } },
+      tempFiles: [tempFile({ volume: "a", size: 96 * MIB, ino: 77, nlink: 2 })],
+    });
+    const kinds = plan(desired, snapshot).actions.map((a) => a.kind);
+    expect(kinds).toEqual(["remove-temp", "grow-image", "grow-filesystem"]);
   });
 
   it("a filesystem with nothing to write stays feasible even when full", () => {

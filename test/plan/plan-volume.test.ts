@@ -249,7 +249,7 @@ const cases: Case[] = [
   {
     name: "preallocated growth consumes the new range",
     volume: desiredVolume({ size: 16 * GIB, allocation: "preallocate" }),
-    observed: { entry: observedFile() },
+    observed: { entry: observedFile({ allocated: 8 * GIB }) },
     expected: [
       { kind: "grow-image", allocation: "preallocate", consumes: { bytes: 8 * GIB } },
       { kind: "grow-filesystem" },

@@ -13,16 +13,19 @@ function volumeOf(action: Action): string | null {
   return "volume" in action ? action.volume : null;
 }
 
-// The seed action of the same volume right before actions[index], if there is one.
+// The seed action of the same volume before actions[index] (its own earlier steps), if there is one.
 function seedBefore(
   actions: readonly Action[],
   index: number,
 ): Extract<Action, { kind: "seed" }> | null {
-  const previous = actions[index - 1];
   const action = actions[index];
-  return previous?.kind === "seed" && action !== undefined && volumeOf(action) === previous.volume
-    ? previous
-    : null;
+  for (let i = index - 1; i >= 0; i--) {
+    const previous = actions[i];
+    if (previous === undefined || action === undefined) return null;
+    if (volumeOf(previous) !== volumeOf(action)) return null;
+    if (previous.kind === "seed") return previous;
+  }
+  return null;
 }
 
 describe("plan properties", () => {
@@ -64,9 +67,12 @@ describe("plan properties", () => {
                 : snapshot.seeds[seeded.from]?.foundFilesystem?.type;
             expect(found).toBe(action.fsType);
           }
-          if ((action.kind === "grow-image" || action.kind === "grow-filesystem") && !seeded) {
-            expect(entry?.type === "file" && entry.holders.length).toBe(0);
-          }
+          const writes =
+            action.kind === "grow-image" ||
+            action.kind === "grow-filesystem" ||
+            action.kind === "allocate" ||
+            action.kind === "repair-filesystem";
+          if (writes && !seeded) expect(entry?.type === "file" && entry.holders.length).toBe(0);
           if (action.kind === "remove-temp") {
             expect(snapshot.tempFiles.find((t) => t.path === action.path)?.live).toBe(false);
           }

@@ -7,6 +7,7 @@ import type { TestFs } from "../helpers/mounts.js";
 import { canMount } from "../helpers/privilege.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { tempFilesIn } from "./fixtures/checks.js";
+import { deadPid } from "./fixtures/mixed-scenario.js";
 import { entries, parseApplyJson, sizeAndAllocation } from "./fixtures/report.js";
 import { resume, runVolplan, startVolplan } from "./fixtures/run-apply.js";
 
@@ -136,6 +137,23 @@ describe.skipIf(!canMount())("apply racing for space on a 256 MiB tmpfs", () => 
         expect(found?.size).toBe(VOLUME);
         expect(found?.allocated).toBeGreaterThanOrEqual(VOLUME);
       }
+    });
+  });
+
+  it("reclaims a killed run's leftover first and counts what it frees (exit 0, not 4)", async () => {
+    await withFullCase({ count: 3, type: "ext4" }, async ({ fs, dir, manifest }) => {
+      // A kill mid-create left 80 MiB behind, and someone else used most of the rest: 90 MiB
+      // are free, 3 × 48 MiB plus the 5% reserve fit only once the leftover is gone.
+      const leftover = path.join(dir, `.v0.img.volplan-tmp-${await deadPid()}-0badc0de`);
+      await writeFile(leftover, Buffer.alloc(80 * MiB, 1));
+      await writeFile(path.join(fs.mountPoint, "filler"), Buffer.alloc(86 * MiB, 2));
+      const result = await runVolplan(["apply", "--manifest", manifest, "--json"]);
+      expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+      const json = parseApplyJson(result.stdout, result.stderr);
+      expect(json.plan.feasible).toBe(true);
+      expect(entries(json, "remove-temp", "done")).toHaveLength(1);
+      expect(entries(json, "create", "done")).toHaveLength(3);
+      expect(await tempFilesIn(dir)).toEqual([]);
     });
   });
 });

@@ -1,12 +1,15 @@
 // Reads an ext2/ext3/ext4 superblock (at byte 1024) and tells the three apart as blkid does.
-import type { FoundFilesystem } from "../../plan/snapshot.js";
-import { hasBytes, readLabel, readUuid, trustedSize } from "./bytes.js";
+import type { ExtDetails, FoundFilesystem } from "../../plan/snapshot.js";
+import { hasBytes, isPowerOfTwoIn, readLabel, readUuid, trustedSize } from "./bytes.js";
 
 const SB = 1024;
 const EXT_MAGIC = 0xef53;
 const COMPAT_HAS_JOURNAL = 0x4;
 const INCOMPAT_JOURNAL_DEV = 0x8;
 const INCOMPAT_64BIT = 0x80;
+// s_state: bit 0 "cleanly unmounted", bit 1 "errors detected". resize2fs sets the error bit before
+// it writes anything and clears it when done, so a killed resize2fs leaves it set.
+const STATE_ERROR_FS = 0x2;
 // Features an ext3 driver understands; any other incompat/ro_compat bit (extents, 64bit,
 // flex_bg, huge_file, dir_nlink, extra_isize, gdt_csum, metadata_csum, ...) makes it ext4,
 // which is how libblkid decides.
@@ -27,12 +30,31 @@ export function readExt(buf: Buffer): FoundFilesystem | null {
   const blocks = hi * 2 ** 32 + buf.readUInt32LE(SB + 0x4);
   const size = trustedSize(blocks, blockSize);
   if (size === null) return null;
+  const ext = extDetails(buf, blockSize);
   return {
     type: extVariant(buf),
     label: readLabel(buf, SB + 0x78, 16),
     uuid: readUuid(buf, SB + 0x68),
     size,
+    ...(ext === null ? {} : { ext }),
   };
+}
+
+// Geometry and error state; null when the fields are implausible (then nothing is inferred from them).
+function extDetails(buf: Buffer, blockSize: number): ExtDetails | null {
+  const blocks64 = (buf.readUInt32LE(SB + 0x60) & INCOMPAT_64BIT) !== 0;
+  const descriptorSize = blocks64 ? buf.readUInt16LE(SB + 0xfe) : 32;
+  const blocksPerGroup = buf.readUInt32LE(SB + 0x20);
+  const firstDataBlock = buf.readUInt32LE(SB + 0x14);
+  const plausible =
+    isPowerOfTwoIn(descriptorSize, 32, 1024) &&
+    descriptorSize <= blockSize &&
+    blocksPerGroup > 0 &&
+    blocksPerGroup <= blockSize * 8 &&
+    firstDataBlock <= 1;
+  if (!plausible) return null;
+  const errors = (buf.readUInt16LE(SB + 0x3a) & STATE_ERROR_FS) !== 0;
+  return { blockSize, blocksPerGroup, firstDataBlock, descriptorSize, blocks64, errors };
 }
 
 function extVariant(buf: Buffer): "ext2" | "ext3" | "ext4" {
