@@ -98,7 +98,10 @@ export async function applyCreate(action: CreateAction, ctx: ApplyContext): Prom
       const sized = await sizeFile({ handle, action, ctx });
       await ctx.hook("create:after-truncate", subject);
       const mkfs = mkfsCommand({
-        ...action.format,
+        type: action.format.type,
+        label: action.format.label,
+        uuid: action.format.uuid,
+        mkfsArgs: action.format.mkfs_args,
         path: descriptorPath(handle),
         size: action.size,
         allocation: sized.allocation,

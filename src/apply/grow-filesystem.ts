@@ -58,7 +58,7 @@ async function growMounted(
   mountPoint: string,
   ctx: ApplyContext,
 ): Promise<void> {
-  if (action.fsType === "xfs") {
+  if (action.fs_type === "xfs") {
     await ctx.runner("xfs_growfs", [mountPoint], { timeoutMs: TIMEOUTS.resize });
   } else {
     await ctx.runner("btrfs", ["filesystem", "resize", "max", mountPoint], {
@@ -121,10 +121,15 @@ async function growThroughLoop(action: GrowFilesystemAction, ctx: ApplyContext):
     try {
       await ctx.hook("grow:after-attach", action.volume);
       // nouuid: an xfs image cloned from a mounted one shares its UUID and would not mount otherwise.
-      const options = ["nodev", "nosuid", "noexec", ...(action.fsType === "xfs" ? ["nouuid"] : [])];
+      const options = [
+        "nodev",
+        "nosuid",
+        "noexec",
+        ...(action.fs_type === "xfs" ? ["nouuid"] : []),
+      ];
       await ctx.runner(
         "mount",
-        ["-t", action.fsType, "-o", options.join(","), device, mountPoint],
+        ["-t", action.fs_type, "-o", options.join(","), device, mountPoint],
         {
           timeoutMs: TIMEOUTS.mount,
         },
@@ -165,19 +170,19 @@ export async function applyGrowFilesystem(
   await assertUnchanged({ file: action.path, subject: action.volume, expected: action.to });
   switch (action.method) {
     case "resize2fs":
-      if (!["ext2", "ext3", "ext4"].includes(action.fsType)) {
+      if (!["ext2", "ext3", "ext4"].includes(action.fs_type)) {
         throw new VolplanError(
           "INVALID_PLAN",
-          `volume ${action.volume}: resize2fs cannot grow ${action.fsType}.`,
+          `volume ${action.volume}: resize2fs cannot grow ${action.fs_type}.`,
         );
       }
       await growExt(action, ctx);
       return {};
     case "loop-mount":
-      if (action.fsType !== "xfs" && action.fsType !== "btrfs") {
+      if (action.fs_type !== "xfs" && action.fs_type !== "btrfs") {
         throw new VolplanError(
           "INVALID_PLAN",
-          `volume ${action.volume}: loop-mount growth is for xfs and btrfs, not ${action.fsType}.`,
+          `volume ${action.volume}: loop-mount growth is for xfs and btrfs, not ${action.fs_type}.`,
         );
       }
       await growThroughLoop(action, ctx);

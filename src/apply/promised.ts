@@ -50,7 +50,7 @@ function promise(input: {
         by[aspect] = index;
       return;
     case "seed": {
-      const type = action.relabel?.fsType ?? declared?.format.type ?? "none";
+      const type = action.relabel?.fs_type ?? declared?.format.type ?? "none";
       const label = action.relabel?.label ?? declared?.format.label ?? null;
       p.size = action.size;
       p.filesystem = type === "none" ? null : { type, label };

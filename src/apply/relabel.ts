@@ -2,7 +2,7 @@
 import type { SeedAction } from "../plan/types.js";
 
 /** A filesystem type whose label volplan can set. */
-export type RelabelType = NonNullable<SeedAction["relabel"]>["fsType"];
+export type RelabelType = NonNullable<SeedAction["relabel"]>["fs_type"];
 
 /** The program and arguments that label the filesystem in `image` (a path; the image is not mounted). */
 export function relabelCommand(input: { fsType: RelabelType; image: string; label: string }): {

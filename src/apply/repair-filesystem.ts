@@ -36,7 +36,7 @@ export async function applyRepairFilesystem(
       if (!(cause instanceof CommandError) || cause.exitCode === null) throw cause;
       throw new VolplanError(
         "FILESYSTEM_DAMAGED",
-        `volume ${subject}: e2fsck -f ${flag} left errors in the ${action.fsType} filesystem in ${action.path} (exit ${cause.exitCode}); nothing else was done to the image. Check it yourself while it is not in use (${shellCommand("e2fsck", "-f", action.path)}), then run volplan apply again.`,
+        `volume ${subject}: e2fsck -f ${flag} left errors in the ${action.fs_type} filesystem in ${action.path} (exit ${cause.exitCode}); nothing else was done to the image. Check it yourself while it is not in use (${shellCommand("e2fsck", "-f", action.path)}), then run volplan apply again.`,
         { cause },
       );
     }

@@ -112,14 +112,14 @@ async function relabel(input: {
 }): Promise<void> {
   const { action, relabel: wanted, handle } = input;
   const found = await readSuperblock(handle);
-  if (found?.type !== wanted.fsType) {
+  if (found?.type !== wanted.fs_type) {
     throw new VolplanError(
       "SEED_CHANGED",
-      `volume ${action.volume}: the copy of ${action.from} holds ${found?.type ?? "no filesystem volplan recognizes"}, but the seed held ${wanted.fsType} when the plan was made; the copy was removed. Run volplan plan again.`,
+      `volume ${action.volume}: the copy of ${action.from} holds ${found?.type ?? "no filesystem volplan recognizes"}, but the seed held ${wanted.fs_type} when the plan was made; the copy was removed. Run volplan plan again.`,
     );
   }
   const image = descriptorPath(handle);
-  const { file, args } = relabelCommand({ fsType: wanted.fsType, image, label: wanted.label });
+  const { file, args } = relabelCommand({ fsType: wanted.fs_type, image, label: wanted.label });
   await input.ctx.runner(file, args, { timeoutMs: TIMEOUTS.quick });
 }
 

@@ -73,7 +73,7 @@ export class SpaceLedger {
     const free = await this.#freeBytes(step.path);
     if (free < step.bytes + reserve) {
       const where =
-        budget === undefined ? step.filesystem : `${step.filesystem} (${budget.mountPoint})`;
+        budget === undefined ? step.filesystem : `${step.filesystem} (${budget.mount_point})`;
       const message = `filesystem ${where} ran out of space: ${step.subject} needs ${formatBytes(step.bytes)} plus the ${formatBytes(reserve)} reserve, ${formatBytes(free)} free`;
       this.#exhausted.set(step.filesystem, message);
       throw new VolplanError(

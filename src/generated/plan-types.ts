@@ -148,7 +148,7 @@ export interface Consumption {
   /**
    * True when the action writes an amount not known in advance (an artifact without a declared size): bytes counts none of it, and the budget's needed leaves it out.
    */
-  sizeUnknown?: boolean;
+  size_unknown?: boolean;
 }
 /**
  * The filesystem an action creates.
@@ -172,7 +172,7 @@ export interface FormatSpec {
   /**
    * Extra mkfs arguments from the manifest.
    */
-  mkfsArgs: string[];
+  mkfs_args: string[];
 }
 /**
  * Owner, group and permission bits, in numbers (what apply sets), with the names they have in the manifest or on the host where known (what people read).
@@ -241,7 +241,7 @@ export interface SeedAction {
     /**
      * The filesystem the seed holds (its superblock).
      */
-    fsType: "ext2" | "ext3" | "ext4" | "xfs" | "btrfs" | "vfat" | "swap";
+    fs_type: "ext2" | "ext3" | "ext4" | "xfs" | "btrfs" | "vfat" | "swap";
     /**
      * The label to set.
      */
@@ -292,7 +292,7 @@ export interface GrowImageAction {
   /**
    * Who grows the filesystem inside: the host (a grow-filesystem action follows), the guest, or nobody (raw image, swap).
    */
-  filesystemGrownBy: "host" | "guest" | "none";
+  filesystem_grown_by: "host" | "guest" | "none";
 }
 /**
  * Grow the filesystem inside an image to fill it, offline (ext2/3/4: e2fsck then resize2fs) or through a private loop mount (xfs, btrfs).
@@ -321,7 +321,7 @@ export interface GrowFilesystemAction {
   /**
    * Filesystem type.
    */
-  fsType: "ext2" | "ext3" | "ext4" | "xfs" | "btrfs";
+  fs_type: "ext2" | "ext3" | "ext4" | "xfs" | "btrfs";
   /**
    * Current filesystem size in bytes.
    */
@@ -403,7 +403,7 @@ export interface RepairFilesystemAction {
   /**
    * Filesystem type.
    */
-  fsType: "ext2" | "ext3" | "ext4";
+  fs_type: "ext2" | "ext3" | "ext4";
   /**
    * interrupted: a volplan run was killed while it checked or resized this filesystem (its intent record is still there); errors: the superblock records errors.
    */
@@ -599,7 +599,7 @@ export interface ArtifactFetchAction {
   /**
    * Bytes already in a partial download that will be resumed.
    */
-  resumeFrom?: number;
+  resume_from?: number;
 }
 /**
  * The artifact is already cached and verified, or its store path exists.
@@ -685,11 +685,11 @@ export interface FilesystemBudget {
   /**
    * Where it is mounted.
    */
-  mountPoint: string;
+  mount_point: string;
   /**
    * Filesystem type from mountinfo.
    */
-  fsType: string;
+  fs_type: string;
   /**
    * Size in bytes.
    */
@@ -721,7 +721,7 @@ export interface FilesystemBudget {
   /**
    * Bytes sparse volumes here could still allocate as guests write (declared size minus allocated).
    */
-  sparseDeclared: number;
+  sparse_declared: number;
   /**
    * Grade of sparse overcommit: none, warn (beyond remaining space), refuse (refused under policy).
    */

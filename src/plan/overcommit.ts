@@ -88,7 +88,7 @@ export function refuseOvercommitted(input: {
 /** The grade of one filesystem and its warning, if any. */
 export function gradeOvercommit(input: {
   policy: DesiredState["policy"]["overcommit"];
-  budget: Pick<FilesystemBudget, "id" | "mountPoint" | "remaining">;
+  budget: Pick<FilesystemBudget, "id" | "mount_point" | "remaining">;
   sparse: number;
   refused: boolean;
 }): { grade: FilesystemBudget["overcommit"]; warning: PlanWarning | null } {
@@ -96,7 +96,7 @@ export function gradeOvercommit(input: {
   if (input.policy === "ignore") return { grade: "none", warning: null };
   if (input.refused) return { grade: "refuse", warning: null };
   if (sparse <= budget.remaining) return { grade: "none", warning: null };
-  const where = budget.mountPoint === "" ? budget.id : budget.mountPoint;
+  const where = budget.mount_point === "" ? budget.id : budget.mount_point;
   const ratio =
     budget.remaining > 0
       ? `, ${(sparse / budget.remaining).toFixed(1)}× the ${formatBytes(budget.remaining)} left after this plan`

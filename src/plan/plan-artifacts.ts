@@ -63,12 +63,12 @@ function fetchAction(
     consumes: {
       filesystem: observed.filesystem ?? "",
       bytes,
-      ...(unsized ? { sizeUnknown: true } : {}),
+      ...(unsized ? { size_unknown: true } : {}),
     },
     urls: [...urls],
     hash: artifact.hash?.sri ?? "",
     size: artifact.size,
-    resumeFrom,
+    resume_from: resumeFrom,
   };
 }
 

@@ -42,7 +42,7 @@ function planFresh(ctx: VolumeContext, ownership: Ownership): VolumeResult {
           type: volume.format.type,
           label: volume.format.label,
           uuid: volume.format.uuid,
-          mkfsArgs: [...volume.format.mkfsArgs],
+          mkfs_args: [...volume.format.mkfsArgs],
         },
         ownership,
         ...(choice.note === null ? {} : { note: choice.note }),
@@ -83,7 +83,7 @@ function relabelOf(
 ): NonNullable<SeedAction["relabel"]> | null {
   const declared = ctx.volume.format.label;
   if (declared === null || found === null || found === undefined) return null;
-  return found.label === declared ? null : { fsType: found.type, label: declared };
+  return found.label === declared ? null : { fs_type: found.type, label: declared };
 }
 
 // A seed: a hole-preserving, reflinked where possible, copy of the base image.

@@ -37,7 +37,7 @@ export function fillsImage(found: FoundFilesystem, imageSize: number): boolean {
   return found.size + TAIL_TOLERANCE[found.type] >= imageSize;
 }
 
-type GrowableType = GrowFilesystemAction["fsType"];
+type GrowableType = GrowFilesystemAction["fs_type"];
 
 function growable(type: DetectedFsType): type is GrowableType {
   return type !== "vfat" && type !== "swap";
@@ -72,7 +72,7 @@ function growFilesystemAction(
       bytes: growFilesystemBytes({ fsType, from: input.found.size, to: input.to }),
     },
     reason: input.reason,
-    fsType,
+    fs_type: fsType,
     from: input.found.size,
     to: input.to,
     // Why: ext2/3/4 grow offline; xfs and btrfs grow only while mounted (privately, on a loop device).
@@ -147,7 +147,7 @@ export function planGrowth(
       from: input.size,
       to: declared,
       allocation: choice.allocation,
-      filesystemGrownBy: grower,
+      filesystem_grown_by: grower,
     });
     if (input.found !== null && grower === "host") {
       const reason = `the ${input.found.type} filesystem in ${ctx.volume.path} must fill the grown image`;

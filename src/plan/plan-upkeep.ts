@@ -40,7 +40,7 @@ function repairAction(ctx: VolumeContext, file: FileEntry): Action | null {
     reason: interrupted
       ? `a volplan run was killed while it checked or resized the ${fs.type} filesystem in ${path}: check and repair it (e2fsck -f -y) before anything else`
       : `the superblock of the ${fs.type} filesystem in ${path} records errors: check it (e2fsck -f -p) before anything else`,
-    fsType: fs.type,
+    fs_type: fs.type,
     cause: interrupted ? "interrupted" : "errors",
     mode: interrupted ? "yes" : "preen",
   };

@@ -68,7 +68,7 @@ export function plan(desired: DesiredState, snapshot: Snapshot): Plan {
       if (graded.warning !== null) warnings.push(graded.warning);
       const { consumers, ...rest } = budget;
       // Key order follows the schema, so JSON output reads in the documented order.
-      return { ...rest, sparseDeclared: declared, overcommit: graded.grade, consumers };
+      return { ...rest, sparse_declared: declared, overcommit: graded.grade, consumers };
     },
   );
   return {

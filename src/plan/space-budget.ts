@@ -5,7 +5,7 @@ import type { Snapshot } from "./snapshot.js";
 import type { Action, FilesystemBudget } from "./types.js";
 
 /** A budget before the overcommit grade is known. */
-export type BaseBudget = Omit<FilesystemBudget, "sparseDeclared" | "overcommit">;
+export type BaseBudget = Omit<FilesystemBudget, "sparse_declared" | "overcommit">;
 
 /** Bytes policy.reserve keeps free on a filesystem of `total` bytes. */
 export function reserveBytes(reserve: Reserve, total: number): number {
@@ -53,8 +53,8 @@ function budgetOf(input: {
   const remaining = free + input.freed - reserve - needed;
   return {
     id: input.id,
-    mountPoint: fs?.mountPoint ?? "",
-    fsType: fs?.type ?? "unknown",
+    mount_point: fs?.mountPoint ?? "",
+    fs_type: fs?.type ?? "unknown",
     total,
     free,
     reserve,

@@ -45,7 +45,7 @@ function growerText(by: "host" | "guest" | "none", fs: GrowFilesystemAction | un
   if (by === "none") return "no filesystem to grow";
   if (fs === undefined) return "filesystem grown by the host";
   const via = fs.method === "loop-mount" ? " through a private loop mount" : "";
-  return `${fs.fsType} grown by the host${via}`;
+  return `${fs.fs_type} grown by the host${via}`;
 }
 
 function describeChange(action: Action, group: readonly Action[]): string | null {
@@ -60,11 +60,11 @@ function describeChange(action: Action, group: readonly Action[]): string | null
     case "grow-image": {
       const fs = group.find((a): a is GrowFilesystemAction => a.kind === "grow-filesystem");
       const size = `${formatBytes(action.from)} → ${formatBytes(action.to)}`;
-      return `${size} (${growerText(action.filesystemGrownBy, fs)})`;
+      return `${size} (${growerText(action.filesystem_grown_by, fs)})`;
     }
     case "grow-filesystem":
       if (group.some((a) => a.kind === "grow-image")) return null;
-      return `${action.fsType} filesystem ${formatBytes(action.from)} → ${formatBytes(action.to)} (image already grown; grown by the host)`;
+      return `${action.fs_type} filesystem ${formatBytes(action.from)} → ${formatBytes(action.to)} (image already grown; grown by the host)`;
     case "set-ownership":
       return describeOwnership(action.from, action.to);
     case "allocate":
@@ -78,7 +78,7 @@ function describeChange(action: Action, group: readonly Action[]): string | null
         action.size === null || action.size === undefined
           ? " (size unknown)"
           : ` ${formatBytes(action.size)}`;
-      const resume = action.resumeFrom ? `, resuming at ${formatBytes(action.resumeFrom)}` : "";
+      const resume = action.resume_from ? `, resuming at ${formatBytes(action.resume_from)}` : "";
       const more = action.urls.length - 1;
       const mirrors = more > 0 ? ` (+${more} mirror${more === 1 ? "" : "s"})` : "";
       return `download${size} from ${action.urls[0] ?? "?"}${mirrors}${resume}`;

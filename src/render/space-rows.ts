@@ -22,7 +22,7 @@ export interface SpaceRow {
 /** Subjects writing an amount not known in advance on filesystem `id` (artifacts without a declared size). */
 export function unsizedOn(actions: readonly Action[], id: string): string[] {
   return actions
-    .filter((a) => a.consumes.filesystem === id && a.consumes.sizeUnknown === true)
+    .filter((a) => a.consumes.filesystem === id && a.consumes.size_unknown === true)
     .map((a) => ("artifact" in a ? `artifact ${a.artifact}` : a.volume));
 }
 
@@ -34,9 +34,9 @@ export function spaceRow(fs: FilesystemBudget, unsized: readonly string[] = []):
   const overcommit =
     fs.overcommit === "none"
       ? null
-      : `sparse volumes could still grow by ${formatBytes(fs.sparseDeclared)} here (overcommit: ${fs.overcommit})`;
+      : `sparse volumes could still grow by ${formatBytes(fs.sparse_declared)} here (overcommit: ${fs.overcommit})`;
   return {
-    filesystem: `${fs.mountPoint} (${fs.fsType})`,
+    filesystem: `${fs.mount_point} (${fs.fs_type})`,
     // What the plan's temp-file reclaims free first counts as free too (remaining includes it).
     free:
       fs.freed === undefined

@@ -49,7 +49,7 @@ export function summaryLine(plan: Plan): string {
 /** Why nothing will be touched, or null when every filesystem has room. */
 export function infeasibleLine(plan: Plan): string | null {
   if (plan.feasible) return null;
-  const short = plan.filesystems.filter((fs) => !fs.feasible).map((fs) => fs.mountPoint);
+  const short = plan.filesystems.filter((fs) => !fs.feasible).map((fs) => fs.mount_point);
   const where =
     short.length > 0 ? `${short.join(", ")} cannot hold the plan` : "the plan does not fit";
   return `Infeasible: ${where} plus the reserve; nothing will be touched. Free space or lower the declared sizes.`;

@@ -48,7 +48,7 @@ describe.skipIf(!canMount())("create on real filesystems", () => {
         filesystem: ext4.id,
         size,
         volume: `vm/${type}`,
-        format: { type, label, uuid: null, mkfsArgs: [] },
+        format: { type, label, uuid: null, mkfs_args: [] },
         ownership: { uid: 1234, gid: 5678, mode: "0660" },
       });
       const report = await applyPlan({ plan: planOf([action]), desired });
@@ -108,7 +108,7 @@ describe.skipIf(!canMount())("create on real filesystems", () => {
         filesystem: ext4.id,
         size: 64 * MiB,
         allocation,
-        format: { type, label: null, uuid: null, mkfsArgs: [] },
+        format: { type, label: null, uuid: null, mkfs_args: [] },
       });
       const report = await applyPlan({ plan: planOf([action]), desired });
       expect(report.results[0]?.status).toBe("done");
@@ -171,7 +171,7 @@ describe.skipIf(!canMount())("create on real filesystems", () => {
       filesystem: tmpfs.id,
       size: 16 * MiB,
       allocation: "preallocate",
-      format: { type: "ext4", label: null, uuid: null, mkfsArgs: [] },
+      format: { type: "ext4", label: null, uuid: null, mkfs_args: [] },
     });
     const report = await applyPlan({
       plan: planOf([action]),
@@ -196,7 +196,7 @@ describe.skipIf(!canMount())("create on real filesystems", () => {
         type: "ext4",
         label: null,
         uuid: null,
-        mkfsArgs: ["-O", "volplan_no_such_feature"],
+        mkfs_args: ["-O", "volplan_no_such_feature"],
       },
     });
     const report = await applyPlan({ plan: planOf([action]), desired });
@@ -219,7 +219,7 @@ describe.skipIf(!canMount())("create on real filesystems", () => {
       path: file,
       filesystem: tmpfs.id,
       size: 16 * MiB,
-      format: { type: "ext4", label: null, uuid: null, mkfsArgs: [] },
+      format: { type: "ext4", label: null, uuid: null, mkfs_args: [] },
     });
     await applyPlan({ plan: planOf([action]), desired, options: { runner } });
     expect(calls).toEqual(["mkfs.ext4"]);

@@ -40,14 +40,14 @@ function growImage(input: {
     from: input.from,
     to: input.to,
     allocation: "sparse",
-    filesystemGrownBy: input.by,
+    filesystem_grown_by: input.by,
   };
 }
 
 function growFs(input: {
   file: string;
   fs: TestFs;
-  fsType: GrowFilesystemAction["fsType"];
+  fsType: GrowFilesystemAction["fs_type"];
   from: number;
   to: number;
 }): GrowFilesystemAction {
@@ -58,7 +58,7 @@ function growFs(input: {
     path: input.file,
     reason: "filesystem smaller than image",
     consumes: { filesystem: input.fs.id, bytes: 0 },
-    fsType: input.fsType,
+    fs_type: input.fsType,
     from: input.from,
     to: input.to,
     method,

@@ -32,7 +32,7 @@ describe.skipIf(!canMount())("lean creation of fresh sparse images", () => {
           path: file,
           filesystem: host.id,
           size: 100 * GiB,
-          format: { type: "ext4", label: "lean", uuid: null, mkfsArgs: [] },
+          format: { type: "ext4", label: "lean", uuid: null, mkfs_args: [] },
         }),
       ]),
       desired,

@@ -64,7 +64,7 @@ describe.skipIf(!canMount())("growth through a loop device", () => {
         path: image,
         reason: "filesystem smaller than image",
         consumes: { filesystem: host.id, bytes: 0 },
-        fsType: "xfs",
+        fs_type: "xfs",
         from: 320 * MiB,
         to: 512 * MiB,
         method: "loop-mount",

@@ -14,7 +14,7 @@ import { createAction, planOf } from "./fixtures/plan-builders.js";
 const MiB = 1024 * 1024;
 // apply reads only the state directory from the desired state, and none of these plans uses it.
 const desired = desiredState({ volumes: [] });
-const ext4 = { type: "ext4" as const, label: null, uuid: null, mkfsArgs: [] };
+const ext4 = { type: "ext4" as const, label: null, uuid: null, mkfs_args: [] };
 
 describe.skipIf(!canMount())("space ledger on small tmpfs filesystems", () => {
   let small: TestFs;

@@ -53,7 +53,7 @@ describe("observe and plan artifacts", () => {
     });
     expect(actions[0]).toMatchObject({
       kind: "artifact-fetch",
-      resumeFrom: 10,
+      resume_from: 10,
       consumes: { bytes: 90 },
     });
     const unsized = await observeAndPlan({
@@ -61,7 +61,7 @@ describe("observe and plan artifacts", () => {
     });
     expect(unsized.actions[0]).toMatchObject({
       kind: "artifact-fetch",
-      consumes: { bytes: 0, sizeUnknown: true },
+      consumes: { bytes: 0, size_unknown: true },
     });
     expect(unsized.actions[0]?.reason).toContain("size unknown: not declared");
   });

@@ -43,11 +43,11 @@ describe("an artifact without a declared size in the plan", () => {
     );
   });
 
-  it("JSON: the action's consumption says sizeUnknown, and the plan still matches its schema", async () => {
+  it("JSON: the action's consumption says size_unknown, and the plan still matches its schema", async () => {
     const run = await volplan(["plan", "--json", "--manifest", manifest]);
     const plan = JSON.parse(run.stdout) as { actions: { kind: string; consumes: unknown }[] };
     const fetch = plan.actions.find((a) => a.kind === "artifact-fetch");
-    expect(fetch?.consumes).toMatchObject({ bytes: 0, sizeUnknown: true });
+    expect(fetch?.consumes).toMatchObject({ bytes: 0, size_unknown: true });
     expect(validatePlan(plan), JSON.stringify(validatePlan.errors)).toBe(true);
   });
 });

@@ -172,7 +172,7 @@ describe("volplan plan on real images", () => {
       const { exitCode, plan } = await planJson(file);
       expect(exitCode).toBe(4);
       expect(plan.feasible).toBe(false);
-      expect(plan.filesystems.find((fs) => fs.mountPoint === mount)?.feasible).toBe(false);
+      expect(plan.filesystems.find((fs) => fs.mount_point === mount)?.feasible).toBe(false);
       const text = await volplan(["plan", "--manifest", file]);
       expect(text.exitCode).toBe(4);
       expect(text.stdout).toMatch(new RegExp(`^ {2}${mount} \\(tmpfs\\) .*short by `, "m"));

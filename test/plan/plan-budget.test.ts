@@ -34,15 +34,15 @@ describe("space budget", () => {
     expect(result.filesystems).toEqual([
       {
         id: HOST_FS,
-        mountPoint: "/var/lib",
-        fsType: "ext4",
+        mount_point: "/var/lib",
+        fs_type: "ext4",
         total: TIB,
         free: 500 * GIB,
         reserve,
         needed,
         remaining: 500 * GIB - reserve - needed,
         feasible: true,
-        sparseDeclared: 20 * GIB - meta(20),
+        sparse_declared: 20 * GIB - meta(20),
         overcommit: "none",
         consumers: [
           { subject: "a", kind: "create", bytes: 100 * GIB },
@@ -227,7 +227,7 @@ describe("sparse overcommit", () => {
     expect(result.actions.map((a) => a.kind)).toEqual(["create", "create", "create"]);
     expect(result.filesystems[0]).toMatchObject({
       overcommit: "warn",
-      sparseDeclared: 3 * (20 * GIB - meta(20)),
+      sparse_declared: 3 * (20 * GIB - meta(20)),
     });
     expect(result.warnings).toEqual([
       {
@@ -249,7 +249,7 @@ describe("sparse overcommit", () => {
     });
     const result = plan(desired, snapshot);
     expect(result.actions.map((a) => a.kind)).toEqual(["no-change"]);
-    expect(result.filesystems[0]).toMatchObject({ sparseDeclared: 79 * GIB, overcommit: "warn" });
+    expect(result.filesystems[0]).toMatchObject({ sparse_declared: 79 * GIB, overcommit: "warn" });
   });
 
   it("under policy refuse, refuses sparse creates from the one that exceeds what is left", () => {
@@ -265,7 +265,7 @@ describe("sparse overcommit", () => {
     );
     expect(result.filesystems[0]).toMatchObject({
       overcommit: "refuse",
-      sparseDeclared: 2 * (20 * GIB - meta(20)),
+      sparse_declared: 2 * (20 * GIB - meta(20)),
     });
     expect(result.summary).toMatchObject({ create: 2, refused: 1 });
     expect(result.warnings).toEqual([]);
@@ -295,7 +295,7 @@ describe("sparse overcommit", () => {
     });
     const result = plan(desired, snapshotWith({ desired, filesystems: [fs] }));
     expect(result.actions.map((a) => a.kind)).toEqual(["create"]);
-    expect(result.filesystems[0]).toMatchObject({ sparseDeclared: 0, overcommit: "none" });
+    expect(result.filesystems[0]).toMatchObject({ sparse_declared: 0, overcommit: "none" });
   });
 
   it("policy ignore grades none and says nothing", () => {

@@ -64,7 +64,7 @@ const cases: Case[] = [
     extra: { seeds: [seed64({})], filesystems: [seedHost] },
     expected: [
       { kind: "seed", size: 256 * MIB },
-      { kind: "grow-filesystem", fsType: "ext4", from: 64 * MIB, to: 256 * MIB },
+      { kind: "grow-filesystem", fs_type: "ext4", from: 64 * MIB, to: 256 * MIB },
     ],
   },
   {
@@ -101,7 +101,11 @@ const cases: Case[] = [
     volume: desiredVolume({ size: 64 * MIB, format: { label: "root" }, seed: { from: SEED } }),
     extra: { seeds: [seed64({ label: "base" })], filesystems: [seedHost] },
     expected: [
-      { kind: "seed", relabel: { fsType: "ext4", label: "root" }, reason: text('label it "root"') },
+      {
+        kind: "seed",
+        relabel: { fs_type: "ext4", label: "root" },
+        reason: text('label it "root"'),
+      },
     ],
   },
   {
@@ -220,7 +224,7 @@ const cases: Case[] = [
       entry: observedFile({ size: 64 * MIB, filesystem: foundFs(64 * MIB, { ext: smallExt }) }),
     },
     extra: { filesystems: [bigHost] },
-    expected: [{ kind: "grow-image", filesystemGrownBy: "guest" }],
+    expected: [{ kind: "grow-image", filesystem_grown_by: "guest" }],
     warnings: ["growth-by-guest"],
   },
   {
@@ -302,7 +306,7 @@ const cases: Case[] = [
     volume: desiredVolume({ size: 16 * GIB }),
     observed: { entry: observedFile({ interrupted: true }) },
     expected: [
-      { kind: "repair-filesystem", cause: "interrupted", mode: "yes", fsType: "ext4" },
+      { kind: "repair-filesystem", cause: "interrupted", mode: "yes", fs_type: "ext4" },
       { kind: "grow-image" },
       { kind: "grow-filesystem" },
     ],

@@ -65,7 +65,7 @@ describe("plan properties", () => {
               seeded === null
                 ? entry?.type === "file" && entry.filesystem?.type
                 : snapshot.seeds[seeded.from]?.foundFilesystem?.type;
-            expect(found).toBe(action.fsType);
+            expect(found).toBe(action.fs_type);
           }
           const writes =
             action.kind === "grow-image" ||
