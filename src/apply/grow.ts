@@ -5,7 +5,7 @@ import { formatBytes } from "../units/size.js";
 import type { GrowImageAction } from "../plan/types.js";
 import { TIMEOUTS } from "./context.js";
 import type { ApplyContext, StepOutcome } from "./context.js";
-import { holdersText } from "../plan/refusals-content.js";
+import { holdersText } from "../plan/refuse-content.js";
 import { holdersOfFile } from "../host/holders.js";
 import { isNotSupported } from "../host/runner.js";
 import {

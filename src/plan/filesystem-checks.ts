@@ -1,6 +1,6 @@
 // Whether the filesystem found in an existing image or device is the one declared.
 import type { VolumeContext } from "./context.js";
-import { refuseLabelDiffers, refuseTypeDiffers, refuseUnformatted } from "./refusals-content.js";
+import { refuseLabelDiffers, refuseTypeDiffers, refuseUnformatted } from "./refuse-content.js";
 import type { FoundFilesystem } from "./snapshot.js";
 import type { RefuseAction } from "./types.js";
 

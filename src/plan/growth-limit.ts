@@ -4,7 +4,7 @@
 // volume would be stuck).
 import type { VolumeContext } from "./context.js";
 import { formatBytes } from "../units/size.js";
-import { refuse } from "./refusals.js";
+import { refuse } from "./refuse-location.js";
 import type { ExtDetails, FoundFilesystem } from "./snapshot.js";
 import { exactSizeText } from "./size-text.js";
 import type { RefuseAction } from "./types.js";

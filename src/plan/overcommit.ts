@@ -1,9 +1,9 @@
 // Sparse overcommit: grading it per filesystem and, under policy "refuse", refusing what exceeds it.
 import type { DesiredState, DesiredVolume } from "../manifest/desired.js";
 import { formatBytes } from "../units/size.js";
-import { refuse } from "./refusals.js";
+import { refuse } from "./refuse-location.js";
 import { existingSparse, sparseGrowthOf } from "./sparse-growth.js";
-import { volumeContext } from "./plan-volume.js";
+import { volumeContext } from "./volume.js";
 import type { Snapshot } from "./snapshot.js";
 import type { Action, FilesystemBudget, PlanWarning } from "./types.js";
 

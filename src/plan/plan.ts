@@ -2,8 +2,8 @@
 import type { DesiredState, DesiredVolume } from "../manifest/desired.js";
 import { gradeOvercommit, refuseOvercommitted } from "./overcommit.js";
 import { orphanWarnings } from "./orphans.js";
-import { planArtifacts } from "./plan-artifacts.js";
-import { planVolume, volumeContext } from "./plan-volume.js";
+import { planArtifacts } from "./artifacts.js";
+import { planVolume, volumeContext } from "./volume.js";
 import type { Snapshot } from "./snapshot.js";
 import { sortActions, sortWarnings } from "./sort-actions.js";
 import { budgetAll } from "./space-budget.js";

@@ -5,7 +5,7 @@ import { recordObservedHashes } from "../../src/artifacts/cache-index.js";
 import { cacheLayout } from "../../src/host/state-layout.js";
 import { observeArtifacts } from "../../src/observe/artifacts.js";
 import { encodeNix32 } from "../../src/manifest/nix32.js";
-import { planArtifacts } from "../../src/plan/plan-artifacts.js";
+import { planArtifacts } from "../../src/plan/artifacts.js";
 import { desiredWith } from "./helpers/manifest.js";
 import { digest } from "./helpers/tarballs.js";
 import { tempDir } from "./helpers/temp.js";

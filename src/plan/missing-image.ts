@@ -4,11 +4,11 @@ import { createBytes, seedBytes } from "./consumption.js";
 import type { VolumeContext, VolumeResult } from "./context.js";
 import { hostFilesystem, hostFilesystemName, only, volumeBase } from "./context.js";
 import { formatBytes } from "../units/size.js";
-import { planSeedGrowth } from "./plan-growth.js";
+import { planSeedGrowth } from "./growth.js";
 import { isPseudoFilesystem } from "./file-size-limit.js";
-import { allocationVisible } from "./plan-upkeep.js";
-import { refuseSeedMissing, refuseSeedTooLarge } from "./refusals-content.js";
-import { refuseSeedFilesystem, refuseSeedUnusable } from "./refusals-target.js";
+import { allocationVisible } from "./upkeep.js";
+import { refuseSeedMissing, refuseSeedTooLarge } from "./refuse-content.js";
+import { refuseSeedFilesystem, refuseSeedUnusable } from "./refuse-unreachable.js";
 import type { FoundFilesystem, ObservedSeed } from "./snapshot.js";
 import type { Action, Ownership, PlanWarning, RefuseAction, SeedAction } from "./types.js";
 

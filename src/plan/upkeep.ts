@@ -3,7 +3,7 @@
 import { chooseAllocation } from "./allocation.js";
 import type { VolumeContext, VolumeResult } from "./context.js";
 import { hostFilesystem, volumeBase } from "./context.js";
-import { holdersText } from "./refusals-content.js";
+import { holdersText } from "./refuse-content.js";
 import type { ObservedEntry } from "./snapshot.js";
 import type { Action, PlanWarning } from "./types.js";
 import { formatBytes } from "../units/size.js";

@@ -4,9 +4,9 @@ import { VolplanError } from "../errors.js";
 import type { VolumeContext, VolumeResult } from "./context.js";
 import { only } from "./context.js";
 import { resolveOwnership } from "./ownership.js";
-import { planBlockDevice } from "./plan-block-device.js";
-import { planImage } from "./plan-image.js";
-import { refusePathProblem, refuseUnknownOwner } from "./refusals.js";
+import { planBlockDevice } from "./block-device.js";
+import { planImage } from "./image.js";
+import { refusePathProblem, refuseUnknownOwner } from "./refuse-location.js";
 import type { Snapshot } from "./snapshot.js";
 
 /** The context for one volume; a volume observe did not report is a bug, not user input. */

@@ -2,10 +2,10 @@
 import type { VolumeContext, VolumeResult } from "./context.js";
 import { hostFilesystem, only } from "./context.js";
 import { isPseudoFilesystem } from "./file-size-limit.js";
-import { planCreate } from "./plan-create.js";
-import { planExistingImage } from "./plan-existing.js";
-import { refuseNotAFile, refuseSymlink } from "./refusals.js";
-import { refuseFileTooLarge, refuseUnsupportedFilesystem } from "./refusals-target.js";
+import { planCreate } from "./missing-image.js";
+import { planExistingImage } from "./existing-image.js";
+import { refuseNotAFile, refuseSymlink } from "./refuse-location.js";
+import { refuseFileTooLarge, refuseUnsupportedFilesystem } from "./refuse-unreachable.js";
 import type { Ownership } from "./types.js";
 
 // Targets no apply could reach, refused before anything is written: a path on procfs, sysfs and

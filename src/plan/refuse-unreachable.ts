@@ -3,7 +3,7 @@
 import type { VolumeContext } from "./context.js";
 import { hostFilesystem } from "./context.js";
 import { maxFileSize } from "./file-size-limit.js";
-import { refuse } from "./refusals.js";
+import { refuse } from "./refuse-location.js";
 import { exactSizeText } from "./size-text.js";
 import type { FoundFilesystem } from "./snapshot.js";
 import type { RefuseAction } from "./types.js";

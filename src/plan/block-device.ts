@@ -3,8 +3,8 @@ import type { VolumeContext, VolumeResult } from "./context.js";
 import { only, volumeBase } from "./context.js";
 import { checkFilesystem } from "./filesystem-checks.js";
 import { formatBytes } from "../units/size.js";
-import { refuseDeviceMissing, refuseDeviceTooSmall } from "./refusals-content.js";
-import { refuseNotAFile, refuseSymlink } from "./refusals.js";
+import { refuseDeviceMissing, refuseDeviceTooSmall } from "./refuse-content.js";
+import { refuseNotAFile, refuseSymlink } from "./refuse-location.js";
 
 /**
  * The check result for a block-device volume; it never yields a write, so it is budgeted on no

@@ -4,7 +4,7 @@ import type { VolumeContext } from "./context.js";
 import { formatBytes } from "../units/size.js";
 import { exactSizeText } from "./size-text.js";
 import { nixString } from "../text/nix-string.js";
-import { refuse } from "./refusals.js";
+import { refuse } from "./refuse-location.js";
 import { shellCommand } from "../text/shell-quote.js";
 import type { FoundFilesystem, Holder } from "./snapshot.js";
 import type { RefuseAction } from "./types.js";
