@@ -114,8 +114,9 @@ function tryLock(fd: number): boolean {
   );
 }
 
-/** Reads the holder's pid and start time from the lock file; null when absent or unreadable. */
-export function readLockHolder(stateDir: string): LockHolder | null {
+// Runs `use` on a read-only descriptor of the lock file (never through a symlink, never blocking
+// on a FIFO); `absent` when it cannot be opened.
+function withLockFileRead<T>(stateDir: string, absent: T, use: (fd: number) => T): T {
   let fd: number;
   try {
     fd = openSync(
@@ -123,16 +124,23 @@ export function readLockHolder(stateDir: string): LockHolder | null {
       constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK,
     );
   } catch {
-    return null;
+    return absent;
   }
   try {
+    return use(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads the holder's pid and start time from the lock file; null when absent or unreadable. */
+export function readLockHolder(stateDir: string): LockHolder | null {
+  return withLockFileRead(stateDir, null, (fd) => {
     const buffer = Buffer.alloc(256);
     const length = readSyncQuiet(fd, buffer);
     const match = /^pid (\d+)\nstarted (\S+)/.exec(buffer.subarray(0, length).toString("utf8"));
     return match === null ? null : { pid: Number(match[1]), startedAt: match[2] ?? "" };
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 function readSyncQuiet(fd: number, buffer: Buffer): number {
@@ -200,18 +208,5 @@ export async function acquireHostLock(options: LockOptions): Promise<HostLock> {
 
 /** Whether some process holds the lock of `stateDir` right now (tries it; never keeps it). */
 export function isHostLockHeld(stateDir: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(
-      stateLayout(stateDir).lock,
-      constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK,
-    );
-  } catch {
-    return false;
-  }
-  try {
-    return !tryLock(fd);
-  } finally {
-    closeSync(fd);
-  }
+  return withLockFileRead(stateDir, false, (fd) => !tryLock(fd));
 }
