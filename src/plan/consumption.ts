@@ -82,14 +82,15 @@ export function qcow2OverlayBytes(size: number): number {
 
 /**
  * Bytes a fresh qcow2 image allocates at its peak: the raw temp file holding the new filesystem
- * (its mkfs metadata) and, beside it until it is removed, the converted image: that metadata
- * rounded out to whole clusters (counted twice: scattered blocks each take a cluster) and the tables.
+ * (its mkfs metadata) and, beside it until it is removed, the converted image (that metadata
+ * again, in whole clusters, and the tables). Measured at that peak (test/apply/qcow2.test.ts,
+ * tmpfs, qemu-img 7.2): ext4 1 GiB 0.9 MiB, 50 GiB 7.8 MiB; xfs 1 GiB 0.6 MiB; btrfs 1 GiB 1.2 MiB.
  */
 export function qcow2CreateBytes(input: { type: FsType; size: number }): number {
   const raw = mkfsMetadataEstimate(input.type, input.size);
   return input.type === "none"
     ? qcow2OverlayBytes(input.size)
-    : raw + 2 * raw + qcow2MetadataBytes(input.size);
+    : 2 * raw + qcow2MetadataBytes(input.size);
 }
 
 /** Bytes `qemu-img resize` of a qcow2 image allocates: a larger L1 table, moved to the end. */

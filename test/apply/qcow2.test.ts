@@ -15,7 +15,7 @@ import type { TestFs } from "../helpers/mounts.js";
 import { canMount } from "../helpers/privilege.js";
 import { qemuCheck, qemuImg, qemuInfo } from "../helpers/qemu-img.js";
 import { parseApplyJson } from "../reliability/fixtures/report.js";
-import { runVolplan } from "../reliability/fixtures/run-apply.js";
+import { crash, runVolplan, startVolplan } from "../reliability/fixtures/run-apply.js";
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -101,6 +101,37 @@ describe.runIf(canMount() || process.env["CI"] === "true")(
         expect((await stat(c.at("disk.qcow2"))).mode & 0o7777).toBe(0o600);
         expect(await readdir(c.dir)).toEqual(["disk.qcow2"]);
         expect(await planExit(c.manifest)).toMatchObject({ code: 0 });
+      },
+    );
+
+    it.each([
+      ["ext4", GiB],
+      ["xfs", GiB],
+      ["btrfs", GiB],
+      ["ext4", 50 * GiB],
+      ["xfs", 50 * GiB],
+    ] as const)(
+      "budgets the peak of a %s qcow2 create of %d bytes (raw temp and converted image side by side)",
+      async (type, size) => {
+        const c = await setup({
+          "vm/disk": { path: "disk.qcow2", size, imageFormat: "qcow2", format: { type } },
+        });
+        const planned = await runVolplan(["plan", "--manifest", c.manifest, "--json"]);
+        const budget = (
+          JSON.parse(planned.stdout) as { actions: { consumes: { bytes: number } }[] }
+        ).actions[0]!.consumes.bytes;
+        const run = startVolplan({
+          args: ["apply", "--manifest", c.manifest],
+          stopAt: "create:after-convert",
+        });
+        expect(await run.stopped).toBe("create:after-convert");
+        let peak = 0;
+        for (const name of await readdir(c.dir)) peak += (await stat(c.at(name))).blocks * 512;
+        await crash(run);
+        expect(peak).toBeGreaterThan(0);
+        expect(peak).toBeLessThanOrEqual(budget);
+        expect((await apply(c.manifest)).result.exitCode).toBe(0);
+        expect((await stat(c.at("disk.qcow2"))).blocks * 512).toBeLessThanOrEqual(budget);
       },
     );
 

@@ -259,3 +259,26 @@ describe("plan: qcow2 volumes", () => {
     },
   );
 });
+
+describe("plan: qcow2 space", () => {
+  it("counts a thin overlay's whole virtual size toward overcommit, not its base's allocation", () => {
+    const volume = q({ seed: { from: BASE, mode: "backing" }, size: 400 * GIB });
+    const desired = desiredState({ volumes: [volume] });
+    const snapshot = snapshotWith({
+      desired,
+      seeds: [seedImage(BASE, { allocated: 300 * GIB, image: { format: "raw" } })],
+    });
+    const result = plan(desired, snapshot);
+    const budget = result.filesystems[0];
+    expect(budget?.sparse_declared).toBe(400 * GIB - qcow2OverlayBytes(400 * GIB));
+    expect(budget?.overcommit).toBe("none");
+    expect(result.warnings.map((w) => w.code)).toEqual(["growth-by-guest"]);
+    const bigger = desiredState({ volumes: [{ ...volume, size: 600 * GIB }] });
+    const over = plan(
+      bigger,
+      snapshotWith({ desired: bigger, seeds: Object.values(snapshot.seeds) }),
+    );
+    expect(over.filesystems[0]?.overcommit).toBe("warn");
+    expect(over.warnings.map((w) => w.code)).toContain("overcommit");
+  });
+});
