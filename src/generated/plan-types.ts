@@ -789,7 +789,8 @@ export interface PlanWarning {
     | "orphaned-image"
     | "artifact-removed"
     | "allocation-drift"
-    | "filesystem-errors";
+    | "filesystem-errors"
+    | "image-dirty";
   /**
    * Volume id, artifact name or filesystem id.
    */

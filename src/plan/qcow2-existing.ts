@@ -12,6 +12,7 @@ import { refuseInUse, refuseSeedMissing, refuseShrink } from "./refuse-content.j
 import { refuseHardLinked } from "./refuse-location.js";
 import { refuseBackingDiffers, refuseImageUnusable, refuseNotQcow2 } from "./refuse-qcow2.js";
 import { reclaimedNamesOf } from "./temp-files.js";
+import { shellCommand } from "../text/shell-quote.js";
 import type { Qcow2Header } from "./snapshot.js";
 import type { Action, Ownership, PlanWarning, RefuseAction } from "./types.js";
 
@@ -71,6 +72,17 @@ function noChange(ctx: VolumeContext, file: ObservedFile, header: Qcow2Header): 
   };
 }
 
+// The dirty bit: set while a VM with lazy refcounts has the image open, or left by one that was
+// killed; QEMU repairs the refcounts when it next opens the image for writing.
+function dirtyWarning(ctx: VolumeContext): PlanWarning {
+  const { id, path } = ctx.volume;
+  return {
+    code: "image-dirty",
+    subject: id,
+    message: `volume ${id}: ${path} is a qcow2 image marked dirty (open with lazy refcounts, or not closed cleanly); QEMU repairs it when it next opens it for writing. If no VM uses it, check it with ${shellCommand("qemu-img", "check", "-r", "leaks", "-f", "qcow2", path)}.`,
+  };
+}
+
 /** Actions for an existing file at the path of a volume declared qcow2. */
 export function planExistingQcow2(
   ctx: VolumeContext,
@@ -85,7 +97,7 @@ export function planExistingQcow2(
   if (backing !== null) return only(backing);
   if (image.virtualSize > ctx.volume.size) return only(refuseShrink(ctx, image.virtualSize));
   let actions: Action[] = [];
-  const warnings: PlanWarning[] = [];
+  const warnings: PlanWarning[] = image.dirty ? [dirtyWarning(ctx)] : [];
   if (image.virtualSize < ctx.volume.size) {
     if (file.holders.length > 0) {
       const wanted = `to grow from ${formatBytes(image.virtualSize)} to ${formatBytes(ctx.volume.size)}`;

@@ -142,6 +142,13 @@ const cases: Case[] = [
     expected: [{ kind: "no-change", size: 8 * GIB, reason: text("not inspected") }],
   },
   {
+    name: "existing, marked dirty: a warning with the check to run",
+    volume: q(),
+    observed: qfile(header({ dirty: true })),
+    expected: [{ kind: "no-change" }],
+    warnings: ["image-dirty"],
+  },
+  {
     name: "existing, smaller: qemu-img resize, grown by the guest",
     volume: q({ size: 16 * GIB }),
     observed: qfile(header()),
