@@ -2,7 +2,7 @@
 // filesystem in a second, raw temp file converted into it; an empty image; a converted copy or a
 // thin overlay of a base), checked with qemu-img check and read back, then linked into place.
 import { constants } from "node:fs";
-import { open } from "node:fs/promises";
+import { open, realpath } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { VolplanError } from "../errors.js";
@@ -103,16 +103,20 @@ export async function applyCreateQcow2(
 async function openBase(action: SeedAction): Promise<FileHandle> {
   const handle = await open(action.from, constants.O_RDONLY | constants.O_NONBLOCK);
   const info = await handle.stat();
+  // An overlay records the path as given: it must lead to the base without a symlink (see plan).
+  const linked = action.mode === "backing" && (await realpath(action.from)) !== action.from;
   const header = info.isFile() ? await readHeaderOf(handle) : null;
   const format = header?.format;
   const size = header?.format === "qcow2" ? header.virtualSize : info.size;
   const problem = !info.isFile()
     ? "is not a regular file"
-    : format !== (action.backing_format ?? "raw")
-      ? `is ${format === "unreadable" ? "an unreadable qcow2 image" : `a ${format} image`}, not ${action.backing_format ?? "raw"}`
-      : size === 0 || size > action.size
-        ? `holds ${size} bytes, not between 1 and ${action.size}`
-        : null;
+    : linked
+      ? "leads through a symlink"
+      : format !== (action.backing_format ?? "raw")
+        ? `is ${format === "unreadable" ? "an unreadable qcow2 image" : `a ${format} image`}, not ${action.backing_format ?? "raw"}`
+        : size === 0 || size > action.size
+          ? `holds ${size} bytes, not between 1 and ${action.size}`
+          : null;
   if (problem === null) return handle;
   await handle.close();
   throw new VolplanError(

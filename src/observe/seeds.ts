@@ -27,15 +27,19 @@ export function observeSeeds(input: {
 }
 
 // A qcow2 volume's seed may itself be a qcow2 image (qemu-img reads it as one): its header says
-// how large it is to the guest and which format to record as the overlay's backing format.
+// how large it is to the guest and which format to record as the overlay's backing format. Its
+// real path too: an overlay records the path it is given, and a symlink on it may move later.
 function withImage(seed: ObservedSeed, host: HostReader): ObservedSeed {
   if (!seed.exists) return seed;
-  const linkStats = host.lstat(seed.path);
-  const stats = linkStats?.isSymbolicLink() === true ? host.stat(seed.path) : linkStats;
-  const real = linkStats?.isSymbolicLink() === true ? host.realpath(seed.path) : seed.path;
-  const image =
-    stats === null || real === null ? null : host.probeImage({ path: real, expect: stats });
-  return image === null ? seed : { ...seed, image };
+  const stats = host.stat(seed.path);
+  const real = host.realpath(seed.path);
+  if (stats === null || real === null) return seed;
+  const image = host.probeImage({ path: real, expect: stats });
+  return {
+    ...seed,
+    ...(image === null ? {} : { image }),
+    ...(real === seed.path ? {} : { resolved: real }),
+  };
 }
 
 // Seeds in Nix profiles are often symlinks into the store: follow one only when it ends at a

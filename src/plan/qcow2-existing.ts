@@ -10,7 +10,12 @@ import { formatBytes } from "../units/size.js";
 import { qcow2GuestWarning } from "./qcow2-image.js";
 import { refuseInUse, refuseSeedMissing, refuseShrink } from "./refuse-content.js";
 import { refuseHardLinked } from "./refuse-location.js";
-import { refuseBackingDiffers, refuseImageUnusable, refuseNotQcow2 } from "./refuse-qcow2.js";
+import {
+  refuseBackingDiffers,
+  refuseImageUnusable,
+  refuseLinkedBacking,
+  refuseNotQcow2,
+} from "./refuse-qcow2.js";
 import { reclaimedNamesOf } from "./temp-files.js";
 import { shellCommand } from "../text/shell-quote.js";
 import type { Qcow2Header } from "./snapshot.js";
@@ -40,6 +45,8 @@ function backingProblem(ctx: VolumeContext, header: Qcow2Header): RefuseAction |
   if (!same) return refuseBackingDiffers(ctx, { found, declared });
   const seed = declared === null ? undefined : ctx.snapshot.seeds[declared.file];
   if (declared !== null && seed?.exists !== true) return refuseSeedMissing(ctx, declared.file);
+  if (declared !== null && seed?.resolved !== undefined)
+    return refuseLinkedBacking(ctx, { from: declared.file, resolved: seed.resolved });
   return null;
 }
 

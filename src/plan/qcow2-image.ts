@@ -6,7 +6,7 @@ import { only, volumeBase } from "./context.js";
 import { formatBytes } from "../units/size.js";
 import { isPseudoFilesystem } from "./file-size-limit.js";
 import { refuseSeedMissing, refuseSeedTooLarge } from "./refuse-content.js";
-import { refuseSeedLabel } from "./refuse-qcow2.js";
+import { refuseLinkedBacking, refuseSeedLabel } from "./refuse-qcow2.js";
 import { refuseSeedFilesystem, refuseSeedUnusable } from "./refuse-unreachable.js";
 import type { ObservedSeed } from "./snapshot.js";
 import type { Ownership, PlanWarning, RefuseAction } from "./types.js";
@@ -58,11 +58,13 @@ interface Base {
 }
 
 // Why a base cannot back or be converted into the volume, or what it is.
-function baseOf(ctx: VolumeContext, from: string): Base | RefuseAction {
+function baseOf(ctx: VolumeContext, from: string, backing: boolean): Base | RefuseAction {
   const seed = ctx.snapshot.seeds[from];
   const unusable = (what: string, why: string) => refuseSeedUnusable(ctx, { from, what, why });
   if (seed?.what !== undefined) return unusable(seed.what, "only a regular file can be a base");
   if (seed === undefined || !seed.exists) return refuseSeedMissing(ctx, from);
+  if (backing && seed.resolved !== undefined)
+    return refuseLinkedBacking(ctx, { from, resolved: seed.resolved });
   const fsType = ctx.snapshot.filesystems[seed.filesystem ?? ""]?.type;
   if (fsType !== undefined && isPseudoFilesystem(fsType))
     return unusable(`a file on ${fsType}`, "its contents are made up by the kernel when read");
@@ -92,7 +94,7 @@ function seedQcow2(
   ctx: VolumeContext,
   input: { from: string; ownership: Ownership; backing: boolean },
 ): VolumeResult {
-  const base = baseOf(ctx, input.from);
+  const base = baseOf(ctx, input.from, input.backing);
   if ("kind" in base) return only(base);
   const { volume } = ctx;
   const { from, backing } = input;

@@ -102,3 +102,20 @@ export function refuseSeedLabel(
         : `set format.label = ${nixString(found.label)}, or remove format.label`,
   });
 }
+
+/**
+ * Refusal for a backing base named through a symlink: the overlay records the path as given and
+ * QEMU follows it on every open, so a link that moves (a Nix profile) changes the guest's disk.
+ */
+export function refuseLinkedBacking(
+  ctx: VolumeContext,
+  input: { from: string; resolved: string },
+): RefuseAction {
+  return refuse(ctx, {
+    refusal: "seed-unusable",
+    statement: `${ctx.volume.path} is to be backed by ${input.from}, which leads through a symlink to ${input.resolved}; an overlay records the path it is given and reads whatever it leads to later, so a moved link would change the guest's disk under it`,
+    found: `a symlink to ${input.resolved}`,
+    declared: `seed.from = ${nixString(input.from)} with seed.mode = "backing"`,
+    fix: `set seed.from = ${nixString(input.resolved)} (the base itself), or set seed.mode = "copy"`,
+  });
+}

@@ -163,6 +163,8 @@ export interface ObservedSeed {
   readonly foundFilesystem?: FoundFilesystem | null;
   /** The seed's format, read only for seeds of qcow2 volumes (raw, or a qcow2 image with its header). */
   readonly image?: FoundImage;
+  /** The seed's real path when a symlink leads there from `path` (read only for seeds of qcow2 volumes). */
+  readonly resolved?: string;
 }
 
 /** An artifact's state in the cache or the Nix store. */

@@ -353,5 +353,31 @@ describe("observe: volumes declared qcow2", () => {
       format: "qcow2",
       virtualSize: 64 * MiB,
     });
+    expect(snapshot.seeds[at("conv.qcow2")]?.resolved).toBeUndefined();
+  });
+
+  it("reads a seed named through a symlink at its target, and records where it leads", async () => {
+    const { observe } = await import("../../src/observe/observe.js");
+    const { desiredState, desiredVolume } = await import("../helpers/desired.js");
+    const { symlink } = await import("node:fs/promises");
+    await symlink(at("conv.qcow2"), at("seed-link"));
+    const snapshot = await observe(
+      desiredState({
+        volumes: [
+          desiredVolume({
+            id: "q",
+            path: at("linked.qcow2"),
+            size: 3 * 1024 ** 3,
+            imageFormat: "qcow2",
+            seed: { from: at("seed-link"), mode: "backing" },
+          }),
+        ],
+      }),
+    );
+    expect(snapshot.seeds[at("seed-link")]).toMatchObject({
+      exists: true,
+      resolved: at("conv.qcow2"),
+      image: { format: "qcow2", virtualSize: 64 * MiB },
+    });
   });
 });

@@ -118,6 +118,26 @@ const cases: Case[] = [
     expected: [{ kind: "refuse", refusal: "seed-missing" }],
   },
   {
+    name: "missing, backing seed through a symlink: refused (the link may move)",
+    volume: q({ seed: { from: BASE, mode: "backing" } }),
+    seeds: [{ ...rawBase, resolved: "/nix/store/xyz-base.img" }],
+    expected: [{ kind: "refuse", refusal: "seed-unusable", reason: text("symlink") }],
+  },
+  {
+    name: "missing, copy seed through a symlink: converted (the copy reads it once)",
+    volume: q({ seed: { from: BASE } }),
+    seeds: [{ ...rawBase, resolved: "/nix/store/xyz-base.img" }],
+    expected: [{ kind: "seed", mode: "copy" }],
+    warnings: ["growth-by-guest"],
+  },
+  {
+    name: "existing overlay whose declared base is now a symlink: refused",
+    volume: q({ seed: { from: BASE, mode: "backing" } }),
+    observed: qfile(backed()),
+    seeds: [{ ...rawBase, resolved: "/nix/store/xyz-base.img" }],
+    expected: [{ kind: "refuse", refusal: "seed-unusable" }],
+  },
+  {
     name: "missing, base larger than declared (virtual size): refused",
     volume: q({ seed: { from: BASE, mode: "backing" }, size: 2 * GIB }),
     seeds: [qcowBase],
