@@ -3,7 +3,7 @@
 // image in use), and after each apply a plan with nothing to do. qemu-img and qemu-io are the
 // independent judges of what volplan wrote.
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
@@ -270,6 +270,33 @@ describe.runIf(canMount() || process.env["CI"] === "true")(
         "read 2097152/2097152",
       );
       expect(await planExit(c.manifest)).toMatchObject({ code: 0 });
+    });
+
+    it("fails, writing nothing, when qemu-img check finds errors (before a resize, after a create)", async () => {
+      // A stand-in qemu-img whose check reports corruption (exit 2); every other command is real.
+      const bin = path.join(work, `bin-${++n}`);
+      await mkdir(bin);
+      await writeFile(
+        path.join(bin, "qemu-img"),
+        `#!/bin/sh\nif [ "$1" = check ]; then echo "ERROR cluster 5 refcount=0 reference=1" >&2; exit 2; fi\nexec /usr/bin/qemu-img "$@"\n`,
+      );
+      await chmod(path.join(bin, "qemu-img"), 0o755);
+      const volume = { path: "disk.qcow2", imageFormat: "qcow2", format: { type: "none" } };
+      const c = await setup({ "vm/disk": { ...volume, size: "64MiB" } });
+      const created = await runVolplan(["apply", "--manifest", c.manifest, "--json"], bin);
+      expect(created.exitCode).toBe(1);
+      expect(parseApplyJson(created.stdout, created.stderr).report?.results).toMatchObject([
+        { kind: "create", status: "failed", error: { code: "QCOW2_CHECK_FAILED" } },
+      ]);
+      expect(await readdir(c.dir)).toEqual([]);
+      expect((await apply(c.manifest)).result.exitCode).toBe(0);
+      await c.write({ "vm/disk": { ...volume, size: "128MiB" } });
+      const grown = await runVolplan(["apply", "--manifest", c.manifest, "--json"], bin);
+      expect(grown.exitCode).toBe(1);
+      expect(parseApplyJson(grown.stdout, grown.stderr).report?.results).toMatchObject([
+        { kind: "grow-image", status: "failed", error: { code: "QCOW2_CHECK_FAILED" } },
+      ]);
+      expect(await qemuInfo(c.at("disk.qcow2"))).toMatchObject({ "virtual-size": 64 * MiB });
     });
 
     it("refuses a raw image where qcow2 is declared, and leaves it as it is", async () => {
