@@ -60,7 +60,8 @@ function growAction(ctx: VolumeContext, from: number): Action {
     from,
     to,
     allocation: "sparse",
-    filesystem_grown_by: ctx.volume.growFilesystem === "guest" ? "guest" : "none",
+    // What is inside is not inspected: the guest grows whatever it holds (a swap area cannot grow).
+    filesystem_grown_by: ctx.volume.format.type === "swap" ? "none" : "guest",
     image_format: "qcow2",
   };
 }

@@ -184,6 +184,13 @@ const cases: Case[] = [
     warnings: ["growth-by-guest"],
   },
   {
+    name: "existing, smaller, format none: the guest grows what it holds (not inspected)",
+    volume: q({ size: 16 * GIB, format: { type: "none" }, growFilesystem: "none" }),
+    observed: qfile(header()),
+    expected: [{ kind: "grow-image", filesystem_grown_by: "guest" }],
+    warnings: ["growth-by-guest"],
+  },
+  {
     name: "existing, smaller, held by a VM: refused",
     volume: q({ size: 16 * GIB }),
     observed: qfile(header(), { holders: [qemu] }),
