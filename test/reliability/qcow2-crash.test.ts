@@ -10,6 +10,7 @@ import type { TestFs } from "../helpers/mounts.js";
 import { canMount } from "../helpers/privilege.js";
 import { qemuCheck, qemuImg, qemuInfo } from "../helpers/qemu-img.js";
 import { crash, runVolplan, startVolplan } from "./fixtures/run-apply.js";
+import { standIn } from "./fixtures/stand-ins.js";
 
 const MiB = 1024 * 1024;
 const T = { timeout: 120_000 };
@@ -153,6 +154,62 @@ describe.runIf(canMount() || process.env["CI"] === "true")("qcow2 apply under ki
         }
       } finally {
         await rm(c.dir, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
+  // Inside qemu-img itself: the first qemu-img of the run (the convert of a 50 GiB ext4 image, or
+  // the overlay's create) stops itself; the group is killed at its start or after some time.
+  it.each([
+    ["convert", 0],
+    ["convert", 5],
+    ["convert", 20],
+    ["convert", 80],
+    ["overlay create", 0],
+    ["overlay create", 10],
+  ] as const)(
+    "killed inside qemu-img (%s, %d ms after it starts): the image absent or complete, then converges",
+    async (what, delay) => {
+      const dir = path.join(host.mountPoint, `case-${++n}`);
+      await mkdir(dir, { mode: 0o755 });
+      const stateDir = await mkdtemp(path.join(host.mountPoint, "state-"));
+      const manifest = path.join(host.mountPoint, `case-${n}.json`);
+      const image = path.join(dir, "disk.qcow2");
+      const volume =
+        what === "convert"
+          ? { path: image, size: "50GiB", imageFormat: "qcow2", format: { type: "ext4" } }
+          : {
+              path: image,
+              size: "1GiB",
+              imageFormat: "qcow2",
+              format: { type: "ext4" },
+              seed: { from: base, mode: "backing" },
+            };
+      await writeFile(manifest, JSON.stringify({ version: 1, stateDir, volumes: { v: volume } }));
+      const tools = await standIn(path.join(host.mountPoint, `tools-${n}`), "qemu-img");
+      const run = startVolplan({ args: ["apply", "--manifest", manifest], binDir: tools.bin });
+      try {
+        const child = await tools.stopped();
+        if (delay > 0) {
+          process.kill(child, "SIGCONT");
+          await new Promise((resolve) => setTimeout(resolve, delay));
+        }
+        await crash(run);
+        // Absent, or (the run got that far before the kill) complete and checked clean.
+        const complete: Expect =
+          what === "convert"
+            ? { sizes: [50 * 1024 * MiB] }
+            : { sizes: [1024 * MiB], backing: base };
+        expect(await problemsIn(dir, { "disk.qcow2": complete })).toEqual([]);
+        const again = await runVolplan(["apply", "--manifest", manifest]);
+        expect(again.exitCode, again.stdout + again.stderr).toBe(0);
+        expect(await readdir(dir)).toEqual(["disk.qcow2"]);
+        const check = await qemuCheck(image);
+        expect(check.exitCode, check.output).toBe(0);
+        const plan = await runVolplan(["plan", "--manifest", manifest, "--detailed-exitcode"]);
+        expect(plan.exitCode, plan.stdout + plan.stderr).toBe(0);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
       }
     },
     120_000,
