@@ -8,7 +8,13 @@ import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyPlan } from "../../src/apply/apply.js";
+import { execaRunner } from "../../src/host/runner.js";
+import type { Runner } from "../../src/host/runner.js";
+import { observe } from "../../src/observe/observe.js";
+import { plan } from "../../src/plan/plan.js";
 import { blkid } from "../helpers/blkid.js";
+import { desiredState, desiredVolume } from "../helpers/desired.js";
 import { OFD_LOCKER, startPython } from "../helpers/holder-process.js";
 import { mountTmpfs } from "../helpers/mounts.js";
 import type { TestFs } from "../helpers/mounts.js";
@@ -297,6 +303,78 @@ describe.runIf(canMount() || process.env["CI"] === "true")(
         { kind: "grow-image", status: "failed", error: { code: "QCOW2_CHECK_FAILED" } },
       ]);
       expect(await qemuInfo(c.at("disk.qcow2"))).toMatchObject({ "virtual-size": 64 * MiB });
+    });
+
+    it("hands qemu-img volplan's descriptors, never an image's name (only an overlay's base by path)", async () => {
+      const dir = path.join(host.mountPoint, `case-${++n}`);
+      await mkdir(dir, { mode: 0o755 });
+      const base = path.join(host.mountPoint, `base-${n}.img`);
+      await execa("truncate", ["-s", String(32 * MiB), base], T);
+      await qemuImg(["create", "-f", "qcow2", path.join(dir, "grow.qcow2"), "32M"]);
+      const qcow2 = { imageFormat: "qcow2" as const, growFilesystem: "guest" as const };
+      const desired = desiredState({
+        stateDir: path.join(work, `state-${n}`),
+        volumes: [
+          desiredVolume({ ...qcow2, id: "a", path: path.join(dir, "a.qcow2"), size: 64 * MiB }),
+          desiredVolume({
+            ...qcow2,
+            id: "b",
+            path: path.join(dir, "b.qcow2"),
+            size: 64 * MiB,
+            format: { type: "none" },
+            seed: { from: base, mode: "backing" },
+          }),
+          desiredVolume({
+            ...qcow2,
+            id: "c",
+            path: path.join(dir, "c.qcow2"),
+            size: 64 * MiB,
+            format: { type: "none" },
+            seed: { from: base },
+          }),
+          desiredVolume({
+            ...qcow2,
+            id: "d",
+            path: path.join(dir, "grow.qcow2"),
+            size: 64 * MiB,
+            format: { type: "none" },
+          }),
+        ],
+      });
+      const calls: string[][] = [];
+      const runner: Runner = (command, args, options) => {
+        calls.push([command, ...args]);
+        return execaRunner(command, args, options);
+      };
+      const planned = plan(desired, await observe(desired));
+      const report = await applyPlan({ plan: planned, desired, options: { runner } });
+      expect(report.results.map((r) => `${r.kind} ${r.status}`)).toEqual([
+        "create done",
+        "seed done",
+        "seed done",
+        "grow-image done",
+        "set-ownership done",
+      ]);
+      const qemu = calls.filter(([command]) => command === "qemu-img");
+      expect(qemu.map((call) => call[1])).toEqual([
+        "convert",
+        "check",
+        "create",
+        "check",
+        "convert",
+        "resize",
+        "check",
+        "check",
+        "resize",
+      ]);
+      const own = new RegExp(`^/proc/${process.pid}/fd/\\d+$`);
+      for (const call of qemu) {
+        const paths = call.filter((arg) => arg.startsWith("/"));
+        const named = paths.filter((arg) => !own.test(arg));
+        // The one name: the base an overlay records, after -b.
+        expect(named, call.join(" ")).toEqual(call.includes("-b") ? [base] : []);
+        expect(paths.length, call.join(" ")).toBeGreaterThan(0);
+      }
     });
 
     it("refuses a raw image where qcow2 is declared, and leaves it as it is", async () => {
