@@ -14,7 +14,7 @@ import { makeImageViaTemp } from "./commit-temp.js";
 import { TIMEOUTS } from "./context.js";
 import type { ApplyContext, StepOutcome } from "./context.js";
 import { assertNothingAt } from "./create.js";
-import { assertQcow2, checkQcow2, QEMU_IMG, readHeaderOf } from "./qcow2-tools.js";
+import { assertQcow2, checkQcow2, readHeaderOf } from "./qcow2-tools.js";
 import { checkParentChain, createExclusive, descriptorPath, removeQuietly } from "./safe-fs.js";
 
 // Runs `work` with a second temp file beside the image (a volplan temp name: a killed run's is
@@ -56,7 +56,7 @@ async function convertFreshFilesystem(input: {
     await ctx.hook("create:after-mkfs", action.volume);
     // Zero ranges of the raw file stay unallocated in the qcow2 image (convert skips them).
     const args = ["convert", "-f", "raw", "-O", "qcow2", descriptorPath(raw), descriptorPath(out)];
-    await ctx.runner(QEMU_IMG, args, { timeoutMs: TIMEOUTS.copy });
+    await ctx.runner("qemu-img", args, { timeoutMs: TIMEOUTS.copy });
   });
 }
 
@@ -84,7 +84,7 @@ export async function applyCreateQcow2(
       const out = descriptorPath(handle);
       if (action.format.type === "none") {
         const args = ["create", "-f", "qcow2", out, String(action.size)];
-        await ctx.runner(QEMU_IMG, args, { timeoutMs: TIMEOUTS.quick });
+        await ctx.runner("qemu-img", args, { timeoutMs: TIMEOUTS.quick });
       } else {
         await convertFreshFilesystem({ action, out: handle, ctx });
       }
@@ -137,14 +137,14 @@ async function writeFromBase(input: {
   const format = action.backing_format ?? "raw";
   if (action.mode === "backing") {
     const args = ["create", "-f", "qcow2", "-b", action.from, "-F", format, out];
-    await ctx.runner(QEMU_IMG, [...args, String(action.size)], { timeoutMs: TIMEOUTS.quick });
+    await ctx.runner("qemu-img", [...args, String(action.size)], { timeoutMs: TIMEOUTS.quick });
     return;
   }
   const args = ["convert", "-f", format, "-O", "qcow2", descriptorPath(base), out];
-  await ctx.runner(QEMU_IMG, args, { timeoutMs: TIMEOUTS.copy });
+  await ctx.runner("qemu-img", args, { timeoutMs: TIMEOUTS.copy });
   await ctx.hook("seed:after-copy", action.volume);
   // Never --shrink: the base was checked to be no larger than the volume.
-  await ctx.runner(QEMU_IMG, ["resize", "-f", "qcow2", out, String(action.size)], {
+  await ctx.runner("qemu-img", ["resize", "-f", "qcow2", out, String(action.size)], {
     timeoutMs: TIMEOUTS.quick,
   });
   await ctx.hook("seed:after-grow", action.volume);

@@ -11,9 +11,6 @@ import { TIMEOUTS } from "./context.js";
 import type { ApplyContext } from "./context.js";
 import { descriptorPath } from "./safe-fs.js";
 
-/** The external tool. */
-export const QEMU_IMG = "qemu-img";
-
 // qemu-img check exit codes: 0 clean, 2 corrupt, 3 leaked clusters only (space lost, data safe).
 const CHECK_LEAKS = 3;
 
@@ -30,7 +27,7 @@ export async function checkQcow2(input: {
   const { handle, path, subject, ctx } = input;
   const args = ["check", "-f", "qcow2", descriptorPath(handle)];
   try {
-    const result = await ctx.runner(QEMU_IMG, args, {
+    const result = await ctx.runner("qemu-img", args, {
       timeoutMs: TIMEOUTS.fsck,
       okExitCodes: [0, CHECK_LEAKS],
     });
