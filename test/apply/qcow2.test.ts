@@ -16,7 +16,7 @@ import { plan } from "../../src/plan/plan.js";
 import { blkid } from "../helpers/blkid.js";
 import { desiredState, desiredVolume } from "../helpers/desired.js";
 import { OFD_LOCKER, startPython } from "../helpers/holder-process.js";
-import { mountTmpfs } from "../helpers/mounts.js";
+import { mountLoopFs, mountTmpfs } from "../helpers/mounts.js";
 import type { TestFs } from "../helpers/mounts.js";
 import { canMount } from "../helpers/privilege.js";
 import { qemuCheck, qemuImg, qemuInfo } from "../helpers/qemu-img.js";
@@ -374,6 +374,25 @@ describe.runIf(canMount() || process.env["CI"] === "true")(
         // The one name: the base an overlay records, after -b.
         expect(named, call.join(" ")).toEqual(call.includes("-b") ? [base] : []);
         expect(paths.length, call.join(" ")).toBeGreaterThan(0);
+      }
+    });
+
+    it("makes a new qcow2 image on btrfs without copy-on-write, as a raw one", async () => {
+      const btrfs = await mountLoopFs("btrfs", 512 * MiB);
+      try {
+        const file = path.join(btrfs.mountPoint, "disk.qcow2");
+        const manifest = path.join(work, `manifest-btrfs.json`);
+        const volume = { path: file, size: "1GiB", imageFormat: "qcow2", format: { type: "ext4" } };
+        const stateDir = path.join(work, "state-btrfs");
+        await writeFile(manifest, JSON.stringify({ version: 1, stateDir, volumes: { v: volume } }));
+        const { result } = await apply(manifest);
+        expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+        const attributes = (await execa("lsattr", ["-d", file], T)).stdout.split(" ")[0] ?? "";
+        expect(attributes).toContain("C");
+        expect(await qemuCheck(file)).toMatchObject({ exitCode: 0 });
+        expect(await planExit(manifest)).toMatchObject({ code: 0 });
+      } finally {
+        await btrfs.cleanup();
       }
     });
 
