@@ -5,7 +5,8 @@ import { applyAllocate } from "./allocate.js";
 import { applyCreate } from "./create.js";
 import { applyGrowFilesystem } from "./grow-filesystem.js";
 import { applyGrowImage } from "./grow.js";
-import { applyCreateQcow2, applySeedQcow2 } from "./qcow2-create.js";
+import { applyCreateQcow2 } from "./qcow2-create.js";
+import { applySeedQcow2 } from "./qcow2-seed.js";
 import { applyGrowQcow2 } from "./qcow2-grow.js";
 import { applyRemoveTemp } from "./remove-temp.js";
 import { applyRepairFilesystem } from "./repair-filesystem.js";
@@ -53,7 +54,7 @@ export function executionOf(input: {
 }): Execution {
   const { action, ctx } = input;
   switch (action.kind) {
-    // qcow2 images are made and grown by qemu-img (qcow2-create.ts, qcow2-grow.ts).
+    // qcow2 images are made and grown by qemu-img (qcow2-create.ts, qcow2-seed.ts, qcow2-grow.ts).
     case "create":
       return {
         run: () =>
