@@ -45,6 +45,11 @@ let
         type = t.path;
         description = "Absolute path of the base image, for example a raw image in the Nix store.";
       };
+      mode = lib.mkOption {
+        type = t.nullOr (t.enum [ "copy" "backing" ]);
+        default = null;
+        description = "\"copy\" (default): the volume is a copy of the base image (for a qcow2 volume, converted to qcow2). \"backing\" (imageFormat \"qcow2\" only): a thin qcow2 overlay that reads the base image and stores only what the guest writes; the overlay records the base's path and format, so the base must stay where it is, unchanged.";
+      };
     };
     volume = {
       kind = lib.mkOption {
@@ -60,6 +65,11 @@ let
         type = size;
         description = "Size the image must have (or the minimum size of a block device). Raising it grows the image and its filesystem; lowering it is refused, never applied.";
       };
+      imageFormat = lib.mkOption {
+        type = t.nullOr (t.enum [ "raw" "qcow2" ]);
+        default = null;
+        description = "Format of the image file: \"raw\" (default; the file holds the bytes the guest sees) or \"qcow2\" (created, converted and grown with qemu-img). volplan does not read the filesystem inside a qcow2 image: it makes it at creation, and the guest grows it.";
+      };
       allocation = lib.mkOption {
         type = t.nullOr (t.enum [ "sparse" "preallocate" "zero" ]);
         default = null;
@@ -73,7 +83,7 @@ let
       seed = lib.mkOption {
         type = t.nullOr (t.submodule { options = options.seed; });
         default = null;
-        description = "Create the volume as a copy of a base image instead of formatting it. Copies keep holes and use reflinks where the filesystem can.";
+        description = "Create the volume from a base image instead of formatting it: a copy (holes kept, reflinked where the filesystem can), or, for a qcow2 volume, a thin overlay whose backing file is the base.";
       };
       growFilesystem = lib.mkOption {
         type = t.nullOr (t.enum [ "auto" "host" "guest" ]);

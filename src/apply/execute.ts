@@ -5,6 +5,9 @@ import { applyAllocate } from "./allocate.js";
 import { applyCreate } from "./create.js";
 import { applyGrowFilesystem } from "./grow-filesystem.js";
 import { applyGrowImage } from "./grow.js";
+import { applyCreateQcow2 } from "./qcow2-create.js";
+import { applySeedQcow2 } from "./qcow2-seed.js";
+import { applyGrowQcow2 } from "./qcow2-grow.js";
 import { applyRemoveTemp } from "./remove-temp.js";
 import { applyRepairFilesystem } from "./repair-filesystem.js";
 import type { ActionStatus } from "./report.js";
@@ -51,12 +54,26 @@ export function executionOf(input: {
 }): Execution {
   const { action, ctx } = input;
   switch (action.kind) {
+    // qcow2 images are made and grown by qemu-img (qcow2-create.ts, qcow2-seed.ts, qcow2-grow.ts).
     case "create":
-      return { run: () => applyCreate(action, ctx) };
+      return {
+        run: () =>
+          action.image_format === "qcow2"
+            ? applyCreateQcow2(action, ctx)
+            : applyCreate(action, ctx),
+      };
     case "seed":
-      return { run: () => applySeed(action, ctx) };
+      return {
+        run: () =>
+          action.image_format === "qcow2" ? applySeedQcow2(action, ctx) : applySeed(action, ctx),
+      };
     case "grow-image":
-      return { run: () => applyGrowImage(action, ctx) };
+      return {
+        run: () =>
+          action.image_format === "qcow2"
+            ? applyGrowQcow2(action, ctx)
+            : applyGrowImage(action, ctx),
+      };
     case "grow-filesystem":
       return { run: () => applyGrowFilesystem(action, ctx) };
     case "allocate":

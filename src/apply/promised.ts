@@ -1,12 +1,13 @@
 // What the plan's actions promise about each volume they change: its size, filesystem and label,
 // a filesystem that fills it, its allocation, a repair, owner and mode; and which action promised each.
 import type { DesiredState } from "../manifest/desired.js";
-import type { FoundFilesystem } from "../plan/snapshot.js";
+import type { FoundFilesystem, Qcow2Header } from "../plan/snapshot.js";
 import type { Action, Ownership, Plan } from "../plan/types.js";
 import type { ApplyReport } from "./report.js";
 
 /** The parts of a volume's end state a plan can promise. */
-export type Aspect = "size" | "filesystem" | "fills" | "allocated" | "repaired" | "ownership";
+export type Aspect =
+  "size" | "filesystem" | "fills" | "allocated" | "repaired" | "ownership" | "image";
 
 /** The end state the plan's actions for one volume promise, and which action promised each part. */
 export interface Promised {
@@ -22,8 +23,27 @@ export interface Promised {
   /** No errors recorded in the superblock, no killed resize pending. */
   repaired?: boolean;
   ownership?: Ownership;
+  /** A qcow2 image (its size is the virtual size) with this backing file, or none. */
+  image?: { readonly backing: Qcow2Header["backing"] };
   /** Index in the plan of the action that promised each part. */
   readonly by: Partial<Record<Aspect, number>>;
+}
+
+// A new qcow2 image: its virtual size, backing file and ownership; what is inside is not inspected.
+function promiseQcow2(
+  p: Promised,
+  action: Extract<Action, { kind: "create" | "seed" }>,
+  index: number,
+): void {
+  const by = p.by as Record<Aspect, number>;
+  p.size = action.size;
+  const backing =
+    action.kind === "seed" && action.mode === "backing"
+      ? { file: action.from, format: action.backing_format ?? "raw" }
+      : null;
+  p.image = { backing };
+  p.ownership = action.ownership;
+  for (const aspect of ["size", "image", "ownership"] as const) by[aspect] = index;
 }
 
 // What one action (at `index` in the plan) adds to its volume's promise.
@@ -36,6 +56,10 @@ function promise(input: {
   const { p, action, index } = input;
   const by = p.by as Record<Aspect, number>;
   const declared = input.desired.volumes.find((v) => v.id === p.volume);
+  if ((action.kind === "create" || action.kind === "seed") && action.image_format === "qcow2") {
+    promiseQcow2(p, action, index);
+    return;
+  }
   switch (action.kind) {
     case "create":
       p.size = action.size;

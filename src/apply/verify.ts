@@ -49,6 +49,32 @@ function contentMismatches(promised: Promised, entry: FileEntry): Mismatch[] {
   return out;
 }
 
+// The qcow2 part of a promise: a qcow2 header, clean, with the promised backing file.
+function imageMismatches(promised: Promised, entry: FileEntry): Mismatch[] {
+  if (promised.image === undefined) return [];
+  const image = entry.image;
+  if (image?.format !== "qcow2") {
+    const found =
+      image?.format === "unreadable"
+        ? `an unreadable header (${image.problem})`
+        : "no qcow2 header";
+    return [{ aspect: "image", text: `it has ${found}` }];
+  }
+  if (image.corrupt || image.dirty)
+    return [
+      { aspect: "image", text: `its header is marked ${image.corrupt ? "corrupt" : "dirty"}` },
+    ];
+  const want = promised.image.backing;
+  if (JSON.stringify(image.backing) !== JSON.stringify(want))
+    return [
+      {
+        aspect: "image",
+        text: `it records ${JSON.stringify(image.backing)} as its backing file, not ${JSON.stringify(want)}`,
+      },
+    ];
+  return [];
+}
+
 /** What differs between a promise and the volume as observed now (empty when it holds). */
 export function mismatches(promised: Promised, snapshot: Snapshot): Mismatch[] {
   const observed = snapshot.volumes[promised.volume];
@@ -57,7 +83,7 @@ export function mismatches(promised: Promised, snapshot: Snapshot): Mismatch[] {
     const text = `there is ${entry?.type ?? "nothing"} at the path, not an image file`;
     return [{ aspect: "size", text }];
   }
-  const out = contentMismatches(promised, entry);
+  const out = [...contentMismatches(promised, entry), ...imageMismatches(promised, entry)];
   const visible = allocationVisible(snapshot.filesystems[observed?.filesystem ?? ""]?.type);
   if (promised.allocated === true && visible && hasHoles(entry))
     out.push({

@@ -79,6 +79,10 @@ export interface Volume {
   path: string;
   size: Size;
   /**
+   * Format of the image file: "raw" (default; the file holds the bytes the guest sees) or "qcow2" (created, converted and grown with qemu-img). volplan does not read the filesystem inside a qcow2 image: it makes it at creation, and the guest grows it.
+   */
+  imageFormat?: "raw" | "qcow2";
+  /**
    * How the image's space is taken at creation and growth: "sparse" (default; holes, space used as the guest writes), "preallocate" (reserved up front with fallocate, falling back to sparse with a warning where the filesystem cannot), or "zero" (zeros written out).
    */
   allocation?: "sparse" | "preallocate" | "zero";
@@ -128,7 +132,7 @@ export interface Format {
   mkfsArgs?: string[];
 }
 /**
- * Create the volume as a copy of a base image instead of formatting it. Copies keep holes and use reflinks where the filesystem can.
+ * Create the volume from a base image instead of formatting it: a copy (holes kept, reflinked where the filesystem can), or, for a qcow2 volume, a thin overlay whose backing file is the base.
  *
  * This interface was referenced by `Manifest`'s JSON-Schema
  * via the `definition` "seed".
@@ -138,6 +142,10 @@ export interface Seed {
    * Absolute path of the base image, for example a raw image in the Nix store.
    */
   from: string;
+  /**
+   * "copy" (default): the volume is a copy of the base image (for a qcow2 volume, converted to qcow2). "backing" (imageFormat "qcow2" only): a thin qcow2 overlay that reads the base image and stores only what the guest writes; the overlay records the base's path and format, so the base must stay where it is, unchanged.
+   */
+  mode?: "copy" | "backing";
 }
 /**
  * A boot artifact: downloaded from urls and pinned by hash, or an existing Nix store path used in place.

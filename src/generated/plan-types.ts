@@ -126,6 +126,10 @@ export interface CreateAction {
   format: FormatSpec;
   ownership: Ownership;
   /**
+   * Format of the image file (absent: raw). A qcow2 image is formatted in a sparse raw temp file, then converted with qemu-img convert (or made empty with qemu-img create for format none).
+   */
+  image_format?: "raw" | "qcow2";
+  /**
    * Why the strategy differs from the declared one, if it does.
    */
   note?: string;
@@ -249,6 +253,18 @@ export interface SeedAction {
   };
   ownership: Ownership;
   /**
+   * Format of the image file (absent: raw). A qcow2 copy is made with qemu-img convert.
+   */
+  image_format?: "raw" | "qcow2";
+  /**
+   * "copy" (absent: copy) or "backing": a thin qcow2 overlay whose backing file is `from` (qemu-img create -b FROM -F BACKING_FORMAT).
+   */
+  mode?: "copy" | "backing";
+  /**
+   * Format of the base image, read from its header; recorded in the overlay (mode backing) or read by the conversion (a qcow2 copy).
+   */
+  backing_format?: "raw" | "qcow2";
+  /**
    * How the copy is made (reflink or sparse copy).
    */
   note?: string;
@@ -293,6 +309,10 @@ export interface GrowImageAction {
    * Who grows the filesystem inside: the host (a grow-filesystem action follows), the guest, or nobody (raw image, swap).
    */
   filesystem_grown_by: "host" | "guest" | "none";
+  /**
+   * Format of the image file (absent: raw). A qcow2 image's virtual size is grown with qemu-img resize (never --shrink).
+   */
+  image_format?: "raw" | "qcow2";
 }
 /**
  * Grow the filesystem inside an image to fill it, offline (ext2/3/4: e2fsck then resize2fs) or through a private loop mount (xfs, btrfs).
@@ -546,7 +566,10 @@ export interface RefuseAction {
     | "seed-unusable"
     | "growth-limit"
     | "unsupported-filesystem"
-    | "file-too-large";
+    | "file-too-large"
+    | "image-format-differs"
+    | "image-unusable"
+    | "backing-differs";
   /**
    * What is on the host.
    */
@@ -766,7 +789,8 @@ export interface PlanWarning {
     | "orphaned-image"
     | "artifact-removed"
     | "allocation-drift"
-    | "filesystem-errors";
+    | "filesystem-errors"
+    | "image-dirty";
   /**
    * Volume id, artifact name or filesystem id.
    */

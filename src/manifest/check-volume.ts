@@ -1,5 +1,6 @@
 // Rules for one volume that the schema cannot express: paths, seeds and combinations of options.
 import { checkFormat, fsTypeOf, type VolumeCheck } from "./check-format.js";
+import { checkImageFormat } from "./check-image-format.js";
 import { checkSize } from "./check-size.js";
 import { isRecord, stringAt } from "./guards.js";
 import { error, pointer, warning, type Issue } from "./issue.js";
@@ -55,6 +56,7 @@ function checkBlockDevice(input: VolumeCheck): void {
     );
   };
   if (volume.seed !== undefined) refuse("seed", "a seed");
+  if (volume.imageFormat === "qcow2") refuse("imageFormat", `imageFormat "qcow2"`);
   if (volume.allocation === "preallocate" || volume.allocation === "zero") {
     refuse("allocation", `allocation ${JSON.stringify(volume.allocation)}`);
   }
@@ -80,8 +82,10 @@ function checkOptions(input: VolumeCheck): void {
   const { id, volume, type, issues } = input;
   // A raw volume with a seed holds the seed's filesystem: "host" grows that one.
   const rawSeeded = type === "none" && volume.seed !== undefined;
+  // A qcow2 image's contents are never grown by the host: checkImageFormat says so.
   if (
     volume.growFilesystem === "host" &&
+    volume.imageFormat !== "qcow2" &&
     !rawSeeded &&
     (type === "vfat" || type === "swap" || type === "none")
   ) {
@@ -156,4 +160,6 @@ export function checkVolume(input: {
   checkFormat({ id, volume, type, issues });
   checkBlockDevice({ id, volume, type, issues });
   checkOptions({ id, volume, type, issues });
+  if (volume.imageFormat !== undefined || isRecord(volume.seed))
+    checkImageFormat({ id, volume, type, issues });
 }

@@ -6,6 +6,12 @@ export type FsType = "ext2" | "ext3" | "ext4" | "xfs" | "btrfs" | "vfat" | "swap
 /** Filesystem types whose size can be read from an on-disk superblock. */
 export type DetectedFsType = Exclude<FsType, "none">;
 
+/** Format of an image file. */
+export type ImageFormat = "raw" | "qcow2";
+
+/** How a seed makes a volume: a copy of the base, or a qcow2 overlay backed by it. */
+export type SeedMode = "copy" | "backing";
+
 /** One volume with every default filled in and every size in bytes. */
 export interface DesiredVolume {
   /** Stable id from the manifest's `volumes` map, such as "web/root". */
@@ -15,6 +21,8 @@ export interface DesiredVolume {
   readonly path: string;
   /** Declared size in bytes (a safe integer). */
   readonly size: number;
+  /** Format of the image file: raw bytes, or qcow2 (made and grown with qemu-img). */
+  readonly imageFormat: ImageFormat;
   readonly allocation: "sparse" | "preallocate" | "zero";
   readonly format: {
     readonly type: FsType;
@@ -22,9 +30,12 @@ export interface DesiredVolume {
     readonly uuid: string | null;
     readonly mkfsArgs: readonly string[];
   };
-  /** Absolute path of the base image, or null. */
-  readonly seed: { readonly from: string } | null;
-  /** "auto" resolved: host for ext2/3/4, guest for xfs and btrfs, none for raw, swap and vfat. */
+  /** Absolute path of the base image and how it is used (a copy, or a qcow2 overlay's backing file), or null. */
+  readonly seed: { readonly from: string; readonly mode: SeedMode } | null;
+  /**
+   * "auto" resolved: host for ext2/3/4, guest for xfs and btrfs, none for raw, swap and vfat; for
+   * qcow2 images guest for every filesystem the guest can grow (volplan does not grow inside them).
+   */
   readonly growFilesystem: "host" | "guest" | "none";
   /** User name or uid. */
   readonly owner: string | number;

@@ -43,15 +43,26 @@ function reserve(value: number | string | undefined): Reserve {
   return read;
 }
 
+// Who grows a filesystem when the manifest leaves it to volplan: never the host inside a qcow2
+// image (volplan does not read or resize what is inside one), so the guest does what it can grow.
+function grower(input: { v: ManifestVolume; type: FsType }): DesiredVolume["growFilesystem"] {
+  const { v, type } = input;
+  if ((v.kind ?? "image") === "block-device") return "none";
+  const grow = v.growFilesystem ?? "auto";
+  if (grow !== "auto") return grow;
+  const auto = GROW_AUTO[type];
+  return v.imageFormat === "qcow2" && auto === "host" ? "guest" : auto;
+}
+
 function volume(id: string, v: ManifestVolume): DesiredVolume {
   const kind = v.kind ?? "image";
   const type = v.format?.type ?? "none";
-  const grow = v.growFilesystem ?? "auto";
   return {
     id,
     kind,
     path: normalizePath(v.path),
     size: bytes(v.size),
+    imageFormat: v.imageFormat ?? "raw",
     allocation: v.allocation ?? "sparse",
     format: {
       type,
@@ -59,8 +70,11 @@ function volume(id: string, v: ManifestVolume): DesiredVolume {
       uuid: v.format?.uuid?.toLowerCase() ?? null,
       mkfsArgs: [...(v.format?.mkfsArgs ?? [])],
     },
-    seed: v.seed === undefined ? null : { from: normalizePath(v.seed.from) },
-    growFilesystem: kind === "block-device" ? "none" : grow === "auto" ? GROW_AUTO[type] : grow,
+    seed:
+      v.seed === undefined
+        ? null
+        : { from: normalizePath(v.seed.from), mode: v.seed.mode ?? "copy" },
+    growFilesystem: grower({ v, type }),
     owner: v.owner ?? 0,
     group: v.group ?? 0,
     mode: v.mode === undefined ? 0o600 : parseInt(v.mode, 8),

@@ -1,7 +1,8 @@
 // The read-only filesystem calls observe makes, behind one seam (it has no call that writes). Synchronous: observe reads local
 // files and /proc, where a thread-pool round trip and a promise per call cost more than the call.
 import type { BigIntStatsFs, Dirent, Stats } from "node:fs";
-import type { FoundFilesystem } from "../plan/snapshot.js";
+import type { ImageFormat } from "../manifest/desired.js";
+import type { FoundFilesystem, FoundImage } from "../plan/snapshot.js";
 
 /** statfs numbers observe uses. */
 export interface FsUsage {
@@ -33,12 +34,19 @@ export interface HostReader {
    */
   probeSuperblock(input: { path: string; expect: Stats }): FoundFilesystem | null;
   /**
+   * The qcow2 header of a regular file (or that it has none), read as probeSuperblock reads a
+   * superblock (one open without following symlinks, bounded reads, one close); null when the
+   * path no longer is the file `expect` describes.
+   */
+  probeImage(input: { path: string; expect: Stats }): FoundImage | null;
+  /**
    * Opens a path its directory listed as a regular file (never following symlinks, never
    * blocking), fstats the descriptor and, when that is a regular file, reads its superblock as
-   * probeSuperblock does. null when the open fails or the descriptor is not a regular file:
-   * the caller then falls back to lstat and probeSuperblock.
+   * probeSuperblock does, or, for an image declared qcow2, its qcow2 header as probeImage does.
+   * null when the open fails or the descriptor is not a regular file: the caller then falls back
+   * to lstat and probeSuperblock or probeImage.
    */
-  openRegularFile(path: string): OpenedFile | null;
+  openRegularFile(path: string, format?: ImageFormat): OpenedFile | null;
 }
 
 /** Entry names of a directory mapped to "listed as a regular file". */
@@ -48,6 +56,8 @@ export type Listing = ReadonlyMap<string, boolean>;
 export interface OpenedFile {
   readonly stats: Stats;
   readonly filesystem: FoundFilesystem | null;
+  /** The qcow2 header read instead of a superblock (only when asked for "qcow2"). */
+  readonly image?: FoundImage;
 }
 
 /** True for errors that mean the path (or one of its parents) is not there. */

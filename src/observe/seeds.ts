@@ -6,17 +6,40 @@ import { deviceId } from "../host/device-id.js";
 import type { HostReader } from "./host-reader.js";
 import { kindOf } from "../host/path-trust.js";
 
-/** Every distinct seed path, keyed by path. */
+/** Every distinct seed path, keyed by path; the format of those qcow2 volumes use. */
 export function observeSeeds(input: {
   desired: DesiredState;
   host: HostReader;
 }): Record<string, ObservedSeed> {
   const seeds: Record<string, ObservedSeed> = {};
-  const paths = new Set(
-    input.desired.volumes.flatMap((v) => (v.seed === null ? [] : [v.seed.from])),
-  );
-  for (const path of [...paths].sort()) seeds[path] = observeSeed(path, input.host);
+  const paths = new Set<string>();
+  const ofQcow2 = new Set<string>();
+  for (const v of input.desired.volumes) {
+    if (v.seed === null) continue;
+    paths.add(v.seed.from);
+    if (v.imageFormat === "qcow2") ofQcow2.add(v.seed.from);
+  }
+  for (const path of [...paths].sort()) {
+    const seed = observeSeed(path, input.host);
+    seeds[path] = ofQcow2.has(path) ? withImage(seed, input.host) : seed;
+  }
   return seeds;
+}
+
+// A qcow2 volume's seed may itself be a qcow2 image (qemu-img reads it as one): its header says
+// how large it is to the guest and which format to record as the overlay's backing format. Its
+// real path too: an overlay records the path it is given, and a symlink on it may move later.
+function withImage(seed: ObservedSeed, host: HostReader): ObservedSeed {
+  if (!seed.exists) return seed;
+  const stats = host.stat(seed.path);
+  const real = host.realpath(seed.path);
+  if (stats === null || real === null) return seed;
+  const image = host.probeImage({ path: real, expect: stats });
+  return {
+    ...seed,
+    ...(image === null ? {} : { image }),
+    ...(real === seed.path ? {} : { resolved: real }),
+  };
 }
 
 // Seeds in Nix profiles are often symlinks into the store: follow one only when it ends at a

@@ -10,7 +10,8 @@ import {
 } from "node:fs";
 import { readFileSync, readlinkSync, realpathSync, statSync, statfsSync } from "node:fs";
 import type { Stats } from "node:fs";
-import type { FoundFilesystem } from "../plan/snapshot.js";
+import type { ImageFormat } from "../manifest/desired.js";
+import type { FoundFilesystem, FoundImage } from "../plan/snapshot.js";
 import type { HostReader, OpenedFile } from "./host-reader.js";
 import { isAbsent, listingFrom, sameFile, usageFrom } from "./host-reader.js";
 import { observeError } from "./observe-error.js";
@@ -20,6 +21,7 @@ import {
   detectCommonFilesystem,
   detectFilesystem,
 } from "./superblock/detect.js";
+import { readImageHeader } from "./qcow2/read.js";
 
 // O_NONBLOCK: a FIFO swapped in after lstat must not hang the open; O_NOCTTY: never acquire a tty.
 const HEAD_FLAGS =
@@ -61,8 +63,25 @@ export function probeSuperblockSync(path: string, expect: Stats): FoundFilesyste
   }
 }
 
+/** Opens `path` as probeSuperblockSync does and reads its qcow2 header (see HostReader.probeImage). */
+export function probeImageSync(path: string, expect: Stats): FoundImage | null {
+  let fd: number;
+  try {
+    fd = openSync(path, HEAD_FLAGS);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ELOOP") return null;
+    throw error;
+  }
+  try {
+    const stats = fstatSync(fd);
+    return sameFile(stats, expect) ? readImageSync(fd, stats.size) : null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The open-and-fstat path for a name listed as a regular file (see HostReader.openRegularFile). */
-export function openRegularFileSync(path: string): OpenedFile | null {
+export function openRegularFileSync(path: string, format?: ImageFormat): OpenedFile | null {
   let fd: number;
   try {
     fd = openSync(path, HEAD_FLAGS);
@@ -72,10 +91,21 @@ export function openRegularFileSync(path: string): OpenedFile | null {
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) return null;
+    // A qcow2 image's first bytes are its header, never a filesystem: only the header is read.
+    if (format === "qcow2")
+      return { stats, filesystem: null, image: readImageSync(fd, stats.size) };
     return { stats, filesystem: stats.size === 0 ? null : readHeadSync(fd) };
   } finally {
     closeSync(fd);
   }
+}
+
+// The qcow2 header through the descriptor: reads of the file's first bytes only, bounded.
+function readImageSync(fd: number, size: number): FoundImage {
+  return readImageHeader((length) => {
+    const buffer = Buffer.alloc(length);
+    return buffer.subarray(0, readSync(fd, buffer, 0, length, 0));
+  }, size);
 }
 
 function readHeadSync(fd: number): FoundFilesystem | null {
@@ -126,9 +156,16 @@ export const syncReader: HostReader = {
       return absent("read superblock of", path, error);
     }
   },
-  openRegularFile(path) {
+  probeImage({ path, expect }) {
     try {
-      return openRegularFileSync(path);
+      return probeImageSync(path, expect);
+    } catch (error) {
+      return absent("read the qcow2 header of", path, error);
+    }
+  },
+  openRegularFile(path, format) {
+    try {
+      return openRegularFileSync(path, format);
     } catch (error) {
       return absent("read superblock of", path, error);
     }

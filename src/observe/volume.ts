@@ -1,7 +1,7 @@
 // Observes one declared volume: its parents, what sits at its path, and the filesystem holding it.
 import type { Stats } from "node:fs";
 import { basename, dirname } from "node:path";
-import type { DesiredVolume } from "../manifest/desired.js";
+import type { DesiredVolume, ImageFormat } from "../manifest/desired.js";
 import type { ObservedVolume } from "../plan/snapshot.js";
 import type { Accounts } from "./accounts.js";
 import { deviceId } from "../host/device-id.js";
@@ -37,7 +37,10 @@ export function scanVolume(input: {
   const walk = walks.walk(volume.path, trusted);
   // Below a missing, symlinked or non-directory parent there is nothing of ours to look at.
   const reachable = walk.problem === null || walk.problem.code === "unsafe-parent";
-  const opened = reachable ? openIfListedRegular({ path: volume.path, host, listings }) : null;
+  const format = volume.kind === "image" ? volume.imageFormat : "raw";
+  const opened = reachable
+    ? openIfListedRegular({ path: volume.path, host, listings, format })
+    : null;
   const stats = opened?.stats ?? (reachable ? host.lstat(volume.path) : null);
   const device =
     volume.kind === "block-device" && stats?.isSymbolicLink() === true
@@ -48,6 +51,7 @@ export function scanVolume(input: {
     path: target.path,
     stats: target.stats,
     probed: opened?.filesystem,
+    ...(format === "qcow2" ? { format, image: opened?.image } : {}),
     host,
     sysRoot,
   });
@@ -74,10 +78,11 @@ function openIfListedRegular(input: {
   path: string;
   host: HostReader;
   listings: DirectoryListings;
+  format: ImageFormat;
 }): OpenedFile | null {
-  const { path, host, listings } = input;
+  const { path, host, listings, format } = input;
   if (!listings.listsRegularFile(dirname(path), basename(path))) return null;
-  return host.openRegularFile(path);
+  return format === "qcow2" ? host.openRegularFile(path, format) : host.openRegularFile(path);
 }
 
 // Block devices are usually named through udev's symlinks (/dev/disk/by-id, /dev/vg/lv,

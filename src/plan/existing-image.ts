@@ -33,8 +33,8 @@ function noChange(ctx: VolumeContext, file: ObservedFile, ownership: Ownership):
   };
 }
 
-// A set-ownership action when the image's owner, group or mode differs from the declared ones.
-function ownershipChange(
+/** A set-ownership action when the image's owner, group or mode differs from the declared ones. */
+export function ownershipChange(
   ctx: VolumeContext,
   file: ObservedFile,
   ownership: Ownership,

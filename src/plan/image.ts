@@ -4,6 +4,8 @@ import { hostFilesystem, only } from "./context.js";
 import { isPseudoFilesystem } from "./file-size-limit.js";
 import { planCreate } from "./missing-image.js";
 import { planExistingImage } from "./existing-image.js";
+import { planQcow2Create } from "./qcow2-image.js";
+import { planExistingQcow2 } from "./qcow2-existing.js";
 import { refuseNotAFile, refuseSymlink } from "./refuse-location.js";
 import { refuseFileTooLarge, refuseUnsupportedFilesystem } from "./refuse-unreachable.js";
 import type { Ownership } from "./types.js";
@@ -26,11 +28,14 @@ export function planImage(ctx: VolumeContext, ownership: Ownership): VolumeResul
   const impossible = impossibleTarget(ctx);
   if (impossible !== null) return impossible;
   const entry = ctx.observed.entry;
+  const qcow2 = ctx.volume.imageFormat === "qcow2";
   switch (entry.type) {
     case "missing":
-      return planCreate(ctx, ownership);
+      return qcow2 ? planQcow2Create(ctx, ownership) : planCreate(ctx, ownership);
     case "file":
-      return planExistingImage(ctx, { file: entry, ownership });
+      return qcow2
+        ? planExistingQcow2(ctx, { file: entry, ownership })
+        : planExistingImage(ctx, { file: entry, ownership });
     case "symlink":
       return only(refuseSymlink(ctx, entry.target));
     case "block-device":

@@ -70,9 +70,10 @@ function applyAction(
         size: action.size,
         allocated: seed?.allocated ?? 0,
         ownership: action.ownership,
+        backingFormat: action.backing_format,
       });
       const filesystem =
-        found === null
+        found === null || action.image_format === "qcow2"
           ? file.filesystem
           : {
               ...found,
@@ -87,6 +88,9 @@ function applyAction(
         ...file,
         size: action.to,
         allocated: file.allocated + action.consumes.bytes,
+        ...(file.image?.format === "qcow2"
+          ? { image: { ...file.image, virtualSize: action.to } }
+          : {}),
       }));
       return;
     case "grow-filesystem":

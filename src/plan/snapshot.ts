@@ -26,6 +26,32 @@ export interface FoundFilesystem {
   readonly ext?: ExtDetails;
 }
 
+/** What a qcow2 image's header records (read in-process from the file, never by qemu-img). */
+export interface Qcow2Header {
+  /** 2 (compat 0.10) or 3 (compat 1.1). */
+  readonly version: number;
+  /** Bytes the guest sees. */
+  readonly virtualSize: number;
+  readonly clusterSize: number;
+  /** The backing file as recorded (the path exactly as written) and its format (null: none recorded). */
+  readonly backing: { readonly file: string; readonly format: string | null } | null;
+  /** Not closed cleanly while lazy refcounts were on; QEMU repairs it when it next opens it for writing. */
+  readonly dirty: boolean;
+  /** QEMU found its metadata corrupt and opens it read-only until it is repaired. */
+  readonly corrupt: boolean;
+  /** Why volplan leaves it alone (an external data file, encryption, unknown features), or null. */
+  readonly unsupported: string | null;
+}
+
+/**
+ * The format of a file declared a qcow2 image: "raw" when it has no qcow2 header, "unreadable"
+ * when it has one volplan does not trust (out-of-bounds offsets, an unknown version).
+ */
+export type FoundImage =
+  | { readonly format: "raw" }
+  | ({ readonly format: "qcow2" } & Qcow2Header)
+  | { readonly format: "unreadable"; readonly problem: string };
+
 /** A process holding an image: a lock from /proc/locks or an open file descriptor. */
 export interface Holder {
   readonly pid: number | null;
@@ -39,6 +65,7 @@ export type ObservedEntry =
   | { readonly type: "missing" }
   | {
       readonly type: "file";
+      /** Bytes the guest sees: st_size of a raw image, the virtual size of a qcow2 image. */
       readonly size: number;
       /** st_blocks × 512. */
       readonly allocated: number;
@@ -50,8 +77,10 @@ export type ObservedEntry =
       /** st_nlink: more than 1 means the image has another name elsewhere (absent: 1). */
       readonly nlink?: number;
       readonly mtimeMs: number;
-      /** null when no known superblock was found. */
+      /** null when no known superblock was found (and always for a volume declared qcow2: not inspected). */
       readonly filesystem: FoundFilesystem | null;
+      /** The header of a volume declared qcow2; absent for raw volumes, whose contents are never read as qcow2. */
+      readonly image?: FoundImage;
       /** Non-empty when the image is in use. */
       readonly holders: readonly Holder[];
       /** A volplan run was killed while it checked or resized this image's filesystem (its intent record remains). */
@@ -132,6 +161,10 @@ export interface ObservedSeed {
   readonly filesystem: string | null;
   /** The filesystem inside the seed, from its superblock (null: none known; absent: not read). */
   readonly foundFilesystem?: FoundFilesystem | null;
+  /** The seed's format, read only for seeds of qcow2 volumes (raw, or a qcow2 image with its header). */
+  readonly image?: FoundImage;
+  /** The seed's real path when a symlink leads there from `path` (read only for seeds of qcow2 volumes). */
+  readonly resolved?: string;
 }
 
 /** An artifact's state in the cache or the Nix store. */

@@ -9,6 +9,8 @@ export function sparseGrowthOf(action: Action, snapshot: Snapshot): number {
     case "create":
       return action.allocation === "sparse" ? Math.max(0, action.size - action.consumes.bytes) : 0;
     case "seed":
+      // A thin overlay holds none of its base: the guest may write its whole virtual size into it.
+      if (action.mode === "backing") return Math.max(0, action.size - action.consumes.bytes);
       return Math.max(0, action.size - (snapshot.seeds[action.from]?.allocated ?? 0));
     case "grow-image":
       return action.allocation === "sparse" ? action.to - action.from : 0;

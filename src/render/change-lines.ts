@@ -48,19 +48,31 @@ function growerText(by: "host" | "guest" | "none", fs: GrowFilesystemAction | un
   return `${fs.fs_type} grown by the host${via}`;
 }
 
+function describeSeed(action: Extract<Action, { kind: "seed" }>): string {
+  const size = formatBytes(action.size);
+  if (action.image_format !== "qcow2") return `new ${size} copy of ${action.from}`;
+  const base = `${action.from} (${action.backing_format ?? "raw"})`;
+  return action.mode === "backing"
+    ? `new ${size} qcow2 overlay backed by ${base}`
+    : `new ${size} qcow2 copy of ${base}`;
+}
+
 function describeChange(action: Action, group: readonly Action[]): string | null {
   switch (action.kind) {
     case "create":
       return withNote(
-        `new ${formatBytes(action.size)} ${describeFormat(action.format)} image (${action.allocation})`,
+        action.image_format === "qcow2"
+          ? `new ${formatBytes(action.size)} qcow2 image holding ${describeFormat(action.format)} (filesystem not inspected)`
+          : `new ${formatBytes(action.size)} ${describeFormat(action.format)} image (${action.allocation})`,
         action.note,
       );
     case "seed":
-      return withNote(`new ${formatBytes(action.size)} copy of ${action.from}`, action.note);
+      return withNote(describeSeed(action), action.note);
     case "grow-image": {
       const fs = group.find((a): a is GrowFilesystemAction => a.kind === "grow-filesystem");
       const size = `${formatBytes(action.from)} → ${formatBytes(action.to)}`;
-      return `${size} (${growerText(action.filesystem_grown_by, fs)})`;
+      const qcow2 = action.image_format === "qcow2" ? "qcow2 virtual size, qemu-img resize; " : "";
+      return `${size} (${qcow2}${growerText(action.filesystem_grown_by, fs)})`;
     }
     case "grow-filesystem":
       if (group.some((a) => a.kind === "grow-image")) return null;

@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Runner } from "../../src/host/runner.js";
 import { CommandError, execaRunner } from "../../src/host/runner.js";
-import type { DesiredState, DesiredVolume } from "../../src/manifest/desired.js";
+import type { DesiredState } from "../../src/manifest/desired.js";
 import { observe } from "../../src/observe/observe.js";
 import { probeCapabilities } from "../../src/apply/probe-capabilities.js";
 import { plan } from "../../src/plan/plan.js";
@@ -15,7 +15,10 @@ import { canMount } from "../helpers/privilege.js";
 const MiB = 1024 * 1024;
 
 /** 8 MiB volumes named after their ids, in `dir`, with their state directory there too. */
-function desiredFor(dir: string, volumes: Record<string, Partial<DesiredVolume>>): DesiredState {
+function desiredFor(
+  dir: string,
+  volumes: Record<string, Parameters<typeof desiredVolume>[0]>,
+): DesiredState {
   return desiredState({
     stateDir: path.join(dir, "state"),
     volumes: Object.entries(volumes).map(([id, overrides]) =>

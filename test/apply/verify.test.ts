@@ -15,6 +15,7 @@ import {
   desiredVolume,
   foundFs,
   observedFile,
+  seedImage,
   snapshotWith,
 } from "../plan/builders.js";
 import { parseApplyJson } from "../reliability/fixtures/report.js";
@@ -96,6 +97,69 @@ describe("promises and mismatches", () => {
       results: report.results.map((r) => ({ ...r, status: "failed" as const })),
     };
     expect(promisesOf({ plan: made, report: failed, desired })).toEqual([]);
+  });
+});
+
+describe("promises and mismatches of a qcow2 overlay", () => {
+  const BASE = "/nix/store/abc-base.img";
+  const volume = desiredVolume({
+    size: 16 * GIB,
+    imageFormat: "qcow2",
+    growFilesystem: "guest",
+    seed: { from: BASE, mode: "backing" },
+  });
+  const desired = desiredState({ volumes: [volume] });
+  const made = plan(
+    desired,
+    snapshotWith({ desired, seeds: [seedImage(BASE, { image: { format: "raw" } })] }),
+  );
+  const report: ApplyReport = {
+    results: made.actions.map((a) => ({
+      kind: a.kind,
+      subject: volume.id,
+      path: a.path,
+      status: "done",
+      durationMs: 1,
+    })),
+    totals: { done: 1, failed: 0, skipped: 0, refused: 0, unchanged: 0 },
+    durationMs: 1,
+  };
+  const [promised] = promisesOf({ plan: made, report, desired });
+  const header = {
+    format: "qcow2" as const,
+    version: 3,
+    virtualSize: 16 * GIB,
+    clusterSize: 65536,
+    backing: { file: BASE, format: "raw" },
+    dirty: false,
+    corrupt: false,
+    unsupported: null,
+  };
+  const asMade = observedFile({ size: 16 * GIB, allocated: MIB, filesystem: null, image: header });
+
+  it.each([
+    { name: "as promised", entry: asMade, want: [] },
+    {
+      name: "raw",
+      entry: { ...asMade, image: { format: "raw" as const } },
+      want: ["it has no qcow2 header"],
+    },
+    {
+      name: "another backing file",
+      entry: { ...asMade, image: { ...header, backing: { file: "/other", format: "raw" } } },
+      want: [
+        `it records {"file":"/other","format":"raw"} as its backing file, not {"file":"${BASE}","format":"raw"}`,
+      ],
+    },
+    {
+      name: "corrupt",
+      entry: { ...asMade, image: { ...header, corrupt: true } },
+      want: ["its header is marked corrupt"],
+    },
+  ])("$name", ({ entry, want }) => {
+    expect(made.actions.map((a) => a.kind)).toEqual(["seed"]);
+    const after = snapshotWith({ desired, volumes: { [volume.id]: { entry } } });
+    expect(mismatches(promised!, after).map((m) => m.text)).toEqual(want);
   });
 });
 

@@ -1,23 +1,30 @@
 // Builders of the declared side (DesiredState, DesiredVolume) for planner, observe and apply tests.
-import type { DesiredArtifact, DesiredState, DesiredVolume } from "../../src/manifest/desired.js";
+import type {
+  DesiredArtifact,
+  DesiredState,
+  DesiredVolume,
+  SeedMode,
+} from "../../src/manifest/desired.js";
 
 const GIB = 1024 ** 3;
 
-/** A declared image volume "web/root" of 8 GiB ext4, sparse, owned by root, with overrides. */
+/** A declared raw image volume "web/root" of 8 GiB ext4, sparse, owned by root, with overrides (a seed's mode defaults to "copy"). */
 export function desiredVolume(
-  overrides: Partial<Omit<DesiredVolume, "format">> & {
+  overrides: Partial<Omit<DesiredVolume, "format" | "seed">> & {
     format?: Partial<DesiredVolume["format"]>;
+    seed?: { from: string; mode?: SeedMode } | null;
   } = {},
 ): DesiredVolume {
   const id = overrides.id ?? "web/root";
-  const { format, ...rest } = overrides;
+  const { format, seed, ...rest } = overrides;
   return {
     id,
     kind: "image",
     path: `/var/lib/microvms/${id}.img`,
     size: 8 * GIB,
+    imageFormat: "raw",
     allocation: "sparse",
-    seed: null,
+    seed: seed === undefined || seed === null ? null : { mode: "copy", ...seed },
     growFilesystem: "host",
     owner: "root",
     group: "root",

@@ -80,6 +80,48 @@ describe("semantic check messages", () => {
       fix: ['"guest"'],
     },
     {
+      name: "a backing seed on a raw volume: only a qcow2 image has a backing file",
+      manifest: volumes({
+        a: { path: "/a.img", size: "1GiB", seed: { from: "/base.img", mode: "backing" } },
+      }),
+      pointer: "/volumes/a/seed/mode",
+      words: ['"backing"', "qcow2 overlay", 'imageFormat is "raw"'],
+      fix: ['imageFormat = "qcow2"', 'seed.mode = "copy"'],
+    },
+    {
+      name: "a preallocated qcow2 image",
+      manifest: volumes({
+        a: { path: "/a.qcow2", size: "1GiB", imageFormat: "qcow2", allocation: "preallocate" },
+      }),
+      pointer: "/volumes/a/allocation",
+      words: ['"preallocate"', "qcow2", "sparse"],
+      fix: ["Remove allocation", '"raw"'],
+    },
+    {
+      name: "growFilesystem host on a qcow2 image",
+      manifest: volumes({
+        a: {
+          path: "/a.qcow2",
+          size: "1GiB",
+          imageFormat: "qcow2",
+          format: { type: "ext4" },
+          growFilesystem: "host",
+        },
+      }),
+      pointer: "/volumes/a/growFilesystem",
+      words: ["qcow2", "does not read or resize"],
+      fix: ['growFilesystem = "guest"', "x-systemd.growfs"],
+    },
+    {
+      name: "a qcow2 block device",
+      manifest: volumes({
+        db: { kind: "block-device", path: "/dev/vg/db", size: "10GiB", imageFormat: "qcow2" },
+      }),
+      pointer: "/volumes/db/imageFormat",
+      words: ["block device", 'imageFormat "qcow2"'],
+      fix: ["Remove imageFormat"],
+    },
+    {
       name: "a bare hash of the wrong length says which notation was assumed",
       manifest: {
         version: 1,
@@ -154,6 +196,45 @@ describe("semantic check messages", () => {
       growFilesystem: "none",
     });
   });
+
+  it("reports one issue for growFilesystem host on a raw qcow2 volume", () => {
+    const manifest = volumes({
+      a: { path: "/a.qcow2", size: "1GiB", imageFormat: "qcow2", growFilesystem: "host" },
+    });
+    expect(issuesOf(manifest).map((i) => i.pointer)).toEqual(["/volumes/a/growFilesystem"]);
+  });
+
+  it.each([
+    ["ext4", undefined, "guest"],
+    ["xfs", undefined, "guest"],
+    ["swap", undefined, "none"],
+    ["none", undefined, "none"],
+    ["ext4", "guest", "guest"],
+  ] as const)(
+    "fills qcow2 defaults: a %s qcow2 volume with growFilesystem %s is grown by %s; seeds copy unless backing",
+    (type, growFilesystem, grower) => {
+      const manifest = volumes({
+        a: {
+          path: "/a.qcow2",
+          size: "1GiB",
+          imageFormat: "qcow2",
+          format: { type },
+          seed: { from: "/base.img", mode: "backing" },
+          ...(growFilesystem === undefined ? {} : { growFilesystem }),
+        },
+        b: { path: "/b.img", size: "1GiB", seed: { from: "/base.img" } },
+      });
+      const result = parseManifestText(JSON.stringify(manifest), "checks.json");
+      expect(result.ok && result.desired.volumes).toMatchObject([
+        {
+          imageFormat: "qcow2",
+          growFilesystem: grower,
+          seed: { from: "/base.img", mode: "backing" },
+        },
+        { imageFormat: "raw", growFilesystem: "none", seed: { from: "/base.img", mode: "copy" } },
+      ]);
+    },
+  );
 
   it("accepts growFilesystem host on a raw volume with a seed: the seed's filesystem is grown", () => {
     const manifest = volumes({

@@ -43,6 +43,7 @@ describe("normalization", () => {
       kind: "image",
       path: "/var/lib/v.img",
       size: 1024 ** 3,
+      imageFormat: "raw",
       allocation: "sparse",
       format: { type: "none", label: null, uuid: null, mkfsArgs: [] },
       seed: null,

@@ -4,6 +4,7 @@ import type { DesiredState, DesiredVolume, FsType } from "../../src/manifest/des
 import type {
   ExtDetails,
   FoundFilesystem,
+  FoundImage,
   Holder,
   ObservedEntry,
   ObservedFilesystem,
@@ -36,6 +37,8 @@ function volumeArb(id: string): fc.Arbitrary<DesiredVolume> {
       owner: fc.constantFrom<string | number>("root", "microvm", 0, 1000, "ghost"),
       group: fc.constantFrom<string | number>("root", "kvm", 0, 100),
       mode: fc.constantFrom(0o600, 0o660, 0o640),
+      qcow2: fc.constantFrom(false, false, true),
+      backing: fc.boolean(),
     })
     .map((r) => ({
       id,
@@ -44,8 +47,12 @@ function volumeArb(id: string): fc.Arbitrary<DesiredVolume> {
       size: r.size,
       allocation: r.allocation,
       format: { type: r.type, label: r.label, uuid: r.uuid, mkfsArgs: [] },
-      seed: r.seeded ? { from: SEED } : null,
-      growFilesystem: r.growFilesystem,
+      imageFormat: r.qcow2 ? ("qcow2" as const) : ("raw" as const),
+      seed: r.seeded
+        ? { from: SEED, mode: r.qcow2 && r.backing ? ("backing" as const) : ("copy" as const) }
+        : null,
+      // A qcow2 image's filesystem is never grown by the host (a manifest check).
+      growFilesystem: r.qcow2 && r.growFilesystem === "host" ? "guest" : r.growFilesystem,
       owner: r.owner,
       group: r.group,
       mode: r.mode,
@@ -119,6 +126,31 @@ function foundArb(imageSize: number): fc.Arbitrary<FoundFilesystem | null> {
   );
 }
 
+// What a header read finds in a file of `size` bytes (read only for volumes declared qcow2; the
+// planner must ignore it for raw ones): raw bytes, a qcow2 header of that virtual size, maybe
+// backed by the seed or another base, flagged, or unreadable.
+function imageArb(size: number): fc.Arbitrary<FoundImage> {
+  return fc.oneof(
+    fc.constant({ format: "raw" as const }),
+    fc.constant({ format: "unreadable" as const, problem: "version 9" }),
+    fc.record({
+      format: fc.constant("qcow2" as const),
+      version: fc.constant(3),
+      virtualSize: fc.constant(size),
+      clusterSize: fc.constant(65536),
+      backing: fc.constantFrom(
+        null,
+        { file: SEED, format: "raw" },
+        { file: SEED, format: "qcow2" },
+        { file: "/elsewhere/base.img", format: "raw" },
+      ),
+      dirty: fc.boolean(),
+      corrupt: fc.constantFrom(false, false, true),
+      unsupported: fc.constantFrom(null, null, "it is encrypted"),
+    }),
+  );
+}
+
 const entryArb: fc.Arbitrary<ObservedEntry> = fc.oneof(
   { weight: 3, arbitrary: fc.constant({ type: "missing" as const }) },
   {
@@ -136,6 +168,7 @@ const entryArb: fc.Arbitrary<ObservedEntry> = fc.oneof(
         filesystem: foundArb(size),
         holders: fc.array(holderArb, { maxLength: 1 }),
         interrupted: fc.constantFrom(false, false, false, true),
+        image: imageArb(size),
       }),
     ),
   },
@@ -208,6 +241,20 @@ export function snapshotArb(desired: DesiredState): fc.Arbitrary<Snapshot> {
           null,
           { type: "ext4", label: null, uuid: null, size: 64 * MIB },
           { type: "xfs", label: null, uuid: null, size: 60 * MIB },
+        ),
+        image: fc.constantFrom<FoundImage>(
+          { format: "raw" },
+          { format: "unreadable", problem: "version 9" },
+          {
+            format: "qcow2",
+            version: 3,
+            virtualSize: GIB,
+            clusterSize: 65536,
+            backing: null,
+            dirty: false,
+            corrupt: false,
+            unsupported: null,
+          },
         ),
       }),
       temps: fc.subarray(desired.volumes.map((v) => v.id)),

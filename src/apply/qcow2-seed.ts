@@ -1,0 +1,98 @@
+// Atomic creation of qcow2 images from a base image: a thin overlay that records the base as its
+// backing file, or a standalone qcow2 copy converted from it; written by qemu-img into a temp file
+// beside the image, read back and checked with qemu-img check, then linked into place.
+import { constants } from "node:fs";
+import { open, realpath } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
+import { VolplanError } from "../errors.js";
+import type { SeedAction } from "../plan/types.js";
+import { makeImageViaTemp } from "./commit-temp.js";
+import { TIMEOUTS } from "./context.js";
+import type { ApplyContext, StepOutcome } from "./context.js";
+import { assertNothingAt } from "./create.js";
+import { assertQcow2, checkQcow2, readHeaderOf } from "./qcow2-tools.js";
+import { checkParentChain, descriptorPath } from "./safe-fs.js";
+
+// Opens the base and checks it is still what the plan saw: a regular file in the format the
+// plan read, no larger (to the guest) than the volume. Symlinks are followed, as for raw seeds.
+async function openBase(action: SeedAction): Promise<FileHandle> {
+  const handle = await open(action.from, constants.O_RDONLY | constants.O_NONBLOCK);
+  const info = await handle.stat();
+  // An overlay records the path as given: it must lead to the base without a symlink (see plan).
+  const linked = action.mode === "backing" && (await realpath(action.from)) !== action.from;
+  const header = info.isFile() ? await readHeaderOf(handle) : null;
+  const format = header?.format;
+  const size = header?.format === "qcow2" ? header.virtualSize : info.size;
+  const problem = !info.isFile()
+    ? "is not a regular file"
+    : linked
+      ? "leads through a symlink"
+      : format !== (action.backing_format ?? "raw")
+        ? `is ${format === "unreadable" ? "an unreadable qcow2 image" : `a ${format} image`}, not ${action.backing_format ?? "raw"}`
+        : size === 0 || size > action.size
+          ? `holds ${size} bytes, not between 1 and ${action.size}`
+          : null;
+  if (problem === null) return handle;
+  await handle.close();
+  throw new VolplanError(
+    "SEED_CHANGED",
+    `volume ${action.volume}: base image ${action.from} ${problem} now; it changed since the plan was made, and nothing was made from it. Run volplan plan again.`,
+  );
+}
+
+// Writes the new image into `out`: a thin overlay naming the base by its declared path (what
+// the overlay records, exactly), or a conversion read through the checked descriptor.
+async function writeFromBase(input: {
+  action: SeedAction;
+  base: FileHandle;
+  out: string;
+  ctx: ApplyContext;
+}): Promise<void> {
+  const { action, base, out, ctx } = input;
+  const format = action.backing_format ?? "raw";
+  if (action.mode === "backing") {
+    const args = ["create", "-f", "qcow2", "-b", action.from, "-F", format, out];
+    await ctx.runner("qemu-img", [...args, String(action.size)], { timeoutMs: TIMEOUTS.quick });
+    return;
+  }
+  const args = ["convert", "-f", format, "-O", "qcow2", descriptorPath(base), out];
+  await ctx.runner("qemu-img", args, { timeoutMs: TIMEOUTS.copy });
+  await ctx.hook("seed:after-copy", action.volume);
+  // Never --shrink: the base was checked to be no larger than the volume.
+  await ctx.runner("qemu-img", ["resize", "-f", "qcow2", out, String(action.size)], {
+    timeoutMs: TIMEOUTS.quick,
+  });
+  await ctx.hook("seed:after-grow", action.volume);
+}
+
+/** Creates action.path as a qcow2 copy of action.from, or a thin overlay backed by it. */
+export async function applySeedQcow2(action: SeedAction, ctx: ApplyContext): Promise<StepOutcome> {
+  const subject = action.volume;
+  await checkParentChain(action.path);
+  await assertNothingAt(action.path);
+  const base = await openBase(action);
+  try {
+    return await makeImageViaTemp({
+      finalPath: action.path,
+      ownership: action.ownership,
+      ctx,
+      subject,
+      prefix: "seed",
+      fill: async (handle) => {
+        await ctx.hook("seed:after-open", subject);
+        await writeFromBase({ action, base, out: descriptorPath(handle), ctx });
+        const backing =
+          action.mode === "backing"
+            ? { file: action.from, format: action.backing_format ?? "raw" }
+            : null;
+        const expected = { virtualSize: action.size, backing };
+        await assertQcow2({ handle, path: action.path, subject, expected });
+        const note = await checkQcow2({ handle, path: action.path, subject, ctx });
+        await ctx.hook("seed:after-check", subject);
+        return note ?? action.note;
+      },
+    });
+  } finally {
+    await base.close();
+  }
+}
