@@ -135,16 +135,16 @@ let
       problems = unknownNames { what = "${what} format"; known = formatKeys; attrs = format; };
     };
 
-  # `seed` may be a path, a derivation, a string, or { from }.
+  # `seed` may be a path, a derivation, a string, or { from, mode }.
   toSeed = what: seed:
     if seed == null then ok null
     else if isAttrs seed && !(seed ? outPath) then {
-      value = compact { from = storePathString (seed.from or null); };
-      problems = unknownNames { what = "${what} seed"; known = [ "from" ]; attrs = seed; };
+      value = compact { from = storePathString (seed.from or null); mode = seed.mode or null; };
+      problems = unknownNames { what = "${what} seed"; known = [ "from" "mode" ]; attrs = seed; };
     }
     else ok { from = storePathString seed; };
 
-  volumeKeys = [ "kind" "path" "size" "sizeMiB" "allocation" "format" "seed" "growFilesystem" "owner" "group" "mode" ];
+  volumeKeys = [ "kind" "path" "size" "sizeMiB" "imageFormat" "allocation" "format" "seed" "growFilesystem" "owner" "group" "mode" ];
 
   # One volume as the manifest holds it.
   toVolume = { id, volume, baseDir ? null }:
@@ -155,6 +155,7 @@ let
         path = resolvePath { inherit what baseDir; path = get "path"; };
         size = toSize { inherit what; size = get "size"; sizeMiB = get "sizeMiB"; };
         kind = ok (get "kind");
+        imageFormat = ok (get "imageFormat");
         allocation = ok (get "allocation");
         format = toFormat what (get "format");
         seed = toSeed what (get "seed");

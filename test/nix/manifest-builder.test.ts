@@ -57,6 +57,25 @@ const ok: (Case & { expected: unknown })[] = [
     },
   },
   {
+    name: "passes imageFormat and seed.mode through",
+    expr: `v.mkManifest { volumes = {
+      clone = { path = "/i/clone.qcow2"; size = "8GiB"; imageFormat = "qcow2"; seed = { from = "/nix/store/x-base.img"; mode = "backing"; }; };
+      copy = { path = "/i/copy.img"; size = "8GiB"; imageFormat = null; seed = { from = "/nix/store/x-base.img"; mode = null; }; };
+    }; }`,
+    expected: {
+      version: 1,
+      volumes: {
+        clone: {
+          path: "/i/clone.qcow2",
+          size: "8GiB",
+          imageFormat: "qcow2",
+          seed: { from: "/nix/store/x-base.img", mode: "backing" },
+        },
+        copy: { path: "/i/copy.img", size: "8GiB", seed: { from: "/nix/store/x-base.img" } },
+      },
+    },
+  },
+  {
     name: "maps a microvm.nix guest: MiB sizes, state directory, autoCreate = false skipped",
     expr: `v.fromMicrovm {
       name = "web"; stateDir = "/var/lib/microvms";
