@@ -39,11 +39,16 @@ let
 
   microvmGuests = lib.mapAttrsToList
     (name: vm:
-      let settings = vmSettings name;
-      in {
+      let
+        settings = vmSettings name;
+        guest = (guestConfigOf name vm).microvm or { };
+      in
+      {
         inherit name;
         stateDir = microvmStateDir;
-        volumes = (guestConfigOf name vm).microvm.volumes or [ ];
+        volumes = guest.volumes or [ ];
+        # Whether a qcow2 volume can be one: only cloud-hypervisor opens it as qcow2.
+        hypervisor = guest.hypervisor or "qemu";
         owner = orDefault settings.owner cfg.microvm.owner;
         group = orDefault settings.group cfg.microvm.group;
         mode = orDefault settings.mode cfg.microvm.mode;
