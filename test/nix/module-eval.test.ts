@@ -70,6 +70,29 @@ const evaluate = hostEvaluator({
       ];
     }`,
   },
+  // A whole NixOS guest has fileSystems (here a stand-in declaration), where microvm.nix mounts
+  // each volume: /data is mounted as microvm.nix does, /logs with x-systemd.growfs, /srv resized.
+  qcow2GuestGrowth: {
+    module: `{
+      services.volplan = { enable = true; microvm.enable = true; };
+      microvm.vms.ch.config = { lib, ... }: {
+        options.fileSystems = lib.mkOption { type = lib.types.attrsOf lib.types.anything; default = { }; };
+        config = {
+          microvm.hypervisor = "cloud-hypervisor";
+          microvm.volumes = [
+            { image = "data.qcow2"; size = 2048; imageType = "qcow2"; label = "data"; mountPoint = "/data"; }
+            { image = "logs.qcow2"; size = 512; imageType = "qcow2"; mountPoint = "/logs"; }
+            { image = "srv.qcow2"; size = 512; imageType = "qcow2"; mountPoint = "/srv"; }
+            { image = "root.img"; size = 512; mountPoint = "/"; }
+          ];
+          fileSystems."/data" = { device = "/dev/disk/by-label/data"; fsType = "ext4"; };
+          fileSystems."/logs" = { device = "/dev/vdb"; fsType = "ext4"; options = [ "x-systemd.growfs" ]; };
+          fileSystems."/srv" = { device = "/dev/vdc"; fsType = "ext4"; autoResize = true; };
+          fileSystems."/" = { device = "/dev/vdd"; fsType = "ext4"; };
+        };
+      };
+    }`,
+  },
   // qemu (microvm.nix's default hypervisor) opens every volume as raw, whatever its imageType.
   qcow2OnQemu: {
     module: `{
@@ -370,6 +393,18 @@ describe.skipIf(!thirdPartyAvailable)("nix/module.nix with microvm.nix's host mo
       requires: ["volplan-microvm-ch.service"],
       after: ["volplan-microvm-ch.service"],
     });
+  });
+
+  it("warns when nothing in a guest grows the filesystem inside a qcow2 image", async () => {
+    const found = await host("qcow2GuestGrowth");
+    expect(found.failedAssertions).toEqual([]);
+    expect(found.warnings).toEqual([
+      expect.stringMatching(
+        /^services\.volplan: microvm ch: volume "data\.qcow2" is a qcow2 image; .* mounts \/data without x-systemd\.growfs.* Add fileSystems\."\/data"\.options = \[ "x-systemd\.growfs" \]/,
+      ),
+    ]);
+    // A guest evaluated without fileSystems (microvm.nix's options alone) is not guessed at.
+    expect((await host("qcow2Guest")).warnings).toEqual([]);
   });
 
   it("takes per-guest owner, group and mode, and leaves an opted-out guest alone", async () => {
