@@ -135,16 +135,16 @@ let
       problems = unknownNames { what = "${what} format"; known = formatKeys; attrs = format; };
     };
 
-  # `seed` may be a path, a derivation, a string, or { from }.
+  # `seed` may be a path, a derivation, a string, or { from, mode }.
   toSeed = what: seed:
     if seed == null then ok null
     else if isAttrs seed && !(seed ? outPath) then {
-      value = compact { from = storePathString (seed.from or null); };
-      problems = unknownNames { what = "${what} seed"; known = [ "from" ]; attrs = seed; };
+      value = compact { from = storePathString (seed.from or null); mode = seed.mode or null; };
+      problems = unknownNames { what = "${what} seed"; known = [ "from" "mode" ]; attrs = seed; };
     }
     else ok { from = storePathString seed; };
 
-  volumeKeys = [ "kind" "path" "size" "sizeMiB" "allocation" "format" "seed" "growFilesystem" "owner" "group" "mode" ];
+  volumeKeys = [ "kind" "path" "size" "sizeMiB" "imageFormat" "allocation" "format" "seed" "growFilesystem" "owner" "group" "mode" ];
 
   # One volume as the manifest holds it.
   toVolume = { id, volume, baseDir ? null }:
@@ -155,6 +155,7 @@ let
         path = resolvePath { inherit what baseDir; path = get "path"; };
         size = toSize { inherit what; size = get "size"; sizeMiB = get "sizeMiB"; };
         kind = ok (get "kind");
+        imageFormat = ok (get "imageFormat");
         allocation = ok (get "allocation");
         format = toFormat what (get "format");
         seed = toSeed what (get "seed");
@@ -246,34 +247,48 @@ let
     if sizeMiB * mib >= min then [ ]
     else [ "${what}: size = ${toString sizeMiB} (MiB) is below the ${toString min} bytes mkfs needs for ${fsType}. Set size to at least ${toString ((min + mib - 1) / mib)} in the guest's microvm.volumes." ];
 
-  # A microvm.nix image as a volume: an image file, or a block device when it lies under /dev.
-  microvmImage = { what, path, v, owner, group, mode }:
+  # Why an image of this imageType cannot be created for this hypervisor, with the fix; [] when it
+  # can. microvm.nix passes imageType to cloud-hypervisor only; the other hypervisors open every
+  # volume as raw, so a qcow2 image there would be read as raw bytes by the guest.
+  imageTypeProblems = { what, imageType, hypervisor }:
+    if imageType == "raw" then [ ]
+    else if imageType != "qcow2" then [ "${what}: imageType ${show imageType} is not one volplan creates (raw, qcow2). Set imageType = \"raw\" or \"qcow2\", or autoCreate = false and manage the image yourself." ]
+    else if hypervisor != "cloud-hypervisor" then [ "${what}: imageType \"qcow2\" is passed to cloud-hypervisor only; ${show hypervisor} opens every volume as raw, so the guest could not read a qcow2 image. Set imageType = \"raw\", or hypervisor = \"cloud-hypervisor\"." ]
+    else [ ];
+
+  # A microvm.nix image as a volume: an image file (raw, or qcow2 for imageType = "qcow2"), or a
+  # block device when it lies under /dev.
+  microvmImage = { what, path, v, hypervisor, owner, group, mode }:
     let
       isDevice = substring 0 5 path == "/dev/";
-      fsProblems = labelProblems { inherit what; inherit (v) fsType label; } ++ sizeProblems { inherit what; inherit (v) fsType; sizeMiB = v.size; };
+      qcow2 = v.imageType == "qcow2";
+      fsProblems = imageTypeProblems { inherit what hypervisor; inherit (v) imageType; }
+        ++ labelProblems { inherit what; inherit (v) fsType label; }
+        ++ sizeProblems { inherit what; inherit (v) fsType; sizeMiB = v.size; };
     in
     if isDevice then ok { kind = "block-device"; inherit path; size = v.size * mib; }
     else if !(elem v.fsType microvmFilesystems) then bad "${what}: fsType ${show v.fsType} is not one volplan creates (${concatStringsSep ", " microvmFilesystems}). Use one of those, or set autoCreate = false and create the image yourself."
-    else if v.imageType != "raw" then bad "${what}: imageType ${show v.imageType} is not raw; volplan creates and grows raw images only. Set imageType = \"raw\", or autoCreate = false and manage the image yourself."
     else if fsProblems != [ ] then { value = null; problems = fsProblems; }
     else ok (compact {
       inherit path owner group mode;
       size = v.size * mib;
+      imageFormat = if qcow2 then "qcow2" else null;
       format = compact { type = v.fsType; label = v.label; mkfsArgs = v.mkfsExtraArgs; };
       # Why "host": the guest's volumes are offline until microvm@<name> starts, and microvm.nix
       # mounts them without x-systemd.growfs, so nothing in the guest would grow xfs or btrfs.
-      growFilesystem = if elem v.fsType [ "xfs" "btrfs" ] then "host" else null;
+      # Not inside a qcow2 image: volplan does not resize a filesystem there, the guest does.
+      growFilesystem = if !qcow2 && elem v.fsType [ "xfs" "btrfs" ] then "host" else null;
     });
 
   # One microvm.nix volume: { entries = [ { name = id; value = volume; } ]; problems } (no entry
   # when autoCreate = false: microvm.nix leaves it alone, and so does volplan).
-  microvmVolume = { vm, vmDir, owner, group, mode }: volume:
+  microvmVolume = { vm, vmDir, hypervisor, owner, group, mode }: volume:
     let
       v = microvmDefaults // volume;
       image = pathString (v.image or null);
       what = "microvm ${vm}: volume ${show image}";
       resolved = resolvePath { inherit what; path = image; baseDir = vmDir; };
-      converted = microvmImage { inherit what owner group mode v; path = resolved.value; };
+      converted = microvmImage { inherit what hypervisor owner group mode v; path = resolved.value; };
     in
     if !v.autoCreate then { entries = [ ]; problems = [ ]; }
     else if image == null then { entries = [ ]; problems = [ "microvm ${vm}: a volume has no image. Set image = \"data.img\"." ]; }
@@ -283,11 +298,12 @@ let
     else { entries = [{ name = "${vm}/${dropImgSuffix (baseName image)}"; value = converted.value; }]; problems = [ ]; };
 
   # One microvm.nix guest's volumes, keyed "<vm>/<image basename without .img>", and the problems
-  # found in them.
+  # found in them. hypervisor defaults to microvm.nix's own default.
   microvmGuest =
     { name
     , stateDir ? "/var/lib/microvms"
     , volumes ? [ ]
+    , hypervisor ? "qemu"
     , owner ? "microvm"
     , group ? "kvm"
     , mode ? "0660"
@@ -298,7 +314,7 @@ let
         (microvmVolume {
           vm = name;
           vmDir = "${stripTrailingSlash (pathString stateDir)}/${name}";
-          inherit owner group mode;
+          inherit hypervisor owner group mode;
         })
         volumes;
       entries = concatLists (map (c: c.entries) converted);

@@ -39,16 +39,42 @@ let
 
   microvmGuests = lib.mapAttrsToList
     (name: vm:
-      let settings = vmSettings name;
-      in {
+      let
+        settings = vmSettings name;
+        guest = (guestConfigOf name vm).microvm or { };
+      in
+      {
         inherit name;
         stateDir = microvmStateDir;
-        volumes = (guestConfigOf name vm).microvm.volumes or [ ];
+        volumes = guest.volumes or [ ];
+        # Whether a qcow2 volume can be one: only cloud-hypervisor opens it as qcow2.
+        hypervisor = guest.hypervisor or "qemu";
         owner = orDefault settings.owner cfg.microvm.owner;
         group = orDefault settings.group cfg.microvm.group;
         mode = orDefault settings.mode cfg.microvm.mode;
       })
     managedVms;
+
+  # A guest's qcow2 volumes whose filesystem nothing grows: volplan grows the image, never the
+  # filesystem inside a qcow2 image, and microvm.nix mounts volumes without x-systemd.growfs. Read
+  # only where the guest's configuration has fileSystems (a whole NixOS guest).
+  ungrownQcow2 = name: vm:
+    let
+      guest = guestConfigOf name vm;
+      fileSystems = guest.fileSystems or null;
+      grows = fs: lib.elem "x-systemd.growfs" (fs.options or [ ]) || (fs.autoResize or false);
+      ungrown = v: (v.imageType or "raw") == "qcow2" && (v.autoCreate or true)
+        && !lib.hasPrefix "/dev/" (toString v.image)
+        && (v.mountPoint or null) != null && fileSystems ? ${v.mountPoint} && !grows fileSystems.${v.mountPoint};
+    in
+    lib.optionals (fileSystems != null && (guest.microvm.hypervisor or "qemu") == "cloud-hypervisor")
+      (lib.filter ungrown (guest.microvm.volumes or [ ]));
+
+  qcow2Warnings = lib.concatLists (lib.mapAttrsToList
+    (name: vm: map
+      (v: "services.volplan: microvm ${name}: volume \"${toString v.image}\" is a qcow2 image; volplan grows the image but not the filesystem inside it, and the guest mounts ${v.mountPoint} without x-systemd.growfs, so a raised size would not reach the filesystem. Add fileSystems.\"${v.mountPoint}\".options = [ \"x-systemd.growfs\" ] to the guest's configuration.")
+      (ungrownQcow2 name vm))
+    managedVms);
 
   built = builder.buildManifest {
     inherit (cfg) stateDir policy volumes artifacts;
@@ -294,6 +320,8 @@ in
             message = "services.volplan.microvm.vms.\"${name}\" is set, but microvm.vms has no guest named \"${name}\". Fix the name or remove the setting.";
           })
           (lib.attrNames cfg.microvm.vms);
+
+      warnings = qcow2Warnings;
 
       environment.etc."volplan/manifest.json".source = cfg.manifestFile;
       environment.systemPackages = [ cfg.package ];

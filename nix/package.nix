@@ -1,6 +1,6 @@
 # The volplan CLI: the bundled program in dist/ run by Node.js, with the tools it drives (mkfs for
-# every supported filesystem, losetup, fallocate, cp) on the wrapper's PATH, so it never depends
-# on the host's. Dependencies come from package-lock.json through importNpmLock (no vendored hash).
+# every supported filesystem, losetup, fallocate, cp, qemu-img) on the wrapper's PATH, so it never
+# depends on the host's. Dependencies come from package-lock.json through importNpmLock (no vendored hash).
 { lib
 , buildNpmPackage
 , importNpmLock
@@ -12,12 +12,14 @@
 , xfsprogs
 , btrfs-progs
 , dosfstools
+, qemu-utils
 , testers
 }:
 let
   root = ../.;
   packageJson = lib.importJSON (root + "/package.json");
-  runtimeTools = [ coreutils util-linux e2fsprogs xfsprogs btrfs-progs dosfstools ];
+  # qemu-utils: qemu-img alone (no emulators), for qcow2 images.
+  runtimeTools = [ coreutils util-linux e2fsprogs xfsprogs btrfs-progs dosfstools qemu-utils ];
 
   # The built program, relative to dist/ (the only place the package names it).
   program = "volplan.cjs";

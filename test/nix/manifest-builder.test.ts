@@ -57,6 +57,25 @@ const ok: (Case & { expected: unknown })[] = [
     },
   },
   {
+    name: "passes imageFormat and seed.mode through",
+    expr: `v.mkManifest { volumes = {
+      clone = { path = "/i/clone.qcow2"; size = "8GiB"; imageFormat = "qcow2"; seed = { from = "/nix/store/x-base.img"; mode = "backing"; }; };
+      copy = { path = "/i/copy.img"; size = "8GiB"; imageFormat = null; seed = { from = "/nix/store/x-base.img"; mode = null; }; };
+    }; }`,
+    expected: {
+      version: 1,
+      volumes: {
+        clone: {
+          path: "/i/clone.qcow2",
+          size: "8GiB",
+          imageFormat: "qcow2",
+          seed: { from: "/nix/store/x-base.img", mode: "backing" },
+        },
+        copy: { path: "/i/copy.img", size: "8GiB", seed: { from: "/nix/store/x-base.img" } },
+      },
+    },
+  },
+  {
     name: "maps a microvm.nix guest: MiB sizes, state directory, autoCreate = false skipped",
     expr: `v.fromMicrovm {
       name = "web"; stateDir = "/var/lib/microvms";
@@ -136,6 +155,38 @@ const ok: (Case & { expected: unknown })[] = [
     expected: {
       "db/db-wal": { kind: "block-device", path: "/dev/zvol/tank/db-wal", size: 10240 * MiB },
       "db/db-data": { kind: "block-device", path: "/dev/vg0/db-data", size: MiB },
+    },
+  },
+  {
+    name: "maps a cloud-hypervisor guest's qcow2 volumes to qcow2 images whose filesystem the guest grows",
+    expr: `v.fromMicrovm { name = "ch"; hypervisor = "cloud-hypervisor"; volumes = [
+      { image = "root.img"; size = 1024; label = "root"; mountPoint = "/"; }
+      { image = "data.qcow2"; size = 2048; imageType = "qcow2"; label = "data"; mountPoint = "/data"; }
+      { image = "logs.qcow2"; size = 512; imageType = "qcow2"; fsType = "xfs"; mkfsExtraArgs = [ "-m" "reflink=0" ]; mountPoint = "/var/log"; }
+      { image = "/srv/old.qcow2"; size = 10; imageType = "qcow2"; autoCreate = false; }
+    ]; }`,
+    expected: {
+      "ch/root": {
+        path: "/var/lib/microvms/ch/root.img",
+        size: 1024 * MiB,
+        format: { type: "ext4", label: "root" },
+        ...owned,
+      },
+      "ch/data.qcow2": {
+        path: "/var/lib/microvms/ch/data.qcow2",
+        size: 2048 * MiB,
+        imageFormat: "qcow2",
+        format: { type: "ext4", label: "data" },
+        ...owned,
+      },
+      // No growFilesystem = "host": volplan does not resize inside a qcow2 image.
+      "ch/logs.qcow2": {
+        path: "/var/lib/microvms/ch/logs.qcow2",
+        size: 512 * MiB,
+        imageFormat: "qcow2",
+        format: { type: "xfs", mkfsArgs: ["-m", "reflink=0"] },
+        ...owned,
+      },
     },
   },
   {
@@ -260,14 +311,16 @@ const problems: (Case & { expected: RegExp[] })[] = [
     expected: [/^microvm a: volume "x\.img": fsType "zfs" is not one volplan creates/],
   },
   {
-    name: "a qcow2 guest volume (an assertion naming the guest and the volume, not a throw)",
+    name: "a qcow2 volume for a hypervisor that opens it as raw, and an image type volplan does not create",
     expr: `{ microvms = [
       { name = "web"; volumes = [ { image = "root.img"; size = 8; } { image = "data.qcow2"; size = 8; imageType = "qcow2"; } ]; }
-      { name = "db"; volumes = [ { image = "d.vhdx"; size = 8; imageType = "vhdx"; } ]; }
+      { name = "fc"; hypervisor = "firecracker"; volumes = [ { image = "d.qcow2"; size = 8; imageType = "qcow2"; } ]; }
+      { name = "db"; hypervisor = "cloud-hypervisor"; volumes = [ { image = "d.vhdx"; size = 8; imageType = "vhdx"; } ]; }
     ]; volumes.own = { path = "/own.img"; size = 1; }; }`,
     expected: [
-      /^microvm web: volume "data\.qcow2": imageType "qcow2" is not raw.*Set imageType = "raw", or autoCreate = false/,
-      /^microvm db: volume "d\.vhdx": imageType "vhdx" is not raw/,
+      /^microvm web: volume "data\.qcow2": imageType "qcow2" is passed to cloud-hypervisor only; "qemu" opens every volume as raw.*Set imageType = "raw", or hypervisor = "cloud-hypervisor"\.$/,
+      /^microvm fc: volume "d\.qcow2": imageType "qcow2" is passed to cloud-hypervisor only; "firecracker" opens/,
+      /^microvm db: volume "d\.vhdx": imageType "vhdx" is not one volplan creates \(raw, qcow2\)\. .*autoCreate = false/,
     ],
   },
   {
@@ -341,9 +394,9 @@ describe.skipIf(!nixAvailable)("nix/manifest.nix", () => {
     },
     {
       name: "fromMicrovm",
-      expr: `v.fromMicrovm { name = "a"; volumes = [ { image = "x.img"; size = 8; imageType = "qcow2"; } ]; }`,
+      expr: `v.fromMicrovm { name = "a"; volumes = [ { image = "x.img"; size = 8; imageType = "vhd"; } ]; }`,
       message:
-        /volplan: 1 problem\(s\) in microvm a:\n\s*- microvm a: volume "x\.img": imageType "qcow2"/,
+        /volplan: 1 problem\(s\) in microvm a:\n\s*- microvm a: volume "x\.img": imageType "vhd"/,
     },
     {
       name: "fromMicrovms",

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { hostError, hostEvaluator, type Host, type Unit } from "./eval-host.js";
 import { thirdPartyAvailable, thirdPartyDir, thirdPartyFiles } from "./nix-tool.js";
 import { existsSync } from "node:fs";
+import { parseManifestText } from "../../src/manifest/load.js";
 import path from "node:path";
 
 const MiB = 1024 * 1024;
@@ -50,7 +51,50 @@ const evaluate = hostEvaluator({
     microvm: false,
     module: `{ services.volplan = { enable = true; microvm.enable = true; volumes.x = { path = "/x.img"; size = "1G"; }; }; }`,
   },
+  // A cloud-hypervisor guest with qcow2 volumes next to a raw guest; the guests are evaluated by
+  // microvm.nix's options, so imageType and hypervisor are theirs.
   qcow2Guest: {
+    module: `{
+      services.volplan = { enable = true; microvm.enable = true; };
+      microvm.vms.ch.config.microvm = {
+        hypervisor = "cloud-hypervisor";
+        volumes = [
+          { image = "root.img"; size = 1024; label = "root"; mountPoint = "/"; }
+          { image = "data.qcow2"; size = 2048; imageType = "qcow2"; label = "data"; mountPoint = "/data"; }
+          { image = "/srv/ch/logs.qcow2"; size = 512; imageType = "qcow2"; fsType = "xfs"; mountPoint = "/var/log"; }
+        ];
+      };
+      microvm.vms.web.config.microvm.volumes = [
+        { image = "root.img"; size = 1024; mountPoint = "/"; }
+        { image = "data.img"; size = 1024; fsType = "xfs"; mountPoint = "/data"; }
+      ];
+    }`,
+  },
+  // A whole NixOS guest has fileSystems (here a stand-in declaration), where microvm.nix mounts
+  // each volume: /data is mounted as microvm.nix does, /logs with x-systemd.growfs, /srv resized.
+  qcow2GuestGrowth: {
+    module: `{
+      services.volplan = { enable = true; microvm.enable = true; };
+      microvm.vms.ch.config = { lib, ... }: {
+        options.fileSystems = lib.mkOption { type = lib.types.attrsOf lib.types.anything; default = { }; };
+        config = {
+          microvm.hypervisor = "cloud-hypervisor";
+          microvm.volumes = [
+            { image = "data.qcow2"; size = 2048; imageType = "qcow2"; label = "data"; mountPoint = "/data"; }
+            { image = "logs.qcow2"; size = 512; imageType = "qcow2"; mountPoint = "/logs"; }
+            { image = "srv.qcow2"; size = 512; imageType = "qcow2"; mountPoint = "/srv"; }
+            { image = "root.img"; size = 512; mountPoint = "/"; }
+          ];
+          fileSystems."/data" = { device = "/dev/disk/by-label/data"; fsType = "ext4"; };
+          fileSystems."/logs" = { device = "/dev/vdb"; fsType = "ext4"; options = [ "x-systemd.growfs" ]; };
+          fileSystems."/srv" = { device = "/dev/vdc"; fsType = "ext4"; autoResize = true; };
+          fileSystems."/" = { device = "/dev/vdd"; fsType = "ext4"; };
+        };
+      };
+    }`,
+  },
+  // qemu (microvm.nix's default hypervisor) opens every volume as raw, whatever its imageType.
+  qcow2OnQemu: {
     module: `{
       services.volplan = { enable = true; microvm.enable = true; };
       microvm.vms.web.config.microvm.volumes = [
@@ -288,6 +332,81 @@ describe.skipIf(!thirdPartyAvailable)("nix/module.nix with microvm.nix's host mo
     ]);
   });
 
+  it("manages a cloud-hypervisor guest's qcow2 volumes as qcow2 images, in a valid manifest", async () => {
+    const found = await host("qcow2Guest");
+    expect(found.failedAssertions).toEqual([]);
+    expect(found.manifest.volumes).toEqual({
+      "ch/root": {
+        path: "/var/lib/microvms/ch/root.img",
+        size: 1024 * MiB,
+        format: { type: "ext4", label: "root" },
+        ...owned,
+      },
+      "ch/data.qcow2": {
+        path: "/var/lib/microvms/ch/data.qcow2",
+        size: 2048 * MiB,
+        imageFormat: "qcow2",
+        format: { type: "ext4", label: "data" },
+        ...owned,
+      },
+      // The guest grows the filesystem inside a qcow2 image, xfs included.
+      "ch/logs.qcow2": {
+        path: "/srv/ch/logs.qcow2",
+        size: 512 * MiB,
+        imageFormat: "qcow2",
+        format: { type: "xfs" },
+        ...owned,
+      },
+      // A raw guest next to it is mapped as before.
+      "web/root": {
+        path: "/var/lib/microvms/web/root.img",
+        size: 1024 * MiB,
+        format: { type: "ext4" },
+        ...owned,
+      },
+      "web/data": {
+        path: "/var/lib/microvms/web/data.img",
+        size: 1024 * MiB,
+        format: { type: "xfs" },
+        growFilesystem: "host",
+        ...owned,
+      },
+    });
+    const loaded = parseManifestText(found.manifestText, "qcow2Guest");
+    expect(loaded.ok ? [] : loaded.issues).toEqual([]);
+    const normalized = loaded.ok ? loaded.desired.volumes : [];
+    expect(normalized.map((v) => [v.id, v.imageFormat, v.growFilesystem])).toEqual([
+      ["ch/data.qcow2", "qcow2", "guest"],
+      ["ch/logs.qcow2", "qcow2", "guest"],
+      ["ch/root", "raw", "host"],
+      ["web/data", "raw", "host"],
+      ["web/root", "raw", "host"],
+    ]);
+    // Each guest's unit applies its own volumes, qcow2 ones included, before its VM starts.
+    expect(await unit("qcow2Guest", "volplan-microvm-ch")).toMatchObject({
+      partOf: ["microvm@ch.service"],
+      before: ["microvm@ch.service"],
+      unitConfig: { RequiresMountsFor: ["/var/lib/volplan", "/var/lib/microvms/ch", "/srv/ch"] },
+      serviceConfig: { ExecStart: `${apply} --only volume:ch/` },
+    });
+    expect(found.vmUnits["microvm@ch"]).toEqual({
+      requires: ["volplan-microvm-ch.service"],
+      after: ["volplan-microvm-ch.service"],
+    });
+  });
+
+  it("warns when nothing in a guest grows the filesystem inside a qcow2 image", async () => {
+    const found = await host("qcow2GuestGrowth");
+    expect(found.failedAssertions).toEqual([]);
+    expect(found.warnings).toEqual([
+      expect.stringMatching(
+        /^services\.volplan: microvm ch: volume "data\.qcow2" is a qcow2 image; .* mounts \/data without x-systemd\.growfs.* Add fileSystems\."\/data"\.options = \[ "x-systemd\.growfs" \]/,
+      ),
+    ]);
+    // A guest evaluated without fileSystems (microvm.nix's options alone) is not guessed at.
+    expect((await host("qcow2Guest")).warnings).toEqual([]);
+  });
+
   it("takes per-guest owner, group and mode, and leaves an opted-out guest alone", async () => {
     const perVm = await host("perVm");
     expect(perVm.failedAssertions).toEqual([]);
@@ -317,10 +436,10 @@ describe.skipIf(!thirdPartyAvailable)("nix/module.nix with microvm.nix's host mo
 
   it.each([
     {
-      name: "qcow2Guest",
-      what: "a qcow2 guest volume is an assertion naming the guest and the volume",
+      name: "qcow2OnQemu",
+      what: "a qcow2 volume of a guest whose hypervisor opens it as raw names the guest and the volume",
       messages: [
-        /^services\.volplan: microvm web: volume "data\.qcow2": imageType "qcow2" is not raw.*Set imageType = "raw", or autoCreate = false/,
+        /^services\.volplan: microvm web: volume "data\.qcow2": imageType "qcow2" is passed to cloud-hypervisor only; "qemu" opens every volume as raw.*Set imageType = "raw", or hypervisor = "cloud-hypervisor"/,
       ],
     },
     {
@@ -365,7 +484,7 @@ describe.skipIf(!thirdPartyAvailable)("nix/module.nix with microvm.nix's host mo
   });
 
   it("still builds the rest of a host whose guest has a problem", async () => {
-    expect((await host("qcow2Guest")).manifest.volumes).toEqual({
+    expect((await host("qcow2OnQemu")).manifest.volumes).toEqual({
       "web/root": {
         path: "/var/lib/microvms/web/root.img",
         size: 1024 * MiB,

@@ -162,6 +162,23 @@ describe.skipIf(!thirdPartyAvailable)("nix/package.nix", () => {
     expect(pkg.meta).toMatchObject({ mainProgram: "volplan" });
   });
 
+  it("puts the tools volplan runs on the wrapper's PATH, qemu-img's qemu-utils included", async () => {
+    const pkg = await evaluatePackage();
+    const prefix = /--prefix PATH : (\S+)/.exec(pkg.installPhase)?.[1]?.split(":");
+    const tools = [
+      "coreutils",
+      "util-linux",
+      "e2fsprogs",
+      "xfsprogs",
+      "btrfs-progs",
+      "dosfstools",
+      "qemu-utils",
+    ];
+    expect(prefix).toEqual(
+      tools.map((t) => `/nix/store/00000000000000000000000000000000-${t}/bin`),
+    );
+  });
+
   // Minutes of work (the whole unit suite once more), so it runs in CI only.
   it.runIf(inCi)(
     "passes its build, check and install phases on a copy of exactly those files",

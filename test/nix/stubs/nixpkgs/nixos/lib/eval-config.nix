@@ -1,9 +1,9 @@
 # Stand-in for nixpkgs' nixos/lib/eval-config.nix, which microvm.nix's host module imports (from
 # microvm.vms.<name>.nixpkgs) to evaluate a declarative guest. A real guest evaluation needs all of
 # nixpkgs; this one evaluates the guest's modules with microvm.nix's own option declarations
-# (its nixos-modules/microvm/options.nix in place of that whole directory) and stands in only
-# for the guest values the host module reads that need nixpkgs to build: the runner and the
-# system's toplevel.
+# (its nixos-modules/microvm/options.nix in place of that whole directory, as third-party.nix
+# imports it) and stands in only for the guest values the host module reads that need nixpkgs to
+# build: the runner and the system's toplevel.
 { modules
 , pkgs
 , prefix ? [ ]
@@ -34,7 +34,7 @@ let
 in
 lib.evalModules {
   inherit prefix specialArgs;
-  modules = map (m: if isMicrovmGuestModules m then m + "/options.nix" else m) modules
+  modules = map (m: if isMicrovmGuestModules m then (import ../../../../third-party.nix).microvmGuestOptions else m) modules
     ++ extraModules
     ++ [ guestStubs ];
 }
