@@ -75,14 +75,29 @@ function imageMismatches(promised: Promised, entry: FileEntry): Mismatch[] {
   return [];
 }
 
+/** What sits at the path instead of an image file, as a phrase. */
+function foundInstead(entry: Exclude<ObservedEntry, { type: "file" }> | undefined): string {
+  switch (entry?.type) {
+    case undefined:
+    case "missing":
+      return "there is nothing at the path";
+    case "symlink":
+      return `the path is a symlink to ${JSON.stringify(entry.target)}`;
+    case "directory":
+      return "the path is a directory";
+    case "block-device":
+      return "the path is a block device";
+    case "other":
+      return `the path is ${entry.detail}`;
+  }
+}
+
 /** What differs between a promise and the volume as observed now (empty when it holds). */
 export function mismatches(promised: Promised, snapshot: Snapshot): Mismatch[] {
   const observed = snapshot.volumes[promised.volume];
   const entry = observed?.entry;
-  if (entry?.type !== "file") {
-    const text = `there is ${entry?.type ?? "nothing"} at the path, not an image file`;
-    return [{ aspect: "size", text }];
-  }
+  if (entry?.type !== "file")
+    return [{ aspect: "size", text: `${foundInstead(entry)}, not an image file` }];
   const out = [...contentMismatches(promised, entry), ...imageMismatches(promised, entry)];
   const visible = allocationVisible(snapshot.filesystems[observed?.filesystem ?? ""]?.type);
   if (promised.allocated === true && visible && hasHoles(entry))

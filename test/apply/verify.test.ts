@@ -84,7 +84,12 @@ describe("promises and mismatches", () => {
     {
       name: "gone",
       entry: { type: "missing" as const },
-      want: ["there is missing at the path, not an image file"],
+      want: ["there is nothing at the path, not an image file"],
+    },
+    {
+      name: "swapped for a symlink",
+      entry: { type: "symlink" as const, target: "/root/victim.img" },
+      want: ['the path is a symlink to "/root/victim.img", not an image file'],
     },
   ])("$name", ({ entry, want }) => {
     const after = snapshotWith({ desired, volumes: { [volume.id]: { entry } } });
