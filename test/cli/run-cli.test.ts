@@ -53,7 +53,7 @@ describe("runCli", () => {
     const result = await run(["validate", "--frob", "x.json"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      "volplan: Unknown option '--frob'\nRun 'volplan validate --help' for usage.\n",
+      "volplan: unknown option '--frob'\nRun 'volplan validate --help' for usage.\n",
     );
   });
 
