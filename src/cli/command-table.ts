@@ -1,7 +1,9 @@
 // Every command, in the order `volplan --help` lists them: the one table that --help, parsing,
+// the man page and the shell completions are drawn from.
 import type { Command } from "./command.js";
 import { applyCommand } from "./commands/apply.js";
 import { artifactCommand } from "./commands/artifact.js";
+import { completionCommand } from "./commands/completion.js";
 import { diffCommand } from "./commands/diff.js";
 import { gcCommand } from "./commands/gc.js";
 import { helpCommand } from "./commands/help.js";
@@ -12,6 +14,7 @@ import { validateCommand } from "./commands/validate.js";
 export const COMMANDS: readonly Command[] = [
   applyCommand,
   artifactCommand,
+  completionCommand,
   diffCommand,
   gcCommand,
   helpCommand,
