@@ -164,7 +164,7 @@ async function fromMirrors(args: {
 function requireHash(artifact: DesiredArtifact): Sha256 {
   if (artifact.hash === null) {
     throw new VolplanError(
-      "artifact-no-hash",
+      "ARTIFACT_NO_HASH",
       `artifact ${artifact.name}: a downloaded artifact needs a pinned hash`,
     );
   }

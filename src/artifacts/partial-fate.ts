@@ -27,7 +27,7 @@ export async function keepOrDrop(input: {
       ? "the partial download was removed so it does not hold the space"
       : "nothing was written";
     return new VolplanError(
-      "artifact-reserve",
+      "ARTIFACT_RESERVE",
       `artifact ${name}: ${error.message}; ${fate}. Free space on the filesystem of the cache (or lower policy.reserve, or move stateDir), then run volplan artifact fetch ${name} again.`,
       { cause: error },
     );
@@ -35,7 +35,7 @@ export async function keepOrDrop(input: {
   if (!full) return error;
   await discard(input.partial, input.metaPath);
   return new VolplanError(
-    "artifact-no-space",
+    "ARTIFACT_NO_SPACE",
     `artifact ${name}: the filesystem of the artifact cache is full (${code}); the partial download was removed so it does not hold the space. Free space there or move stateDir, then run volplan artifact fetch ${name} again.`,
     { cause: error },
   );
