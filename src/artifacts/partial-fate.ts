@@ -16,6 +16,8 @@ export async function keepOrDrop(input: {
   readonly name: string;
   /** Bytes in the partial now. */
   readonly size: number;
+  /** The command that fetches it again. */
+  readonly retry: string;
 }): Promise<unknown> {
   const { error, name } = input;
   if (input.size === 0) await discard(input.partial, input.metaPath);
@@ -28,7 +30,7 @@ export async function keepOrDrop(input: {
       : "nothing was written";
     return new VolplanError(
       "ARTIFACT_RESERVE",
-      `artifact ${name}: ${error.message}; ${fate}. Free space on the filesystem of the cache (or lower policy.reserve, or move stateDir), then run volplan artifact fetch ${name} again.`,
+      `artifact ${name}: ${error.message}; ${fate}. Free space on the filesystem of the cache (or lower policy.reserve, or move stateDir), then run ${input.retry} again.`,
       { cause: error },
     );
   }
@@ -36,7 +38,7 @@ export async function keepOrDrop(input: {
   await discard(input.partial, input.metaPath);
   return new VolplanError(
     "ARTIFACT_NO_SPACE",
-    `artifact ${name}: the filesystem of the artifact cache is full (${code}); the partial download was removed so it does not hold the space. Free space there or move stateDir, then run volplan artifact fetch ${name} again.`,
+    `artifact ${name}: the filesystem of the artifact cache is full (${code}); the partial download was removed so it does not hold the space. Free space there or move stateDir, then run ${input.retry} again.`,
     { cause: error },
   );
 }

@@ -81,6 +81,16 @@ export function applyExitCode(report: ApplyReport): number {
 
 type Target = Pick<ApplyHostInput, "desired" | "saved" | "whole">;
 
+// What to run when FILE is a manifest: this command line with --manifest FILE, or plan --out.
+function asManifest(args: readonly string[], file: string) {
+  const index = args.lastIndexOf(file);
+  const rest = args.filter((_, i) => i !== index);
+  return {
+    apply: shellCommand("volplan", "apply", "--manifest", file, ...rest),
+    plan: shellCommand("volplan", "plan", "--manifest", file, "--out", "PLAN"),
+  };
+}
+
 // The manifest to apply, narrowed by --only; or a saved plan with the manifest it embeds.
 async function loadTarget(
   ctx: CommandContext,
@@ -97,7 +107,7 @@ async function loadTarget(
   if (values.manifest !== undefined || values.only !== undefined)
     throw new UsageError("a PLAN_FILE brings its own manifest and --only; give neither", "apply");
   const { readPlanFile } = await import("../../planfile/planfile.js");
-  const saved = await readPlanFile(resolve(ctx.cwd, planFile));
+  const saved = await readPlanFile(resolve(ctx.cwd, planFile), asManifest(ctx.args, planFile));
   return {
     desired: applyOnly(saved.desired, saved.only, "apply"),
     saved,

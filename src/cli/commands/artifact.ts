@@ -188,6 +188,7 @@ async function runFetch(
       jobs,
       onProgress: progress.report,
       reserve,
+      retry: (name) => fetchCommand(name, values.manifest),
       lock: { onWaiting: (holder) => ctx.stderr.write(`${waitingMessage(holder)}\n`) },
     }),
   );
