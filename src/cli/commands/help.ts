@@ -28,7 +28,7 @@ async function run(ctx: CommandContext): Promise<number> {
   const command = COMMANDS.find((c) => c.name === name);
   if (command === undefined) {
     const names = COMMANDS.map((c) => c.name);
-    throw new UsageError(`unknown command '${name}'${didYouMean(name, names)}`, "help");
+    throw new UsageError(`unknown command '${name}'${didYouMean(name, names)}`, null);
   }
   ctx.stdout.write(commandUsage(command));
   return EXIT.ok;
