@@ -1,4 +1,5 @@
 // Texts about the whole program that --help and the man page share.
+import { EXIT } from "./exit-codes.js";
 
 /** What volplan is, in one paragraph. */
 export const PROGRAM =
@@ -19,4 +20,21 @@ export const ENVIRONMENT: readonly { readonly name: string; readonly help: strin
     help: "dumb: no colour unless --color=always, and progress as plain lines",
   },
   { name: "VOLPLAN_DEBUG", help: "1: print a stack trace with an internal error" },
+];
+
+/** What each exit status means, for every command. */
+export const EXIT_STATUS: readonly { readonly code: number; readonly meaning: string }[] = [
+  { code: EXIT.ok, meaning: "success; with --detailed-exitcode, nothing to change" },
+  { code: EXIT.error, meaning: "error (bad input, I/O failure, failed step, stale saved plan)" },
+  { code: EXIT.changes, meaning: "with --detailed-exitcode: changes pending" },
+  {
+    code: EXIT.refused,
+    meaning:
+      "refusals present: some volume or artifact is left alone until the manifest or the host changes",
+  },
+  {
+    code: EXIT.infeasible,
+    meaning:
+      "plan infeasible: a host filesystem cannot hold what the plan writes plus the reserve; nothing was touched",
+  },
 ];

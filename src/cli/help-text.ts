@@ -1,6 +1,6 @@
 // The text of `volplan --help` and `volplan COMMAND --help`, drawn from the command table.
 import type { CommandSpec, OptionSpec, OptionTable } from "./command.js";
-import { ENVIRONMENT, PROGRAM } from "./command-table-text.js";
+import { ENVIRONMENT, EXIT_STATUS, PROGRAM } from "./command-table-text.js";
 import { GLOBAL_OPTIONS } from "./global-args.js";
 import { twoColumns, wrapText } from "./wrap.js";
 
@@ -74,6 +74,12 @@ export function mainUsage(commands: readonly CommandSpec[]): string {
     "Environment:",
     ...twoColumns(
       ENVIRONMENT.map((e) => [e.name, e.help]),
+      WIDTH,
+    ),
+    "",
+    "Exit status:",
+    ...twoColumns(
+      EXIT_STATUS.map((e) => [String(e.code), e.meaning]),
       WIDTH,
     ),
   ];
