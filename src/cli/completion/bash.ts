@@ -1,6 +1,6 @@
 // The bash completion script (`volplan completion bash`).
 import type { Completion } from "../command.js";
-import type { CompletedCommand, CompletedOption } from "./model.js";
+import { afterCommand, type CompletedCommand, type CompletedOption } from "./model.js";
 
 // Words of the table are plain (letters, digits, dashes): safe inside double quotes as they are.
 function words(list: readonly string[]): string {
@@ -26,8 +26,29 @@ function valueArms(options: readonly CompletedOption[]): string[] {
     .map((o) => `        --${o.long}) ${reply(o.value)} ;;`);
 }
 
+// The options offered after `volplan COMMAND [SUB]`: those of every subcommand, then per $sub.
+function optionReply(command: CompletedCommand, all: readonly CompletedOption[]): string[] {
+  const common = all.filter((o) => o.with === null);
+  const perSub = command.subcommands
+    .map((s) => ({ name: s.name, options: all.filter((o) => o.with?.includes(s.name) === true) }))
+    .filter((s) => s.options.length > 0);
+  if (perSub.length === 0)
+    return [
+      `      if [[ $cur == -* ]]; then _volplan_reply -W "${words(optionWords(all))}"; return; fi`,
+    ];
+  return [
+    `      if [[ $cur == -* ]]; then`,
+    `        local options="${words(optionWords(common))}"`,
+    `        case $sub in`,
+    ...perSub.map((s) => `          ${s.name}) options+=" ${words(optionWords(s.options))}" ;;`),
+    `        esac`,
+    `        _volplan_reply -W "$options"; return`,
+    `      fi`,
+  ];
+}
+
 function commandArm(command: CompletedCommand, globals: readonly CompletedOption[]): string[] {
-  const all = [...command.options, ...globals];
+  const all = [...command.options, ...globals.filter(afterCommand)];
   const positional =
     command.subcommands.length > 0
       ? [
@@ -39,7 +60,7 @@ function commandArm(command: CompletedCommand, globals: readonly CompletedOption
     `      case $prev in`,
     ...valueArms(all),
     `      esac`,
-    `      if [[ $cur == -* ]]; then _volplan_reply -W "${words(optionWords(all))}"; return; fi`,
+    ...optionReply(command, all),
     ...positional,
     `      ;;`,
   ];

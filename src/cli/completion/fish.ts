@@ -1,6 +1,6 @@
 // The fish completion script (`volplan completion fish`).
 import type { Completion } from "../command.js";
-import type { CompletedCommand, CompletedOption } from "./model.js";
+import { afterCommand, type CompletedCommand, type CompletedOption } from "./model.js";
 
 // A fish single-quoted string: only \ and ' are special inside it.
 function quoted(text: string): string {
@@ -48,7 +48,8 @@ export function fishScript(
     "",
     "# No file names unless a command or option asks for them.",
     "complete -c volplan -f",
-    ...globals.map((o) => optionLine(o, null)),
+    // --color and --help anywhere; --version only before a command.
+    ...globals.map((o) => optionLine(o, afterCommand(o) ? null : "__fish_use_subcommand")),
     ...commands.map(
       (c) => `complete -c volplan -n __fish_use_subcommand -a ${c.name} -d ${quoted(c.help)}`,
     ),
@@ -56,7 +57,12 @@ export function fishScript(
       const seen = `__fish_seen_subcommand_from ${command.name}`;
       return [
         "",
-        ...command.options.map((o) => optionLine(o, seen)),
+        ...command.options.map((o) =>
+          optionLine(
+            o,
+            o.with === null ? seen : `${seen}; and __fish_seen_subcommand_from ${o.with.join(" ")}`,
+          ),
+        ),
         ...positionalLines(command, seen),
       ];
     }),

@@ -12,6 +12,8 @@ export interface CompletedOption {
   readonly takesValue: boolean;
   readonly value: Completion;
   readonly repeatable: boolean;
+  /** The subcommands it goes with (artifact fetch --verify); null: all of them. */
+  readonly with: readonly string[] | null;
 }
 
 /** One command as the scripts offer it. */
@@ -39,12 +41,18 @@ function optionsOf(table: OptionTable): CompletedOption[] {
     takesValue: option.type === "string",
     value: option.complete ?? null,
     repeatable: option.multiple === true,
+    with: option.with ?? null,
   }));
 }
 
 /** The global options (--color, --help, --version). */
 export function globalOptions(): CompletedOption[] {
   return optionsOf(GLOBAL_OPTIONS);
+}
+
+/** The global options a command takes after its name: --version only comes before one. */
+export function afterCommand(option: CompletedOption): boolean {
+  return option.long !== "version";
 }
 
 /** Every command with its options; `help` completes command names. */

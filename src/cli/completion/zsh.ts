@@ -1,6 +1,6 @@
 // The zsh completion script (`volplan completion zsh`): a #compdef function for $fpath, or sourced.
 import type { Completion } from "../command.js";
-import type { CompletedCommand, CompletedOption } from "./model.js";
+import { afterCommand, type CompletedCommand, type CompletedOption } from "./model.js";
 
 // Inside '…' (a zsh single-quoted word): ' closes it, so it is written '\''.
 function quoted(text: string): string {
@@ -44,7 +44,7 @@ function argumentSpecs(command: CompletedCommand): string[] {
 }
 
 function commandArm(command: CompletedCommand, globals: readonly CompletedOption[]): string[] {
-  const specs = [...command.options, ...globals].flatMap(optionSpecs);
+  const specs = [...command.options, ...globals.filter(afterCommand)].flatMap(optionSpecs);
   return [
     `        ${command.name})`,
     `          _arguments -s \\`,
