@@ -831,7 +831,7 @@ export interface ActionResultOutput {
    */
   status: "done" | "failed" | "skipped" | "refused" | "unchanged";
   /**
-   * Milliseconds the step ran, not counting the time it waited for its turn on its filesystem or for one of the --jobs slots; 0 for a step that ran nothing.
+   * Milliseconds from the step's start to its end, 0 for a step that ran nothing. It includes the time the step waited for its turn on its filesystem or for one of the --jobs slots.
    */
   duration_ms: number;
   error?: ResultError;

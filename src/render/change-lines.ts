@@ -48,6 +48,19 @@ function growerText(by: "host" | "guest" | "none", fs: GrowFilesystemAction | un
   return `${fs.fs_type} grown by the host${via}`;
 }
 
+// "new 10 GiB hole-preserving copy of BASE (1.2 GiB allocated)": the base named once, though
+// the planner's note names it too ("hole-preserving copy of BASE (…)").
+function seedText(action: Extract<Action, { kind: "seed" }>): string {
+  const head = `new ${formatBytes(action.size)}`;
+  const note = action.note ?? "";
+  const match = /^(reflink|hole-preserving) copy of /.exec(note);
+  if (match !== null && note.startsWith(`${match[0]}${action.from}`)) {
+    const rest = note.slice(match[0].length + action.from.length).trim();
+    return `${head} ${match[1]} copy of ${action.from}${rest === "" ? "" : ` ${rest}`}`;
+  }
+  return withNote(`${head} copy of ${action.from}`, action.note);
+}
+
 function describeChange(action: Action, group: readonly Action[]): string | null {
   switch (action.kind) {
     case "create":
@@ -56,7 +69,7 @@ function describeChange(action: Action, group: readonly Action[]): string | null
         action.note,
       );
     case "seed":
-      return withNote(`new ${formatBytes(action.size)} copy of ${action.from}`, action.note);
+      return seedText(action);
     case "grow-image": {
       const fs = group.find((a): a is GrowFilesystemAction => a.kind === "grow-filesystem");
       const size = `${formatBytes(action.from)} → ${formatBytes(action.to)}`;
