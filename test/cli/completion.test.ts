@@ -94,6 +94,45 @@ describe("volplan completion", () => {
     expect(result.stdout).toBe("_volplan");
   });
 
+  // No terminal to drive zsh's completion widget: _arguments is replaced by a stub that enters
+  // the argument state (as the script's outer call would) and prints the specs of the inner one.
+  zshIt(
+    "zsh: offers the options of the subcommand typed, and subcommands with their help",
+    async () => {
+      const specsFor = async (...words: string[]) => {
+        const program = [
+          "autoload -Uz compinit; compinit -u -D",
+          `source ${scripts["zsh"]}`,
+          "_arguments() {",
+          "  if [[ $1 == -C ]]; then state=argument; line=(${words[2]}); words=(${words[2,-1]}); return 0; fi",
+          '  print -rl -- "$@"',
+          "}",
+          `words=(volplan ${words.map((w) => `'${w}'`).join(" ")} ''); CURRENT=$#words`,
+          "_volplan",
+        ].join("\n");
+        const result = await execa("zsh", ["-f", "-c", program]);
+        return result.stdout.split("\n");
+      };
+      const fetch = await specsFor("artifact", "fetch");
+      expect(fetch).toEqual(
+        expect.arrayContaining([
+          "--manifest=[manifest]:manifest:_files",
+          "--jobs=[parallel downloads]:jobs: ",
+        ]),
+      );
+      expect(fetch.some((s) => s.startsWith("--verify["))).toBe(true);
+      expect(fetch.some((s) => s.startsWith("--to="))).toBe(false);
+      const extract = await specsFor("artifact", "extract");
+      expect(extract).toContain("--to=[the directory to extract into]:to:_files -/");
+      expect(extract.some((s) => s.startsWith("--verify["))).toBe(false);
+      const sub = fetch.find((s) => s.startsWith("1:subcommand:"));
+      expect(sub).toContain('path\\:"print the cached path"');
+      const plan = await specsFor("plan");
+      expect(plan.some((s) => s.startsWith("--version"))).toBe(false);
+      expect(plan.some((s) => s.startsWith("--out=[also save the plan"))).toBe(true);
+    },
+  );
+
   fishIt("fish: passes fish --no-execute and completes from the table", async () => {
     await execa("fish", ["--no-execute", scripts["fish"]!], { env: fishHome() });
     expect(await fishComplete("pl")).toEqual(["plan"]);

@@ -32,18 +32,52 @@ function optionSpecs(option: CompletedOption): string[] {
   ];
 }
 
+// Inside "…", which _arguments evaluates for a ((word\:description …)) action.
+function doubleQuoted(text: string): string {
+  return `"${text.replace(/["\\$`]/g, (c) => `\\${c}`)}"`;
+}
+
 function argumentSpecs(command: CompletedCommand): string[] {
   if (command.subcommands.length > 0) {
-    const subs = command.subcommands.map(
-      (s) => `${s.name}\\:${quoted(specText(s.help)).replace(/^'|'$/g, "")}`,
-    );
+    const subs = command.subcommands.map((s) => `${s.name}\\:${doubleQuoted(specText(s.help))}`);
     return [quoted(`1:subcommand:((${subs.join(" ")}))`), quoted("*:name: ")];
   }
   const name = command.positionalName === "" ? "argument" : command.positionalName.toLowerCase();
   return [quoted(`*:${name}:${action(command.positional)}`)];
 }
 
+// A command with subcommands: the options of every subcommand, plus those of the one typed
+// ($words[2]: _arguments' '*::' made the command $words[1]).
+function subcommandArm(command: CompletedCommand, globals: readonly CompletedOption[]): string[] {
+  const common = [...command.options, ...globals.filter(afterCommand)].filter(
+    (o) => o.with === null,
+  );
+  const perSub = command.subcommands
+    .map((s) => ({
+      name: s.name,
+      options: command.options.filter((o) => o.with?.includes(s.name) === true),
+    }))
+    .filter((s) => s.options.length > 0);
+  return [
+    `        ${command.name})`,
+    `          local -a specs`,
+    `          specs=(`,
+    ...common.flatMap(optionSpecs).map((s) => `            ${s}`),
+    `          )`,
+    `          case $words[2] in`,
+    ...perSub.map(
+      (s) => `            ${s.name}) specs+=(${s.options.flatMap(optionSpecs).join(" ")}) ;;`,
+    ),
+    `          esac`,
+    `          _arguments -s $specs \\`,
+    ...argumentSpecs(command).map((s) => `            ${s} \\`),
+    `            && ret=0`,
+    `          ;;`,
+  ];
+}
+
 function commandArm(command: CompletedCommand, globals: readonly CompletedOption[]): string[] {
+  if (command.subcommands.length > 0) return subcommandArm(command, globals);
   const specs = [...command.options, ...globals.filter(afterCommand)].flatMap(optionSpecs);
   return [
     `        ${command.name})`,
