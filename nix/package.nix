@@ -6,6 +6,7 @@
 , importNpmLock
 , nodejs
 , makeWrapper
+, installShellFiles
 , coreutils
 , util-linux
 , e2fsprogs
@@ -40,7 +41,7 @@ buildNpmPackage {
   npmConfigHook = importNpmLock.npmConfigHook;
 
   inherit nodejs;
-  nativeBuildInputs = [ makeWrapper ];
+  nativeBuildInputs = [ makeWrapper installShellFiles ];
   nativeCheckInputs = runtimeTools;
 
   npmBuildScript = "build";
@@ -64,6 +65,12 @@ buildNpmPackage {
     makeWrapper ${lib.getExe nodejs} "$out/bin/volplan" \
       --add-flags "$out/lib/volplan/${program}" \
       --prefix PATH : ${lib.makeBinPath runtimeTools}
+    # The man page (generated from the command table, like --help) and completions for each shell.
+    installManPage man/volplan.1
+    installShellCompletion --cmd volplan \
+      --bash <("$out/bin/volplan" completion bash) \
+      --zsh <("$out/bin/volplan" completion zsh) \
+      --fish <("$out/bin/volplan" completion fish)
     runHook postInstall
   '';
 

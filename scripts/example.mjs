@@ -1,6 +1,7 @@
 // Quick start: plans and applies the bundled example into a fresh temporary directory, shows
 // that a second run has nothing to do, then raises one size and applies the growth.
-// No root needed: images are owned by the user running it. Pass --keep to keep the directory.
+// No root needed: images are owned by the user running it. The directory is removed at the end;
+// `npm run example -- --keep` keeps it (and prints the manifest's path) to look around.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -48,7 +49,11 @@ function volplan(args, okCodes = [0]) {
 
 try {
   writeManifest(false);
-  console.log(`# example directory: ${dir}`);
+  console.log(
+    keep
+      ? `# example directory: ${dir} (kept at the end)`
+      : "# example directory: a temporary one, removed at the end (npm run example -- --keep keeps it)",
+  );
   volplan(["validate", manifestPath]);
   volplan(["plan", "--manifest", manifestPath, "--detailed-exitcode"], [2]);
   volplan(["apply", "--manifest", manifestPath]);
@@ -60,6 +65,6 @@ try {
 } catch {
   // volplan already printed why.
 } finally {
-  if (keep) console.log(`# kept ${dir}`);
+  if (keep) console.log(`# kept ${dir}; try: npx volplan plan ${manifestPath}`);
   else rmSync(dir, { recursive: true, force: true });
 }

@@ -1,5 +1,9 @@
 // Generates TypeScript types and ahead-of-time ajv validators from schema/*.json.
 // `node scripts/generate.mjs` writes them; `--check` exits 1 when a committed file is stale.
+// The output schemas (plan, apply, validate) leave their objects open for consumers (later
+// releases may add properties); their validators, which only tests use, check volplan's own output
+// closed: every object gets additionalProperties: false, so a property volplan prints that its
+// schema does not describe fails the tests.
 import { readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
@@ -15,15 +19,53 @@ const SCHEMAS = [
     schema: "schema/manifest.schema.json",
     types: "src/generated/manifest-types.ts",
     validator: "src/generated/validate-manifest.js",
-    name: "validateManifestSchema",
+    closed: false,
   },
   {
     schema: "schema/plan.schema.json",
     types: "src/generated/plan-types.ts",
     validator: "src/generated/validate-plan.js",
-    name: "validatePlanSchema",
+    closed: true,
+  },
+  {
+    schema: "schema/apply.schema.json",
+    types: "src/generated/apply-types.ts",
+    validator: "src/generated/validate-apply.js",
+    closed: true,
+  },
+  {
+    schema: "schema/validate.schema.json",
+    types: "src/generated/validate-output-types.ts",
+    validator: "src/generated/validate-validate-output.js",
+    closed: true,
   },
 ];
+
+// Schemas refer to each other by $id (https://volplan.dev/schema/plan-v1.json); each is a file here.
+async function schemasById() {
+  const byId = new Map();
+  for (const entry of SCHEMAS) {
+    const schema = JSON.parse(await readFile(path.join(root, entry.schema), "utf8"));
+    byId.set(schema.$id, schema);
+  }
+  return byId;
+}
+
+/** A copy of `schema` whose objects with properties admit no others (unless they say). */
+export function closedSchema(schema) {
+  if (Array.isArray(schema)) return schema.map(closedSchema);
+  if (schema === null || typeof schema !== "object") return schema;
+  const copy = Object.fromEntries(
+    Object.entries(schema).map(([key, value]) =>
+      key === "properties" || key === "definitions"
+        ? [key, Object.fromEntries(Object.entries(value).map(([k, v]) => [k, closedSchema(v)]))]
+        : [key, closedSchema(value)],
+    ),
+  );
+  if (copy.properties !== undefined && copy.additionalProperties === undefined)
+    copy.additionalProperties = false;
+  return copy;
+}
 
 function banner(schemaPath) {
   return `/* eslint-disable */\n// Generated from ${schemaPath} by scripts/generate.mjs (npm run generate). Do not edit.\n`;
@@ -34,8 +76,18 @@ async function format(source, filepath) {
   return prettier.format(source, { ...config, filepath });
 }
 
-async function typesFor(entry, schema) {
+async function typesFor(entry, schema, byId) {
   const ts = await compile(schema, schema.title, {
+    // $refs to another schema's $id read that schema's file.
+    $refOptions: {
+      resolve: {
+        volplan: {
+          order: 1,
+          canRead: (file) => byId.has(file.url),
+          read: (file) => JSON.stringify(byId.get(file.url)),
+        },
+      },
+    },
     bannerComment: "",
     additionalProperties: false,
     strictIndexSignatures: true,
@@ -46,7 +98,8 @@ async function typesFor(entry, schema) {
   return format(banner(entry.schema) + ts, entry.types);
 }
 
-async function validatorFor(entry, schema) {
+async function validatorFor(entry, schema, byId) {
+  const view = entry.closed ? closedSchema : (s) => s;
   const ajv = new Ajv({
     allErrors: true,
     strict: true,
@@ -65,7 +118,8 @@ async function validatorFor(entry, schema) {
     },
     code: { source: true, esm: true, lines: false },
   });
-  const validate = ajv.compile(schema);
+  for (const [id, other] of byId) if (id !== schema.$id) ajv.addSchema(view(other));
+  const validate = ajv.compile(view(schema));
   // Standalone ESM output still emits require() for ajv's runtime helpers; turn each into an import.
   // Node gives module.exports as the default import, bundlers and vitest may give exports.default: accept both.
   const imports = [];
@@ -91,10 +145,11 @@ function declarationFor(entry) {
 // Every generated file: path relative to the repository root → content.
 export async function generateAll() {
   const files = {};
+  const byId = await schemasById();
   for (const entry of SCHEMAS) {
     const schema = JSON.parse(await readFile(path.join(root, entry.schema), "utf8"));
-    files[entry.types] = await typesFor(entry, schema);
-    files[entry.validator] = await validatorFor(entry, schema);
+    files[entry.types] = await typesFor(entry, schema, byId);
+    files[entry.validator] = await validatorFor(entry, schema, byId);
     files[entry.validator.replace(/\.js$/, ".d.ts")] = declarationFor(entry);
   }
   return files;

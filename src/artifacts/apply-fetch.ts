@@ -18,7 +18,7 @@ export function artifactFetcher(input: {
     const artifact = input.desired.artifacts.find((a) => a.name === action.artifact);
     if (artifact === undefined) {
       throw new VolplanError(
-        "artifact-unknown",
+        "ARTIFACT_UNKNOWN",
         `artifact ${action.artifact} is not declared in the manifest`,
       );
     }
@@ -31,7 +31,7 @@ export function artifactFetcher(input: {
       ...(input.tuning === undefined ? {} : { tuning: input.tuning }),
     });
     if (result === undefined)
-      throw new VolplanError("artifact-unknown", `artifact ${action.artifact}: nothing fetched`);
+      throw new VolplanError("ARTIFACT_UNKNOWN", `artifact ${action.artifact}: nothing fetched`);
     if (!result.ok) throw result.error;
     const { outcome } = result;
     return {

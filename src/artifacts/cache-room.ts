@@ -43,7 +43,7 @@ export class RoomError extends VolplanError {
       ? `stopped after ${formatBytes(input.at)}${more}: writing on`
       : `not started${more}: downloading it`;
     super(
-      "artifact-reserve",
+      "ARTIFACT_RESERVE",
       `${what} would leave less than the reserve of ${formatBytes(input.reserve)} free (${formatBytes(input.free)} free now)`,
     );
     this.name = "RoomError";

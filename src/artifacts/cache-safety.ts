@@ -21,7 +21,7 @@ export function isMissing(error: unknown): boolean {
   return code === "ENOENT" || code === "ENOTDIR";
 }
 
-/** Throws "unsafe-cache" when an existing cache path is a symlink or foreign-owned. */
+/** Throws "UNSAFE_CACHE" when an existing cache path is a symlink or foreign-owned. */
 export async function assertSafeCachePath(
   at: string,
   kind: "directory" | "file",
@@ -33,7 +33,7 @@ export async function assertSafeCachePath(
   if (problem !== null || wrongKind) {
     const detail = problem ?? `${at} is not a ${kind}`;
     throw new VolplanError(
-      "unsafe-cache",
+      "UNSAFE_CACHE",
       `artifact cache: ${detail}. Remove it (volplan recreates the cache) or point stateDir elsewhere.`,
     );
   }

@@ -29,7 +29,7 @@ export async function attemptDownload(input: AttemptInput): Promise<PartialMeta>
   if (scheme === "file:") return attemptFile(input);
   if (scheme === "http:" || scheme === "https:") return attemptHttp(input);
   throw new SourceError({
-    code: "download-scheme",
+    code: "DOWNLOAD_SCHEME",
     message: `${input.url}: only https, http and file URLs are supported`,
     retry: false,
   });
@@ -41,7 +41,7 @@ async function attemptHttp(input: AttemptInput): Promise<PartialMeta> {
   if (encoding !== null && encoding !== "identity") {
     response.cancel();
     throw new SourceError({
-      code: "download-encoding",
+      code: "DOWNLOAD_ENCODING",
       message: `${input.url}: the server sends Content-Encoding ${encoding} although identity was asked for; the hash is of the file as stored, so use another mirror`,
       retry: false,
     });
@@ -58,7 +58,7 @@ async function attemptHttp(input: AttemptInput): Promise<PartialMeta> {
   if (total !== null && limit !== null && total > limit) {
     response.cancel();
     throw new SourceError({
-      code: "artifact-too-large",
+      code: "ARTIFACT_TOO_LARGE",
       message: `${input.url} sends ${total} bytes, more than the declared size of ${limit} bytes`,
       retry: false,
     });
@@ -83,7 +83,7 @@ async function attemptHttp(input: AttemptInput): Promise<PartialMeta> {
   }
   if (total !== null && input.writer.bytes !== total) {
     throw new SourceError({
-      code: "download-short",
+      code: "DOWNLOAD_SHORT",
       message: `${input.url}: got ${input.writer.bytes} of ${total} bytes`,
       retry: true,
     });
@@ -140,7 +140,7 @@ function expectedTotal(response: HttpResponse, start: number): number | null {
 async function attemptFile(input: AttemptInput): Promise<PartialMeta> {
   const handle = await openRegular(fileURLToPath(input.url)).catch((error: unknown) => {
     throw new SourceError({
-      code: "download-file",
+      code: "DOWNLOAD_FILE",
       message: `${input.url}: ${(error as Error).message}`,
       retry: false,
       cause: error,

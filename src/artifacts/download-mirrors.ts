@@ -23,13 +23,13 @@ export async function downloadFromMirrors(
       if (!(error instanceof SourceError)) throw error;
       failures.push(error.message);
       // Bytes from a source that overran the declared size are not worth resuming.
-      if (error.code === "artifact-too-large") await input.writer.start(0);
+      if (error.code === "ARTIFACT_TOO_LARGE") await input.writer.start(0);
       // The partial now belongs to whichever URL last answered: its metadata says which.
       meta = await readPartialMeta(input.metaPath);
     }
   }
   throw new VolplanError(
-    "artifact-download-failed",
+    "ARTIFACT_DOWNLOAD_FAILED",
     `could not download from any URL:\n  ${failures.join("\n  ")}\nCheck the URLs and the network, or add a mirror to urls.`,
   );
 }

@@ -26,7 +26,7 @@ function modeText(stats: Stats): string {
 
 function unsafe(to: string, detail: string, fix: string): VolplanError {
   return new VolplanError(
-    "extract-target-unsafe",
+    "EXTRACT_TARGET_UNSAFE",
     `refusing to extract into ${to}: ${detail}, so someone else could swap what volplan extracts before it is used. ${fix}.`,
   );
 }
@@ -80,7 +80,7 @@ async function checkExisting(to: string, stats: Stats): Promise<void> {
   }
   if ((await readdir(to)).length > 0) {
     throw new VolplanError(
-      "extract-target-not-empty",
+      "EXTRACT_TARGET_NOT_EMPTY",
       `${to} already exists and is not an empty directory; extract into a new directory (each extraction is a fresh private copy)`,
     );
   }
@@ -96,7 +96,7 @@ export async function prepareTarget(requested: string): Promise<ExtractTarget> {
   const resolved = path.resolve(requested);
   const parent = await realpath(path.dirname(resolved)).catch((cause: NodeJS.ErrnoException) => {
     throw new VolplanError(
-      "extract-target-missing",
+      "EXTRACT_TARGET_MISSING",
       `cannot extract into ${resolved}: its parent directory ${path.dirname(resolved)} cannot be resolved (${cause.code ?? cause.message}). Create it first, or choose another directory.`,
       { cause },
     );

@@ -62,12 +62,12 @@ export async function extractTarball(input: {
     const what = created ? `${to} was removed` : `${to} was emptied again`;
     if (error instanceof Refusal) {
       throw new VolplanError(
-        "extract-refused",
+        "EXTRACT_REFUSED",
         `refusing to extract ${input.archive}: ${error.message}; ${what}.`,
       );
     }
     throw new VolplanError(
-      "extract-failed",
+      "EXTRACT_FAILED",
       `cannot extract ${input.archive}: ${(error as Error).message}; ${what}.`,
       {
         cause: error,

@@ -32,6 +32,8 @@ export interface FetchArtifactsInput {
   readonly reserve?: number;
   /** Pass { held: true } from a caller that already holds the global lock. */
   readonly lock?: Omit<LockUse, "stateDir">;
+  /** The command a message suggests to fetch an artifact again (default: volplan artifact fetch NAME). */
+  readonly retry?: (name: string) => string;
 }
 
 /** Makes every given artifact present and verified; returns one result per artifact, in input order. */
@@ -54,6 +56,7 @@ export async function fetchArtifacts(input: FetchArtifactsInput): Promise<FetchR
                 tuning,
                 onProgress: input.onProgress,
                 room,
+                retry: input.retry ?? ((name) => `volplan artifact fetch ${name}`),
               })
             : await verifyStorePath({ layout, artifact, path: artifact.source.path, verify });
         return { ok: true, outcome };

@@ -46,6 +46,8 @@ export interface FetchOneInput {
   readonly onProgress: ((progress: ArtifactProgress) => void) | undefined;
   /** Stops a download before it takes free space below the reserve; null: only a full filesystem stops it. */
   readonly room: CacheRoom | null;
+  /** The command that fetches an artifact again, for messages. */
+  readonly retry: (name: string) => string;
 }
 
 /** Makes one URL artifact present and verified in the cache (caller holds the global lock). */
@@ -129,7 +131,8 @@ async function downloadOnce(args: DownloadArgs): Promise<Attempt> {
       (stats) => stats.size,
       () => 0,
     );
-    throw await keepOrDrop({ error, partial, metaPath, name: artifact.name, size });
+    const retry = input.retry(artifact.name);
+    throw await keepOrDrop({ error, partial, metaPath, name: artifact.name, size, retry });
   } finally {
     // The hashing thread reads through the handle's descriptor: it stops first.
     await writer?.dispose();
@@ -164,7 +167,7 @@ async function fromMirrors(args: {
 function requireHash(artifact: DesiredArtifact): Sha256 {
   if (artifact.hash === null) {
     throw new VolplanError(
-      "artifact-no-hash",
+      "ARTIFACT_NO_HASH",
       `artifact ${artifact.name}: a downloaded artifact needs a pinned hash`,
     );
   }

@@ -20,17 +20,23 @@ export function findArtifact(desired: DesiredState, name: string): DesiredArtifa
   return `the manifest has no artifact ${JSON.stringify(name)}; ${declared}`;
 }
 
-/** The verified local path of an artifact: stat and index only, no hashing of cached files. */
-export async function findCached(desired: DesiredState, name: string): Promise<CachedLookup> {
+/**
+ * The verified local path of an artifact: stat and index only, no hashing of cached files.
+ * `fetch` is the command that fetches it, as the caller was run (with its --manifest).
+ */
+export async function findCached(
+  desired: DesiredState,
+  name: string,
+  fetch: string,
+): Promise<CachedLookup> {
   const artifact = findArtifact(desired, name);
   if (typeof artifact === "string") return { ok: false, message: artifact };
   // A path handed out through a directory someone else can write could be replaced after.
   const unsafe = stateDirProblem(desired.stateDir);
   if (unsafe !== null) return { ok: false, message: unsafe };
   const observed = (await observeArtifacts({ ...desired, artifacts: [artifact] }))[name];
-  const fetch = `run volplan artifact fetch ${name}`;
   if (observed === undefined)
-    return { ok: false, message: `artifact ${name} is not cached yet; ${fetch}` };
+    return { ok: false, message: `artifact ${name} is not cached yet; run ${fetch}` };
   if (observed.problem)
     return { ok: false, message: `artifact ${name}: ${observed.problem.detail}` };
   const usable =
@@ -49,7 +55,7 @@ export async function findCached(desired: DesiredState, name: string): Promise<C
     }
     const state =
       observed.state === "missing" ? "is not cached yet" : "is in the cache but not verified";
-    return { ok: false, message: `artifact ${name} ${state}; ${fetch}` };
+    return { ok: false, message: `artifact ${name} ${state}; run ${fetch}` };
   }
   await access(observed.path, constants.R_OK);
   return { ok: true, artifact, path: observed.path };

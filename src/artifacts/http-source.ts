@@ -34,7 +34,7 @@ export async function httpGet(input: {
       response.destroy();
       if (hop >= input.tuning.maxRedirects) {
         throw new SourceError({
-          code: "download-redirects",
+          code: "DOWNLOAD_REDIRECTS",
           message: `${input.url}: more than ${input.tuning.maxRedirects} redirects`,
           retry: false,
         });
@@ -73,7 +73,7 @@ async function sendOnce(input: {
     const timer = setTimeout(() => {
       req.destroy(
         new SourceError({
-          code: "download-timeout",
+          code: "DOWNLOAD_TIMEOUT",
           message: `${input.url.href}: no response within ${input.tuning.connectTimeoutMs} ms`,
           retry: true,
         }),
@@ -103,14 +103,14 @@ export function nextLocation(current: URL, location: string, original: string): 
   const next = new URL(location, current);
   if (next.protocol !== "https:" && next.protocol !== "http:") {
     throw new SourceError({
-      code: "download-redirect-scheme",
+      code: "DOWNLOAD_REDIRECT_SCHEME",
       message: `${original}: redirect to unsupported URL ${next.href}`,
       retry: false,
     });
   }
   if (current.protocol === "https:" && next.protocol === "http:") {
     throw new SourceError({
-      code: "download-redirect-downgrade",
+      code: "DOWNLOAD_REDIRECT_DOWNGRADE",
       message: `${original}: refusing redirect from https to plain http (${next.href})`,
       retry: false,
     });
@@ -121,7 +121,7 @@ export function nextLocation(current: URL, location: string, original: string): 
 function statusError(url: string, status: number, finalUrl: string): SourceError {
   const where = finalUrl === url ? url : `${url} (redirected to ${finalUrl})`;
   return new SourceError({
-    code: "download-status",
+    code: "DOWNLOAD_STATUS",
     message: `${where}: HTTP ${status}`,
     retry: isRetryableStatus(status),
     status,
@@ -144,7 +144,7 @@ async function* guardedBody(input: {
   const idle = watchIdle(tuning.idleTimeoutMs, () =>
     stop(
       new SourceError({
-        code: "download-idle-timeout",
+        code: "DOWNLOAD_IDLE_TIMEOUT",
         message: `${input.url}: no data for ${tuning.idleTimeoutMs} ms`,
         retry: true,
       }),
@@ -176,7 +176,7 @@ async function* guardedBody(input: {
 function tooSlow(url: string, tuning: FetchTuning, bytes: number): SourceError {
   const seconds = tuning.slowWindowMs / 1000;
   return new SourceError({
-    code: "download-too-slow",
+    code: "DOWNLOAD_TOO_SLOW",
     message: `${url}: sent ${formatBytes(bytes)} in ${seconds} s, below the minimum of ${formatBytes(tuning.minBytesPerSecond)}/s; abandoned for the next mirror`,
     retry: false,
   });

@@ -18,7 +18,7 @@ export function mismatchError(input: {
       ? ` It is ${input.bytes} bytes; the manifest declares ${artifact.size}.`
       : "";
   return new VolplanError(
-    "artifact-hash-mismatch",
+    "ARTIFACT_HASH_MISMATCH",
     `artifact ${artifact.name}: ${input.url} has hash ${actual}, but the manifest pins ${expected}.${sizeNote} ` +
       "Nothing was installed and the partial download was deleted. Likely cause: nixos-images re-uploads release assets " +
       "under the same URL; update the pinned hash, or pin a Nix store path or a mirror you control.",

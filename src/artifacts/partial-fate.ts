@@ -16,6 +16,8 @@ export async function keepOrDrop(input: {
   readonly name: string;
   /** Bytes in the partial now. */
   readonly size: number;
+  /** The command that fetches it again. */
+  readonly retry: string;
 }): Promise<unknown> {
   const { error, name } = input;
   if (input.size === 0) await discard(input.partial, input.metaPath);
@@ -27,16 +29,16 @@ export async function keepOrDrop(input: {
       ? "the partial download was removed so it does not hold the space"
       : "nothing was written";
     return new VolplanError(
-      "artifact-reserve",
-      `artifact ${name}: ${error.message}; ${fate}. Free space on the filesystem of the cache (or lower policy.reserve, or move stateDir), then run volplan artifact fetch ${name} again.`,
+      "ARTIFACT_RESERVE",
+      `artifact ${name}: ${error.message}; ${fate}. Free space on the filesystem of the cache (or lower policy.reserve, or move stateDir), then run ${input.retry} again.`,
       { cause: error },
     );
   }
   if (!full) return error;
   await discard(input.partial, input.metaPath);
   return new VolplanError(
-    "artifact-no-space",
-    `artifact ${name}: the filesystem of the artifact cache is full (${code}); the partial download was removed so it does not hold the space. Free space there or move stateDir, then run volplan artifact fetch ${name} again.`,
+    "ARTIFACT_NO_SPACE",
+    `artifact ${name}: the filesystem of the artifact cache is full (${code}); the partial download was removed so it does not hold the space. Free space there or move stateDir, then run ${input.retry} again.`,
     { cause: error },
   );
 }

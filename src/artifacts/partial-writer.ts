@@ -120,7 +120,7 @@ export class PartialWriter {
   async write(chunk: Uint8Array, url: string): Promise<void> {
     if (this.#limit !== null && this.bytes + chunk.length > this.#limit) {
       throw new SourceError({
-        code: "artifact-too-large",
+        code: "ARTIFACT_TOO_LARGE",
         message: `${url} sends more than the declared size of ${this.#limit} bytes`,
         retry: false,
       });

@@ -34,7 +34,7 @@ export function networkError(url: string, error: unknown): SourceError {
   const detail =
     typeof code === "string" && !message.includes(code) ? `${code}: ${message}` : message;
   return new SourceError({
-    code: "download-network",
+    code: "DOWNLOAD_NETWORK",
     message: `${url}: transfer failed (${detail})`,
     retry: true,
     cause: error,

@@ -20,7 +20,7 @@ export async function verifyStorePath(input: {
   if (stats === null || !stats.isFile()) {
     const found = stats === null ? "does not exist" : "is not a regular file";
     throw new VolplanError(
-      "store-path-missing",
+      "STORE_PATH_MISSING",
       `artifact ${artifact.name}: ${path} ${found}; build or substitute it first (nix build / nix-store --realise), or point path at the artifact file`,
     );
   }
@@ -33,7 +33,7 @@ export async function verifyStorePath(input: {
   const { hex } = await hashFile(path);
   if (hex !== artifact.hash.hex) {
     throw new VolplanError(
-      "artifact-hash-mismatch",
+      "ARTIFACT_HASH_MISMATCH",
       `artifact ${artifact.name}: ${path} has hash ${sriFromHex(hex)}, but the manifest pins ${artifact.hash.sri}. ` +
         "Build the store path that matches the hash, or update the pinned hash if this path is the one you meant.",
     );

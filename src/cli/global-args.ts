@@ -1,5 +1,19 @@
 // Separates global options (--help, --version, --color) from the command and its arguments.
+import type { OptionTable } from "./command.js";
 import { UsageError } from "./command.js";
+import { unknownOptionMessage } from "./suggest-option.js";
+
+/** The options every command takes, for help texts, the man page and completions. */
+export const GLOBAL_OPTIONS = {
+  color: {
+    type: "string",
+    value: "WHEN",
+    help: "colour the output: auto (the default: when standard output is a terminal, TERM is not dumb and NO_COLOR is unset or empty), always (also with NO_COLOR set), or never",
+    complete: ["auto", "always", "never"],
+  },
+  help: { type: "boolean", short: "h", help: "show help (volplan COMMAND --help for a command)" },
+  version: { type: "boolean", short: "V", help: "print the version" },
+} as const satisfies OptionTable;
 
 /** The global options and what is left for the command. */
 export interface GlobalArgs {
@@ -31,9 +45,9 @@ export function splitGlobalArgs(argv: readonly string[]): GlobalArgs {
     if (arg === "--help" || arg === "-h") help = true;
     else if (arg === "--color") color = parseColor(argv[++i]);
     else if (arg.startsWith("--color=")) color = parseColor(arg.slice("--color=".length));
-    else if (arg === "--version" && command === null) version = true;
+    else if ((arg === "--version" || arg === "-V") && command === null) version = true;
     else if (command === null && arg.startsWith("-")) {
-      throw new UsageError(`unknown option '${arg}'`, null);
+      throw new UsageError(unknownOptionMessage(arg, GLOBAL_OPTIONS), null);
     } else if (command === null) command = arg;
     else args.push(arg);
   }

@@ -15,6 +15,20 @@ export function manifestPath(ctx: CommandContext, flag: string | undefined): str
   return resolve(ctx.cwd, chosen);
 }
 
+/** The manifest given as FILE or --manifest FILE (not both), else from the environment or the default. */
+export function manifestFromArgs(
+  ctx: CommandContext,
+  given: { readonly flag: string | undefined; readonly positional: string | undefined },
+  command: string,
+): string {
+  if (given.flag !== undefined && given.positional !== undefined)
+    throw new UsageError(
+      `give the manifest once: FILE or --manifest FILE, not both ('${given.positional}' and '${given.flag}')`,
+      command,
+    );
+  return manifestPath(ctx, given.flag ?? given.positional);
+}
+
 /** --jobs N: a whole number from 1 to 256, or `fallback` when not given. */
 export function parseJobs(text: string | undefined, command: string, fallback: number): number {
   if (text === undefined) return fallback;

@@ -1,10 +1,11 @@
 // Dispatches `volplan [global options] <command> [args]`; returns the exit code, never exits.
-import type { Command, Writer } from "./command.js";
+import type { Writer } from "./command.js";
 import { UsageError } from "./command.js";
-import * as registry from "./commands/index.js";
+import { COMMANDS } from "./command-table.js";
 import { errorText } from "./error-text.js";
 import { EXIT } from "./exit-codes.js";
 import { splitGlobalArgs } from "./global-args.js";
+import { didYouMean } from "./suggest-option.js";
 
 /** The outside world, as main.ts sees it. */
 export interface CliInput {
@@ -17,25 +18,18 @@ export interface CliInput {
   readonly version: string;
 }
 
-const commands: readonly Command[] = Object.values(registry);
-
-function mainUsage(): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
-  const list = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n");
-  return `Usage: volplan [--color=auto|always|never] <command> [options]
-
-Reconciles VM disk-image volumes and boot artifacts with a JSON manifest.
-
-Commands:
-${list}
-
-Global options:
-  --color=WHEN   colour output: auto (default: when stdout is a terminal and NO_COLOR is unset), always, never
-  -h, --help     show help (volplan <command> --help for a command)
-  --version      print the version
-
-Environment: VOLPLAN_MANIFEST (default manifest), NO_COLOR, VOLPLAN_DEBUG=1 (stack traces).
-`;
+/**
+ * Colour on stdout: --color=always and never are obeyed as given (always also over NO_COLOR and
+ * TERM=dumb: NO_COLOR is a default a flag may override); auto colours a terminal other than a
+ * dumb one, unless NO_COLOR is set and not empty.
+ */
+export function colorWanted(
+  flag: "auto" | "always" | "never",
+  input: Pick<CliInput, "env" | "stdoutIsTTY">,
+): boolean {
+  if (flag !== "auto") return flag === "always";
+  const noColor = (input.env["NO_COLOR"] ?? "") !== "";
+  return input.stdoutIsTTY && !noColor && input.env["TERM"] !== "dumb";
 }
 
 async function dispatch(input: CliInput): Promise<number> {
@@ -45,17 +39,22 @@ async function dispatch(input: CliInput): Promise<number> {
     return EXIT.ok;
   }
   if (global.command === null) {
-    (global.help ? input.stdout : input.stderr).write(mainUsage());
+    const { mainUsage } = await import("./help-text.js");
+    (global.help ? input.stdout : input.stderr).write(mainUsage(COMMANDS));
     return global.help ? EXIT.ok : EXIT.error;
   }
-  const command = commands.find((c) => c.name === global.command);
-  if (command === undefined) throw new UsageError(`unknown command '${global.command}'`, null);
+  const name = global.command;
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command === undefined) {
+    const names = COMMANDS.map((c) => c.name);
+    throw new UsageError(`unknown command '${name}'${didYouMean(name, names)}`, null);
+  }
   if (global.help) {
-    input.stdout.write(`${command.usage}\n`);
+    const { commandUsage } = await import("./help-text.js");
+    input.stdout.write(commandUsage(command));
     return EXIT.ok;
   }
-  const noColor = (input.env["NO_COLOR"] ?? "") !== "";
-  const color = global.color === "auto" ? input.stdoutIsTTY && !noColor : global.color === "always";
+  const color = colorWanted(global.color, input);
   return command.run({ ...input, args: global.args, color });
 }
 

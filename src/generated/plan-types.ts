@@ -22,11 +22,11 @@ export type Action =
   | ArtifactRefuseAction;
 
 /**
- * What volplan will do to make a host match a manifest: a sorted list of actions, the space budget per host filesystem, and warnings. Printed by `volplan plan --json`.
+ * What volplan will do to make a host match a manifest: a sorted list of actions, the space budget per host filesystem, and warnings. Printed by `volplan plan --json` and `volplan diff --json`, and inside `volplan apply --json`. Compatibility: within one format_version, later releases only add: properties to any object, and values to the enumerations of action kinds, refusal codes and warning codes. They never remove or rename a property, change its type or meaning, or make an optional one required; such a change comes with a new format_version. Consumers ignore properties they do not know and treat an unknown kind or code by the text every action and warning carries (reason, message, fix). Objects are therefore open (no additionalProperties: false): properties a later release adds do not make its output invalid against this schema. The enumerations list the values of the release that publishes the schema: validate a document with the schema installed beside the volplan that printed it.
  */
 export interface Plan {
   /**
-   * Version of this JSON format. Always 1.
+   * Version of this JSON format: 1. It changes only with a change a consumer would have to know about (see the compatibility rule above); additions keep it.
    */
   format_version: 1;
   /**

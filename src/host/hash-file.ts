@@ -25,7 +25,7 @@ export async function openRegular(file: string): Promise<FileHandle> {
     (error: unknown) => {
       if ((error as NodeJS.ErrnoException).code === "ELOOP") {
         throw new VolplanError(
-          "not-a-file",
+          "NOT_A_FILE",
           `${file} is a symlink; volplan reads only regular files here`,
           {
             cause: error,
@@ -38,7 +38,7 @@ export async function openRegular(file: string): Promise<FileHandle> {
   const stats = await handle.stat();
   if (!stats.isFile()) {
     await handle.close();
-    throw new VolplanError("not-a-file", `${file} is not a regular file`);
+    throw new VolplanError("NOT_A_FILE", `${file} is not a regular file`);
   }
   return handle;
 }

@@ -14,7 +14,7 @@ export function volumeContext(volume: DesiredVolume, snapshot: Snapshot): Volume
   const observed = snapshot.volumes[volume.id];
   if (observed === undefined) {
     throw new VolplanError(
-      "snapshot-incomplete",
+      "SNAPSHOT_INCOMPLETE",
       `the snapshot has no observation of volume ${volume.id}`,
     );
   }

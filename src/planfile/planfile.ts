@@ -9,6 +9,7 @@ import type { DesiredState } from "../manifest/desired.js";
 import { parseManifestText } from "../manifest/load.js";
 import type { Action, Plan } from "../plan/types.js";
 import type { Snapshot } from "../plan/snapshot.js";
+import { shellCommand } from "../text/shell-quote.js";
 import { canonicalJson, fingerprintSnapshot } from "./fingerprint.js";
 import { writeFileAtomic } from "./write-file-atomic.js";
 
@@ -84,8 +85,25 @@ async function readTrusted(file: string): Promise<string> {
   }
 }
 
-/** Reads a saved plan: a trusted file, a valid plan, with a valid embedded manifest. */
-export async function readPlanFile(file: string): Promise<SavedPlan> {
+/** The commands to suggest when a manifest is given where a saved plan belongs. */
+export interface ManifestHint {
+  /** Apply it (the caller's command line with --manifest FILE keeps the flags given). */
+  readonly apply: string;
+  /** Save a plan of it. */
+  readonly plan: string;
+}
+
+/**
+ * Reads a saved plan: a trusted file, a valid plan, with a valid embedded manifest. A manifest
+ * given instead is named as one, with the commands `hint` gives (default: plain ones).
+ */
+export async function readPlanFile(
+  file: string,
+  hint: ManifestHint = {
+    apply: shellCommand("volplan", "apply", "--manifest", file),
+    plan: shellCommand("volplan", "plan", "--manifest", file, "--out", "PLAN"),
+  },
+): Promise<SavedPlan> {
   const text = await readTrusted(file);
   let data: unknown;
   try {
@@ -95,7 +113,7 @@ export async function readPlanFile(file: string): Promise<SavedPlan> {
   }
   if (isManifestLike(data)) {
     throw invalid(
-      `${file} is a manifest, not a saved plan; run volplan apply --manifest ${file}, or save a plan with volplan plan --manifest ${file} --out PLAN.`,
+      `${file} is a manifest, not a saved plan; run ${hint.apply}, or save a plan with ${hint.plan}.`,
     );
   }
   const problem = shapeProblem(data);

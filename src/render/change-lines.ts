@@ -48,9 +48,30 @@ function growerText(by: "host" | "guest" | "none", fs: GrowFilesystemAction | un
   return `${fs.fs_type} grown by the host${via}`;
 }
 
-function describeSeed(action: Extract<Action, { kind: "seed" }>): string {
+// "new 10 GiB hole-preserving copy of BASE (1.2 GiB allocated)": the base named once, though
+// the planner's note names it too ("hole-preserving copy of BASE (…)").
+function seedText(action: Extract<Action, { kind: "seed" }>): string {
+  if (action.image_format === "qcow2") return withNote(qcow2SeedText(action), action.note);
+  const head = `new ${formatBytes(action.size)}`;
+  const note = action.note ?? "";
+  const match = /^(reflink|hole-preserving) copy of /.exec(note);
+  if (match !== null && note.startsWith(`${match[0]}${action.from}`)) {
+    const rest = note.slice(match[0].length + action.from.length).trim();
+    return `${head} ${match[1]} copy of ${action.from}${rest === "" ? "" : ` ${rest}`}`;
+  }
+  return withNote(`${head} copy of ${action.from}`, action.note);
+}
+
+// "new 8 GiB qcow2 image with ext4 inside (not inspected later)": volplan makes the filesystem but
+// never reads or grows it afterwards; format none is an empty image.
+function qcow2CreateText(action: Extract<Action, { kind: "create" }>): string {
   const size = formatBytes(action.size);
-  if (action.image_format !== "qcow2") return `new ${size} copy of ${action.from}`;
+  if (action.format.type === "none") return `new ${size} empty qcow2 image`;
+  return `new ${size} qcow2 image with ${describeFormat(action.format)} inside (not inspected later)`;
+}
+
+function qcow2SeedText(action: Extract<Action, { kind: "seed" }>): string {
+  const size = formatBytes(action.size);
   const base = `${action.from} (${action.backing_format ?? "raw"})`;
   return action.mode === "backing"
     ? `new ${size} qcow2 overlay backed by ${base}`
@@ -62,12 +83,12 @@ function describeChange(action: Action, group: readonly Action[]): string | null
     case "create":
       return withNote(
         action.image_format === "qcow2"
-          ? `new ${formatBytes(action.size)} qcow2 image holding ${describeFormat(action.format)} (filesystem not inspected)`
+          ? qcow2CreateText(action)
           : `new ${formatBytes(action.size)} ${describeFormat(action.format)} image (${action.allocation})`,
         action.note,
       );
     case "seed":
-      return withNote(describeSeed(action), action.note);
+      return seedText(action);
     case "grow-image": {
       const fs = group.find((a): a is GrowFilesystemAction => a.kind === "grow-filesystem");
       const size = `${formatBytes(action.from)} → ${formatBytes(action.to)}`;

@@ -5,6 +5,7 @@ import { changeLines } from "./change-lines.js";
 import type { ChangeLine } from "./change-lines.js";
 import { spaceRow, unsizedOn } from "./space-rows.js";
 import { infeasibleLine, isNoOp, summaryCounts } from "./summary.js";
+import { shownWarnings } from "./warnings.js";
 
 /** What the Markdown view shows. */
 export interface MarkdownOptions {
@@ -104,7 +105,10 @@ function spaceTable(plan: Plan): string[] {
 
 function warningList(plan: Plan): string[] {
   if (plan.warnings.length === 0) return [];
-  const items = plan.warnings.map((w) => `- **${w.code}** ${code(w.subject)}: ${cell(w.message)}`);
+  // In full: a pull request comment is read once, not on every run.
+  const items = shownWarnings(plan, true).map(
+    (w) => `- **${w.code}** ${code(w.subjects.join(", "))}: ${cell(w.message)}`,
+  );
   return ["", "#### Warnings", "", ...items];
 }
 

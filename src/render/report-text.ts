@@ -1,4 +1,5 @@
-// The human view of an ApplyReport: one line per action with its status and duration, then totals.
+// The human view of an ApplyReport: one line per step with its status and duration, then totals.
+// Apply prints it below the plan, so a refusal the plan made (with its fix) is not repeated.
 import type { ActionResult, ApplyReport, ActionStatus } from "../apply/report.js";
 import { escapeControls, escapeLines } from "../text/escape-controls.js";
 import { palette } from "./colors.js";
@@ -31,13 +32,34 @@ function detail(result: ActionResult): string | null {
   return result.note === undefined ? null : escapeLines(result.note, "    ");
 }
 
-/** Renders the report; unchanged actions are counted, not listed, unless `verbose`. */
+// A refusal the plan made: the plan above lists it with what was found and the fix.
+function plannedRefusal(result: ActionResult): boolean {
+  return result.kind === "refuse" || result.kind === "artifact-refuse";
+}
+
+// "Apply: 6 steps, 4 done, 2 refused (listed in the plan), in 165 ms.": every count is of steps.
+function totalsLine(report: ApplyReport): string {
+  const t = report.totals;
+  const order: ActionStatus[] = ["done", "failed", "refused", "skipped", "unchanged"];
+  const steps = order.reduce((sum, s) => sum + t[s], 0);
+  const planned = report.results.filter(plannedRefusal).length;
+  const counts = order
+    .filter((s) => t[s] > 0)
+    .map((s) => `${t[s]} ${s}${s === "refused" && planned > 0 ? " (listed in the plan)" : ""}`);
+  const time = duration(report.durationMs);
+  if (steps === 0) return `Apply: nothing to do in ${time}.`;
+  return `Apply: ${steps} ${steps === 1 ? "step" : "steps"}, ${counts.join(", ")}, in ${time}.`;
+}
+
+/** Renders the report; unchanged steps are counted, not listed, unless `verbose`; refusals the plan made are counted only. */
 export function renderReportText(
   report: ApplyReport,
   options: { readonly color: boolean; readonly verbose: boolean },
 ): string {
   const p = palette(options.color);
-  const shown = report.results.filter((r) => options.verbose || r.status !== "unchanged");
+  const shown = report.results.filter(
+    (r) => !plannedRefusal(r) && (options.verbose || r.status !== "unchanged"),
+  );
   const rows = shown.map((r) => [
     r.status,
     r.kind,
@@ -53,11 +75,6 @@ export function renderReportText(
     const extra = detail(result);
     if (extra !== null) out.push(`    ${extra}`);
   });
-  const t = report.totals;
-  const order: ActionStatus[] = ["done", "failed", "refused", "skipped", "unchanged"];
-  const counts = order.filter((s) => t[s] > 0).map((s) => `${t[s]} ${s}`);
-  out.push(
-    `Apply: ${counts.length === 0 ? "nothing to do" : counts.join(", ")} in ${duration(report.durationMs)}.`,
-  );
+  out.push(totalsLine(report));
   return `${out.join("\n")}\n`;
 }

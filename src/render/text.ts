@@ -1,6 +1,6 @@
 // The human view of a plan: Terraform-like change lines, refusals with fixes, space per filesystem, summary.
 import { escapeControls } from "../text/escape-controls.js";
-import type { Plan, PlanWarning } from "../plan/types.js";
+import type { Plan } from "../plan/types.js";
 import { changeLines, changedLinesOnly } from "./change-lines.js";
 import type { ChangeLine, ChangeSymbol } from "./change-lines.js";
 import { palette } from "./colors.js";
@@ -8,6 +8,7 @@ import type { Palette } from "./colors.js";
 import { spaceRow, unsizedOn } from "./space-rows.js";
 import { infeasibleLine, isNoOp, summaryLine } from "./summary.js";
 import { alignColumns } from "./table.js";
+import { shownWarnings } from "./warnings.js";
 
 /** What the text view shows. */
 export interface TextOptions {
@@ -78,10 +79,11 @@ function spaceSection(plan: Plan, p: Palette): string[] {
   return ["", ...out];
 }
 
-function warningSection(warnings: readonly PlanWarning[], p: Palette): string[] {
+function warningSection(plan: Plan, verbose: boolean, p: Palette): string[] {
+  const warnings = shownWarnings(plan, verbose);
   if (warnings.length === 0) return [];
   const lines = warnings.map(
-    (w) => `  ${p.yellow("warning")} ${w.code} (${e(w.subject)}): ${e(w.message)}`,
+    (w) => `  ${p.yellow("warning")} ${w.code} (${e(w.subjects.join(", "))}): ${e(w.message)}`,
   );
   return ["", "Warnings:", ...lines];
 }
@@ -97,7 +99,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
     out.push(p.dim(`  (${hidden} unchanged not shown; --verbose lists them)`));
   }
   if (options.space) out.push(...spaceSection(plan, p));
-  out.push(...warningSection(plan.warnings, p));
+  out.push(...warningSection(plan, options.verbose, p));
   const infeasible = infeasibleLine(plan);
   if (out.length > 0) out.push("");
   if (infeasible !== null) out.push(p.red(e(infeasible)));

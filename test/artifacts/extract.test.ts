@@ -284,7 +284,7 @@ describe.skipIf(!root)(
       // The attack: the directory's owner swaps in their own run script (works if volplan extracted).
       await asNobody(swapScript(target));
       expect(outcome).toBeInstanceOf(VolplanError);
-      expect((outcome as VolplanError).code).toBe("extract-target-unsafe");
+      expect((outcome as VolplanError).code).toBe("EXTRACT_TARGET_UNSAFE");
       expect((outcome as VolplanError).message).toContain(
         `refusing to extract into ${target}: it is owned by uid ${NOBODY}, not by you (uid 0)`,
       );
@@ -306,7 +306,7 @@ describe.skipIf(!root)(
         `mv ${shellCommand(target)} ${shellCommand(`${target}.old`)} && mkdir -p ${shellCommand(path.join(target, "kexec"))} && echo owned > ${shellCommand(path.join(target, "kexec", "run"))}`,
       );
       expect(outcome).toBeInstanceOf(VolplanError);
-      expect((outcome as VolplanError).code).toBe("extract-target-unsafe");
+      expect((outcome as VolplanError).code).toBe("EXTRACT_TARGET_UNSAFE");
       expect((outcome as VolplanError).message).toContain(
         `its parent directory ${home} is not safe (it is owned by uid ${NOBODY})`,
       );

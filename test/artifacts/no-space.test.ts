@@ -149,6 +149,10 @@ describe("artifact fetch on a small filesystem", () => {
       const run = await volplan(["artifact", "fetch", "--manifest", manifest]);
       expect(run.exitCode).toBe(1);
       expect(run.stderr).toContain("would leave less than the reserve of 4 MiB free");
+      // The command to run again keeps the --manifest this one was given.
+      expect(run.stderr).toContain(
+        `then run volplan artifact fetch kexec --manifest ${manifest} again.`,
+      );
       expect(await freeBytes()).toBeGreaterThanOrEqual(4 * MiB);
       server.routes.set("/k", { body: tarball.body });
       await rm(manifest);

@@ -31,7 +31,7 @@ describe("volplan (bundle)", () => {
   it("refuses an unknown flag", async () => {
     const result = await volplan(["plan", "--frobnicate"]);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr.split("\n")[0]).toBe("volplan: Unknown option '--frobnicate'");
+    expect(result.stderr.split("\n")[0]).toBe("volplan: unknown option '--frobnicate'");
   });
 
   it("reports malformed JSON without a stack trace", async () => {

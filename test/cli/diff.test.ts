@@ -92,6 +92,6 @@ describe("volplan diff", () => {
   it("needs exactly two files", async () => {
     const result = await volplan(["diff", OLD]);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain("exactly two manifest files");
+    expect(result.stderr).toContain("diff takes two manifest files, OLD and NEW, got 1");
   });
 });

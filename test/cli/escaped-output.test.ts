@@ -62,9 +62,9 @@ describe("errorText", () => {
     expect(
       errorText(new UserError("artifact 'x\nvolplan: all good\u001b[2K' not found"), false),
     ).toBe("volplan: artifact 'x\n  volplan: all good\\x1b[2K' not found\n");
-    const error = new VolplanError("extract-failed", "cannot extract /a\u009b2J: bad");
+    const error = new VolplanError("EXTRACT_FAILED", "cannot extract /a\u009b2J: bad");
     expect(errorText(error, false)).toBe(
-      "volplan: cannot extract /a\\u009b2J: bad [extract-failed]\n",
+      "volplan: cannot extract /a\\u009b2J: bad [EXTRACT_FAILED]\n",
     );
   });
 });

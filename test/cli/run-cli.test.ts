@@ -53,7 +53,7 @@ describe("runCli", () => {
     const result = await run(["validate", "--frob", "x.json"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      "volplan: Unknown option '--frob'\nRun 'volplan validate --help' for usage.\n",
+      "volplan: unknown option '--frob'\nRun 'volplan validate --help' for usage.\n",
     );
   });
 
@@ -107,5 +107,17 @@ describe("colour choice (auto)", () => {
     expect((await run([...argv, "--color=never"], {}, true)).stdout).not.toContain("\u001b[");
     expect((await run(argv, { NO_COLOR: "" }, true)).stdout).toContain("\u001b[");
     expect((await run(argv, {}, false)).stdout).not.toContain("\u001b[");
+  });
+
+  it("gives a dumb terminal no colour", async () => {
+    expect((await run(argv, { TERM: "dumb" }, true)).stdout).not.toContain("\u001b[");
+    expect((await run(argv, { TERM: "xterm" }, true)).stdout).toContain("\u001b[");
+  });
+
+  // NO_COLOR is a default that a flag may override (no-color.org): --color=always wins.
+  it("colours with --color=always, over NO_COLOR, TERM=dumb and a pipe", async () => {
+    const always = [...argv, "--color=always"];
+    expect((await run(always, { NO_COLOR: "1" }, true)).stdout).toContain("\u001b[");
+    expect((await run(always, { TERM: "dumb" }, false)).stdout).toContain("\u001b[");
   });
 });

@@ -17,7 +17,7 @@ let
   };
 
   fake = name: { type = "derivation"; inherit name; outPath = "/nix/store/00000000000000000000000000000000-${name}"; };
-  tools = lib.genAttrs [ "makeWrapper" "coreutils" "util-linux" "e2fsprogs" "xfsprogs" "btrfs-progs" "dosfstools" "qemu-utils" ] fake;
+  tools = lib.genAttrs [ "makeWrapper" "installShellFiles" "coreutils" "util-linux" "e2fsprogs" "xfsprogs" "btrfs-progs" "dosfstools" "qemu-utils" ] fake;
 
   package = import ../../nix/package.nix (tools // {
     inherit lib;

@@ -39,7 +39,8 @@ function evaluatePackage(): Promise<Package> {
   }) as Promise<Package>;
 }
 
-// Stand-ins for the two nixpkgs shell functions the phases call.
+// Stand-ins for the nixpkgs shell functions the phases call (makeWrapper, and installManPage and
+// installShellCompletion of installShellFiles, with the --cmd NAME --SHELL FILE form).
 const setupHooks = `
 runHook() { :; }
 makeWrapper() {
@@ -54,6 +55,28 @@ makeWrapper() {
   mkdir -p "$(dirname "$wrapper")"
   printf '#!/bin/sh\\nPATH=%s:$PATH\\nexport PATH\\nexec %s%s "$@"\\n' "$prefix" "$exe" "$flags" > "$wrapper"
   chmod +x "$wrapper"
+}
+installManPage() {
+  for page in "$@"; do
+    section=\${page##*.}
+    mkdir -p "$out/share/man/man$section"
+    cp "$page" "$out/share/man/man$section/"
+  done
+}
+installShellCompletion() {
+  [ "$1" = --cmd ] || { echo "installShellCompletion stand-in: --cmd NAME first" >&2; return 1; }
+  name=$2; shift 2
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --bash) target="share/bash-completion/completions/$name" ;;
+      --zsh) target="share/zsh/site-functions/_$name" ;;
+      --fish) target="share/fish/vendor_completions.d/$name.fish" ;;
+      *) echo "installShellCompletion stand-in: unknown argument $1" >&2; return 1 ;;
+    esac
+    mkdir -p "$(dirname "$out/$target")"
+    cat "$2" > "$out/$target"
+    shift 2
+  done
 }
 set -e
 `;
@@ -188,6 +211,13 @@ describe.skipIf(!thirdPartyAvailable)("nix/package.nix", () => {
       const result = await runPhases(dir, pkg);
       expect(result.exitCode, result.all).toBe(0);
       expect(existsSync(path.join(dir, "out", "bin", "volplan"))).toBe(true);
+      for (const file of [
+        "share/man/man1/volplan.1",
+        "share/bash-completion/completions/volplan",
+        "share/zsh/site-functions/_volplan",
+        "share/fish/vendor_completions.d/volplan.fish",
+      ])
+        expect(existsSync(path.join(dir, "out", file)), file).toBe(true);
     },
     900_000,
   );

@@ -25,6 +25,12 @@ function planned() {
       seed: { from: BASE, mode: "backing" },
     }),
     desiredVolume({ id: "c/grow", imageFormat: "qcow2", growFilesystem: "guest", size: 16 * GIB }),
+    desiredVolume({
+      id: "d/blank",
+      imageFormat: "qcow2",
+      growFilesystem: "none",
+      format: { type: "none" },
+    }),
   ];
   const desired = desiredState({ volumes });
   const image = {
@@ -53,9 +59,10 @@ describe("change lines of qcow2 volumes", () => {
     expect(validatePlan(JSON.parse(JSON.stringify(result)))).toBe(true);
     expect(changeLines(result.actions).map((l) => `${l.symbol} ${l.subject}: ${l.detail}`)).toEqual(
       [
-        "+ a/new: new 8 GiB qcow2 image holding ext4 (filesystem not inspected)",
+        "+ a/new: new 8 GiB qcow2 image with ext4 inside (not inspected later)",
         `+ b/overlay: new 8 GiB qcow2 overlay backed by ${BASE} (raw); thin overlay: ${BASE} must stay where it is, unchanged, for as long as the volume exists`,
         "~ c/grow: 8 GiB → 16 GiB (qcow2 virtual size, qemu-img resize; filesystem grown by the guest)",
+        "+ d/blank: new 8 GiB empty qcow2 image",
       ],
     );
   });

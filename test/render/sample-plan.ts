@@ -105,7 +105,7 @@ export function samplePlan(): Plan {
         size: 10 * GiB,
         from: "/nix/store/bbbb-base.img",
         ownership: VM,
-        note: "sparse copy (no reflink on tmpfs)",
+        note: "hole-preserving copy of /nix/store/bbbb-base.img (1.5 GiB allocated)",
       },
       {
         kind: "remove-temp",
@@ -197,6 +197,18 @@ export function samplePlan(): Plan {
         code: "no-reflink",
         subject: "web/nix",
         message: "/srv/vm (tmpfs) cannot reflink; web/nix is seeded with a sparse copy instead.",
+      },
+      {
+        code: "filesystem-smaller-than-image",
+        subject: "db/data",
+        message:
+          'volume db/data: the xfs filesystem in /srv/vm/db/data.img spans 8 GiB of the image\'s 12 GiB. Make sure the guest grows it at boot (for example x-systemd.growfs), or set growFilesystem = "host" for volplan to grow it.',
+      },
+      {
+        code: "filesystem-smaller-than-image",
+        subject: "web/root",
+        message:
+          'volume web/root: the ext4 filesystem in /var/lib/microvms/web/root.img spans 4 GiB of the image\'s 6 GiB. Make sure the guest grows it at boot (for example x-systemd.growfs), or set growFilesystem = "host" for volplan to grow it.',
       },
     ],
   };

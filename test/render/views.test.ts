@@ -48,6 +48,35 @@ describe("renderText", () => {
     expect(verbose).toMatch(/^ {2}= db\/swap .*2 GiB, as declared$/m);
   });
 
+  it("folds warnings every run repeats into one short line unless --verbose", () => {
+    const quiet = renderText(samplePlan(), { color: false, verbose: false, space: true });
+    const verbose = renderText(samplePlan(), { color: false, verbose: true, space: true });
+    const folded = quiet.split("\n").filter((l) => l.includes("filesystem-smaller-than-image"));
+    expect(folded).toEqual([
+      "  warning filesystem-smaller-than-image (db/data, web/root): the filesystem does not fill the image yet; the guest grows it (--verbose says how)",
+    ]);
+    expect(verbose).toContain("spans 8 GiB of the image's 12 GiB");
+    expect(verbose).toContain("spans 4 GiB of the image's 6 GiB");
+    expect(quiet).toContain("warning no-reflink (web/nix): /srv/vm (tmpfs) cannot reflink");
+  });
+
+  it("names a filesystem in a warning by its mount point, not its device id", () => {
+    const text = renderText(samplePlan(), { color: false, verbose: false, space: true });
+    const md = renderMarkdown(samplePlan(), { title: "volplan plan", space: true });
+    expect(text).toContain("  warning overcommit (/srv/vm): sparse volumes on /srv/vm");
+    expect(md).toContain("- **overcommit** `/srv/vm`: sparse volumes on /srv/vm");
+    expect(`${text}${md}`).not.toMatch(/\(0:52\)|`0:52`/);
+  });
+
+  it("names the base of a seed once", () => {
+    const text = renderText(samplePlan(), { color: false, verbose: false, space: true });
+    const line = text.split("\n").find((l) => l.includes("web/nix") && l.includes("new 10 GiB"));
+    expect(line).toMatch(
+      /new 10 GiB hole-preserving copy of \/nix\/store\/bbbb-base\.img \(1\.5 GiB allocated\)$/,
+    );
+    expect(line?.split("bbbb-base.img").length).toBe(2);
+  });
+
   it("uses escape codes only when colour is on", () => {
     expect(renderText(samplePlan(), { color: false, verbose: true, space: true })).not.toContain(
       ESC,

@@ -5,7 +5,7 @@ import { waitingMessage } from "../waiting-message.js";
 import { SELECTOR_FORMS } from "../../manifest/select.js";
 import type { Plan } from "../../plan/types.js";
 import type { ApplyHostInput, ApplyHostResult } from "../../reconcile/apply-host.js";
-import type { Command, CommandContext } from "../command.js";
+import type { Command, CommandContext, CommandSpec, OptionTable } from "../command.js";
 import { UsageError } from "../command.js";
 import { EXIT, planExitCode } from "../exit-codes.js";
 import { loadOrReport } from "../load-manifest.js";
@@ -15,24 +15,63 @@ import { renderPlan } from "../render-plan.js";
 import { testStopHook } from "../test-hooks.js";
 import { shellCommand } from "../../text/shell-quote.js";
 
-const usage = `Usage: volplan apply [--manifest FILE | PLAN_FILE] [--only SELECTOR]... [--dry-run] [--jobs N] [--json] [--no-wait]
+const OPTIONS = {
+  manifest: {
+    type: "string",
+    value: "FILE",
+    help: `manifest to apply (default: $VOLPLAN_MANIFEST, else ${DEFAULT_MANIFEST})`,
+    complete: "file",
+  },
+  only: {
+    type: "string",
+    multiple: true,
+    value: "SELECTOR",
+    help: `apply only part of the manifest: ${SELECTOR_FORMS}`,
+  },
+  "dry-run": { type: "boolean", help: "only show the plan, as volplan plan does" },
+  "detailed-exitcode": {
+    type: "boolean",
+    help: "with --dry-run: exit 2 when there are changes to apply",
+  },
+  jobs: {
+    type: "string",
+    value: "N",
+    help: "independent steps run at once (default 4); space-consuming steps on one filesystem always run one at a time",
+  },
+  json: {
+    type: "boolean",
+    help: "print { format_version, plan, report } as JSON (schema/apply.schema.json)",
+  },
+  verbose: { type: "boolean", help: "list unchanged volumes and steps too" },
+  "no-wait": {
+    type: "boolean",
+    help: "fail at once when another volplan holds the lock (default: wait)",
+  },
+} as const satisfies OptionTable;
 
-Makes the host match the manifest: takes the host lock, observes, plans, prints the plan,
-applies it and prints what happened to each action. With PLAN_FILE (saved by
-\`volplan plan --out\`), plans again from the manifest saved in it and applies only when the
-actions are the ones saved; otherwise it says what changed and does nothing.
-
-Options:
-  --manifest FILE  manifest to apply (default: $VOLPLAN_MANIFEST, else ${DEFAULT_MANIFEST})
-  --only SELECTOR  apply only part of the manifest (repeatable): ${SELECTOR_FORMS}
-  --dry-run        only show the plan (as volplan plan does)
-  --jobs N         independent steps run at once (default 4); space-consuming steps on one
-                   filesystem always run one at a time
-  --json           print { plan, report } as JSON
-  --no-wait        fail at once when another volplan holds the lock (default: wait)
-  -h, --help       show this help
-
-Exit status: 0 done, 1 error or failed action, 3 refusals, 4 plan infeasible (nothing touched).`;
+const SPEC: CommandSpec<typeof OPTIONS> = {
+  name: "apply",
+  summary: "make the host match the manifest",
+  synopsis: [
+    "apply [--manifest FILE] [--only SELECTOR]... [--jobs N] [--json] [--verbose] [--no-wait]",
+    "apply PLAN_FILE [--jobs N] [--json] [--verbose] [--no-wait]",
+    "apply --dry-run [--manifest FILE | PLAN_FILE] [--detailed-exitcode] [--json] [--verbose]",
+  ],
+  description: [
+    "Makes the host match the manifest: takes the host lock, observes, plans, prints the plan, applies it and prints what happened to each step.",
+    "With PLAN_FILE (saved by `volplan plan --out`), plans again from the manifest saved in it and applies only when the actions are the ones saved; otherwise it says what changed and does nothing.",
+  ],
+  options: OPTIONS,
+  positionals: {
+    name: "PLAN_FILE",
+    min: 0,
+    max: 1,
+    what: "at most one PLAN_FILE",
+    complete: "file",
+  },
+  exitStatus:
+    "0 done, 1 error or failed step, 2 changes pending (--dry-run with --detailed-exitcode), 3 refusals, 4 plan infeasible (nothing touched).",
+};
 
 /** The apply exit code: failures (and steps skipped for lack of space) beat refusals. */
 export function applyExitCode(report: ApplyReport): number {
@@ -40,16 +79,17 @@ export function applyExitCode(report: ApplyReport): number {
   return report.totals.refused > 0 ? EXIT.refused : EXIT.ok;
 }
 
-const OPTIONS = {
-  manifest: { type: "string" },
-  only: { type: "string", multiple: true },
-  "dry-run": { type: "boolean" },
-  jobs: { type: "string" },
-  json: { type: "boolean" },
-  "no-wait": { type: "boolean" },
-} as const;
-
 type Target = Pick<ApplyHostInput, "desired" | "saved" | "whole">;
+
+// What to run when FILE is a manifest: this command line with --manifest FILE, or plan --out.
+function asManifest(args: readonly string[], file: string) {
+  const index = args.lastIndexOf(file);
+  const rest = args.filter((_, i) => i !== index);
+  return {
+    apply: shellCommand("volplan", "apply", "--manifest", file, ...rest),
+    plan: shellCommand("volplan", "plan", "--manifest", file, "--out", "PLAN"),
+  };
+}
 
 // The manifest to apply, narrowed by --only; or a saved plan with the manifest it embeds.
 async function loadTarget(
@@ -67,7 +107,7 @@ async function loadTarget(
   if (values.manifest !== undefined || values.only !== undefined)
     throw new UsageError("a PLAN_FILE brings its own manifest and --only; give neither", "apply");
   const { readPlanFile } = await import("../../planfile/planfile.js");
-  const saved = await readPlanFile(resolve(ctx.cwd, planFile));
+  const saved = await readPlanFile(resolve(ctx.cwd, planFile), asManifest(ctx.args, planFile));
   return {
     desired: applyOnly(saved.desired, saved.only, "apply"),
     saved,
@@ -75,14 +115,27 @@ async function loadTarget(
   };
 }
 
-async function planText(ctx: CommandContext, plan: Plan, title: string): Promise<string> {
-  return renderPlan(plan, { format: "text", color: ctx.color, verbose: false, space: true, title });
+/** What the flags ask apply to print. */
+interface View {
+  readonly json: boolean;
+  readonly verbose: boolean;
+}
+
+async function planText(ctx: CommandContext, plan: Plan, title: string, view: View) {
+  const options = { color: ctx.color, verbose: view.verbose, space: true, title };
+  return renderPlan(plan, { format: "text", ...options });
+}
+
+async function printJson(ctx: CommandContext, plan: Plan, report: ApplyReport | null) {
+  const { applyDocument } = await import("../../render/report-json.js");
+  const { jsonText } = await import("../../render/json.js");
+  ctx.stdout.write(`${jsonText(applyDocument(plan, report))}\n`);
 }
 
 async function printOutcome(
   ctx: CommandContext,
   result: ApplyHostResult,
-  json: boolean,
+  view: View,
 ): Promise<number> {
   if (result.kind === "stale") {
     ctx.stderr.write(
@@ -91,13 +144,13 @@ async function printOutcome(
     return EXIT.error;
   }
   const { plan, report } = result;
-  if (json) {
-    ctx.stdout.write(`${JSON.stringify({ plan, report }, null, 2)}\n`);
-  } else if (report !== null) {
+  if (view.json) await printJson(ctx, plan, report);
+  else if (report !== null) {
     const { renderReportText } = await import("../../render/report-text.js");
     for (const line of result.reclaimed)
       ctx.stdout.write(`reclaimed after a killed run: ${line}\n`);
-    ctx.stdout.write(`\n${renderReportText(report, { color: ctx.color, verbose: false })}`);
+    const text = renderReportText(report, { color: ctx.color, verbose: view.verbose });
+    ctx.stdout.write(`\n${text}`);
   }
   return report === null ? planExitCode(plan, false) : applyExitCode(report);
 }
@@ -127,35 +180,32 @@ async function applyWatch(ctx: CommandContext, target: Target, planFile: string 
   return { progress, note };
 }
 
+// --dry-run: plan (and compare with a saved plan), print, apply nothing.
+async function dryRun(ctx: CommandContext, target: Target, view: View, detailed: boolean) {
+  const { planHost } = await import("../../reconcile/plan-host.js");
+  const { plan } = await planHost(target.desired, { whole: target.whole });
+  if (target.saved !== undefined) {
+    const { planDifferences } = await import("../../planfile/planfile.js");
+    const differences = planDifferences(target.saved.plan, plan);
+    if (differences.length > 0)
+      return printOutcome(ctx, { kind: "stale", plan, differences }, view);
+  }
+  if (view.json) await printJson(ctx, plan, null);
+  else ctx.stdout.write(await planText(ctx, plan, "volplan apply --dry-run", view));
+  return planExitCode(plan, detailed);
+}
+
 async function run(ctx: CommandContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs({
-    command: "apply",
-    args: ctx.args,
-    options: OPTIONS,
-    positionals: true,
-  });
-  if (positionals.length > 1)
-    throw new UsageError(`expected at most one PLAN_FILE, got ${positionals.length}`, "apply");
+  const { values, positionals } = parseCommandArgs(SPEC, ctx.args);
   const jobs = parseJobs(values.jobs, "apply", 4);
+  const detailed = values["detailed-exitcode"] === true;
+  if (detailed && values["dry-run"] !== true)
+    throw new UsageError("--detailed-exitcode goes with --dry-run only", "apply");
   const hook = testStopHook(ctx.env);
-  const json = values.json === true;
+  const view = { json: values.json === true, verbose: values.verbose === true };
   const target = await loadTarget(ctx, values, positionals[0]);
   if (target === null) return EXIT.error;
-  if (values["dry-run"] === true) {
-    const { planHost } = await import("../../reconcile/plan-host.js");
-    const { plan } = await planHost(target.desired, { whole: target.whole });
-    if (target.saved !== undefined) {
-      const { planDifferences } = await import("../../planfile/planfile.js");
-      const differences = planDifferences(target.saved.plan, plan);
-      if (differences.length > 0)
-        return printOutcome(ctx, { kind: "stale", plan, differences }, json);
-    }
-    const text = json
-      ? `${JSON.stringify({ plan, report: null }, null, 2)}\n`
-      : await planText(ctx, plan, "volplan apply --dry-run");
-    ctx.stdout.write(text);
-    return planExitCode(plan, false);
-  }
+  if (values["dry-run"] === true) return dryRun(ctx, target, view, detailed);
   const { applyHost } = await import("../../reconcile/apply-host.js");
   const { progress, note } = await applyWatch(ctx, target, positionals[0]);
   const { whileInterruptible } = await import("../interrupt.js");
@@ -166,20 +216,15 @@ async function run(ctx: CommandContext): Promise<number> {
       wait: values["no-wait"] !== true,
       onWaiting: (holder) => ctx.stderr.write(`${waitingMessage(holder)}\n`),
       onPlan: async (plan) => {
-        if (!json) ctx.stdout.write(await planText(ctx, plan, "volplan apply"));
+        if (!view.json) ctx.stdout.write(await planText(ctx, plan, "volplan apply", view));
       },
       onProgress: progress.report,
       ...(hook === undefined ? {} : { hook }),
     }),
   );
   progress.clear();
-  return printOutcome(ctx, result, json);
+  return printOutcome(ctx, result, view);
 }
 
 /** The apply command. */
-export const applyCommand: Command = {
-  name: "apply",
-  summary: "make the host match the manifest",
-  usage,
-  run,
-};
+export const applyCommand: Command = { ...SPEC, run };

@@ -1,51 +1,87 @@
 // `volplan artifact path|fetch|extract`: the boot artifact cache from the command line.
 import { resolve } from "node:path";
-import type { Command, CommandContext } from "../command.js";
+import type { Command, CommandContext, CommandSpec, OptionTable } from "../command.js";
 import { UsageError, UserError } from "../command.js";
 import { errorText } from "../error-text.js";
 import { EXIT } from "../exit-codes.js";
 import { loadOrReport, type Loaded } from "../load-manifest.js";
 import { parseCommandArgs } from "../parse-command-args.js";
-import { manifestPath, parseJobs } from "../options.js";
+import { DEFAULT_MANIFEST, manifestPath, parseJobs } from "../options.js";
+import { didYouMean } from "../suggest-option.js";
 import { waitingMessage } from "../waiting-message.js";
 import { escapeControls } from "../../text/escape-controls.js";
-import { shellQuote } from "../../text/shell-quote.js";
+import { shellCommand } from "../../text/shell-quote.js";
 import type { DesiredArtifact, Reserve } from "../../manifest/desired.js";
 
-const usage = `Usage: volplan artifact path NAME [--manifest FILE]
-       volplan artifact fetch [NAME...] [--verify] [--jobs N] [--manifest FILE]
-       volplan artifact extract NAME --to DIR [--manifest FILE]
-
-Boot artifacts (such as the kexec installer tarball) live in a verified, content-addressed cache
-under <stateDir>/cache.
-
-  path     print the cached path (for nixos-anywhere --kexec "$(volplan artifact path kexec)");
-           exit 1 when the artifact is not cached and verified yet. Never downloads or hashes.
-  fetch    download and verify the named artifacts (all when none are named); resumes partial
-           downloads; --verify re-hashes cached files instead of trusting the index.
-  extract  unpack a fresh private copy of a cached tarball into DIR: kexec/run changes its
-           files, so the cached tarball is never run in place. DIR must not exist (volplan
-           creates it) or be an empty directory of yours that no one else can write, and the
-           directories above it must be writable only by root or you (or sticky, like /tmp).
-
-Options:
-  --manifest FILE  manifest (default: $VOLPLAN_MANIFEST, else /etc/volplan/manifest.json)
-  --verify         (fetch) re-hash cached files and store paths
-  --jobs N         (fetch) parallel downloads (default 2)
-  --to DIR         (extract) target directory
-  -h, --help       show this help
-
-Exit status: 0 ok, 1 error (not cached, download or verification failed).`;
-
 const OPTIONS = {
-  manifest: { type: "string" },
-  verify: { type: "boolean" },
-  jobs: { type: "string" },
-  to: { type: "string" },
-} as const;
+  manifest: {
+    type: "string",
+    value: "FILE",
+    help: `manifest (default: $VOLPLAN_MANIFEST, else ${DEFAULT_MANIFEST})`,
+    complete: "file",
+  },
+  verify: {
+    type: "boolean",
+    help: "re-hash cached files and store paths instead of trusting the index",
+    with: ["fetch"],
+  },
+  jobs: { type: "string", value: "N", help: "parallel downloads (default 2)", with: ["fetch"] },
+  to: {
+    type: "string",
+    value: "DIR",
+    help: "the directory to extract into",
+    complete: "directory",
+    with: ["extract"],
+  },
+} as const satisfies OptionTable;
+
+const SPEC: CommandSpec<typeof OPTIONS> = {
+  name: "artifact",
+  summary: "print, fetch or extract cached boot artifacts",
+  synopsis: [
+    "artifact path NAME [--manifest FILE]",
+    "artifact fetch [NAME...] [--verify] [--jobs N] [--manifest FILE]",
+    "artifact extract NAME --to DIR [--manifest FILE]",
+  ],
+  description: [
+    "Boot artifacts (such as the kexec installer tarball) live in a verified, content-addressed cache under <stateDir>/cache.",
+  ],
+  subcommands: [
+    {
+      name: "path",
+      summary:
+        'print the cached path (for nixos-anywhere --kexec "$(volplan artifact path kexec)"); exit 1 when the artifact is not cached and verified yet. Never downloads or hashes.',
+    },
+    {
+      name: "fetch",
+      summary:
+        "download and verify the named artifacts (all when none are named); resumes partial downloads.",
+    },
+    {
+      name: "extract",
+      summary:
+        "unpack a fresh private copy of a cached tarball into DIR: kexec/run changes its files, so the cached tarball is never run in place. DIR must not exist (volplan creates it) or be an empty directory of yours that no one else can write, and the directories above it must be writable only by root or you (or sticky, like /tmp).",
+    },
+  ],
+  options: OPTIONS,
+  positionals: {
+    name: "NAME",
+    min: 1,
+    max: null,
+    what: "a subcommand and artifact names",
+    complete: null,
+  },
+  exitStatus: "0 ok, 1 error (not cached, download or verification failed).",
+};
 
 async function load(ctx: CommandContext, flag: string | undefined): Promise<Loaded | null> {
   return loadOrReport({ file: manifestPath(ctx, flag), cwd: ctx.cwd, stderr: ctx.stderr });
+}
+
+// The fetch command a hint suggests, with the --manifest this run was given.
+function fetchCommand(name: string, manifest: string | undefined): string {
+  const flag = manifest === undefined ? [] : ["--manifest", manifest];
+  return shellCommand("volplan", "artifact", "fetch", name, ...flag);
 }
 
 function oneName(positionals: readonly string[], sub: string): string {
@@ -64,7 +100,7 @@ async function runPath(
   const loaded = await load(ctx, manifest);
   if (loaded === null) return EXIT.error;
   const { findCached } = await import("../../artifacts/find-cached.js");
-  const found = await findCached(loaded.desired, name);
+  const found = await findCached(loaded.desired, name, fetchCommand(name, manifest));
   if (!found.ok) throw new UserError(found.message);
   ctx.stdout.write(`${found.path}\n`);
   return EXIT.ok;
@@ -80,7 +116,7 @@ async function runExtract(
   const loaded = await load(ctx, values.manifest);
   if (loaded === null) return EXIT.error;
   const { findCached } = await import("../../artifacts/find-cached.js");
-  const found = await findCached(loaded.desired, name);
+  const found = await findCached(loaded.desired, name, fetchCommand(name, values.manifest));
   if (!found.ok) throw new UserError(found.message);
   const { extractTarball } = await import("../../artifacts/extract.js");
   const summary = await extractTarball({ archive: found.path, to: resolve(ctx.cwd, values.to) });
@@ -106,14 +142,12 @@ async function fetchWatch(
   const { keptPartialLines } = await import("../kept-partials.js");
   const { policyReserveAt } = await import("../../artifacts/cache-room.js");
   const progress = progressSink({ stream: ctx.stderr, terminal: stderrIsTerminal(ctx.env) });
-  const { manifest } = input.values;
-  const flag = manifest === undefined ? "" : ` --manifest ${shellQuote(manifest)}`;
   const note = () => {
     progress.clear();
     return keptPartialLines({
       stateDir: input.stateDir,
       artifacts: input.artifacts,
-      resume: (name) => `volplan artifact fetch ${shellQuote(name)}${flag}`,
+      resume: (name) => fetchCommand(name, input.values.manifest),
     });
   };
   const reserve = policyReserveAt(input.stateDir, input.policyReserve);
@@ -154,6 +188,7 @@ async function runFetch(
       jobs,
       onProgress: progress.report,
       reserve,
+      retry: (name) => fetchCommand(name, values.manifest),
       lock: { onWaiting: (holder) => ctx.stderr.write(`${waitingMessage(holder)}\n`) },
     }),
   );
@@ -168,12 +203,7 @@ async function runFetch(
 }
 
 async function run(ctx: CommandContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs({
-    command: "artifact",
-    args: ctx.args,
-    options: OPTIONS,
-    positionals: true,
-  });
+  const { values, positionals } = parseCommandArgs(SPEC, ctx.args);
   const [sub, ...names] = positionals;
   switch (sub ?? "") {
     case "path":
@@ -182,20 +212,17 @@ async function run(ctx: CommandContext): Promise<number> {
       return runFetch(ctx, names, values);
     case "extract":
       return runExtract(ctx, names, values);
-    default:
+    default: {
+      const known = (SPEC.subcommands ?? []).map((s) => s.name);
       throw new UsageError(
         sub === undefined || sub === ""
           ? "artifact needs a subcommand: path, fetch or extract"
-          : `unknown artifact subcommand '${sub}'`,
+          : `unknown artifact subcommand '${sub}'${didYouMean(sub, known)}`,
         "artifact",
       );
+    }
   }
 }
 
 /** The artifact command. */
-export const artifactCommand: Command = {
-  name: "artifact",
-  summary: "print, fetch or extract cached boot artifacts",
-  usage,
-  run,
-};
+export const artifactCommand: Command = { ...SPEC, run };

@@ -1,35 +1,42 @@
 // `volplan gc`: removes cache entries and partial downloads the manifest no longer references.
-import type { Command, CommandContext } from "../command.js";
+import type { Command, CommandContext, CommandSpec, OptionTable } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 import { loadOrReport } from "../load-manifest.js";
 import { parseCommandArgs } from "../parse-command-args.js";
-import { manifestPath } from "../options.js";
+import { DEFAULT_MANIFEST, manifestFromArgs } from "../options.js";
 
-const usage = `Usage: volplan gc [--dry-run] [--manifest FILE]
+const OPTIONS = {
+  "dry-run": { type: "boolean", help: "list what would be removed, remove nothing" },
+  manifest: {
+    type: "string",
+    value: "FILE",
+    help: `manifest, the same as FILE (default: $VOLPLAN_MANIFEST, else ${DEFAULT_MANIFEST})`,
+    complete: "file",
+  },
+} as const satisfies OptionTable;
 
-Removes artifact cache entries and partial downloads that no artifact of the manifest references,
-printing each with the space it frees. Never touches anything outside <stateDir>/cache (store
-paths and volumes are left alone).
-
-Options:
-  --dry-run        list what would be removed, remove nothing
-  --manifest FILE  manifest (default: $VOLPLAN_MANIFEST, else /etc/volplan/manifest.json)
-  -h, --help       show this help
-
-Exit status: 0 ok, 1 error.`;
+const SPEC: CommandSpec<typeof OPTIONS> = {
+  name: "gc",
+  summary: "remove unreferenced artifact cache entries",
+  synopsis: ["gc [FILE | --manifest FILE] [--dry-run]"],
+  description: [
+    "Removes artifact cache entries and partial downloads that no artifact of the manifest references, printing each with the space it frees. Never touches anything outside <stateDir>/cache (store paths and volumes are left alone).",
+  ],
+  options: OPTIONS,
+  positionals: {
+    name: "FILE",
+    min: 0,
+    max: 1,
+    what: "at most one manifest FILE",
+    complete: "file",
+  },
+  exitStatus: "0 ok, 1 error.",
+};
 
 async function run(ctx: CommandContext): Promise<number> {
-  const { values } = parseCommandArgs({
-    command: "gc",
-    args: ctx.args,
-    options: { "dry-run": { type: "boolean" }, manifest: { type: "string" } },
-    positionals: false,
-  });
-  const loaded = await loadOrReport({
-    file: manifestPath(ctx, values.manifest),
-    cwd: ctx.cwd,
-    stderr: ctx.stderr,
-  });
+  const { values, positionals } = parseCommandArgs(SPEC, ctx.args);
+  const file = manifestFromArgs(ctx, { flag: values.manifest, positional: positionals[0] }, "gc");
+  const loaded = await loadOrReport({ file, cwd: ctx.cwd, stderr: ctx.stderr });
   if (loaded === null) return EXIT.error;
   const dryRun = values["dry-run"] === true;
   const { collectGarbage } = await import("../../artifacts/gc.js");
@@ -48,9 +55,4 @@ async function run(ctx: CommandContext): Promise<number> {
 }
 
 /** The gc command. */
-export const gcCommand: Command = {
-  name: "gc",
-  summary: "remove unreferenced artifact cache entries",
-  usage,
-  run,
-};
+export const gcCommand: Command = { ...SPEC, run };

@@ -1,47 +1,63 @@
 // `volplan plan`: observes the host and shows what apply would do; writes nothing but --out.
 import { resolve } from "node:path";
-import type { Command, CommandContext } from "../command.js";
+import type { Command, CommandContext, CommandSpec, OptionTable } from "../command.js";
 import { EXIT, planExitCode } from "../exit-codes.js";
 import { loadOrReport } from "../load-manifest.js";
-import { applyOnly, DEFAULT_MANIFEST, manifestPath } from "../options.js";
+import { applyOnly, DEFAULT_MANIFEST, manifestFromArgs } from "../options.js";
 import { parseCommandArgs } from "../parse-command-args.js";
 import { outputFormat, renderPlan } from "../render-plan.js";
 import { SELECTOR_FORMS } from "../../manifest/select.js";
 
-const usage = `Usage: volplan plan [--manifest FILE] [--only SELECTOR]... [--json | --markdown] [--detailed-exitcode] [--out FILE] [--verbose]
+const OPTIONS = {
+  manifest: {
+    type: "string",
+    value: "FILE",
+    help: `manifest to plan, the same as FILE (default: $VOLPLAN_MANIFEST, else ${DEFAULT_MANIFEST})`,
+    complete: "file",
+  },
+  only: {
+    type: "string",
+    multiple: true,
+    value: "SELECTOR",
+    help: `plan only part of the manifest: ${SELECTOR_FORMS}`,
+  },
+  json: { type: "boolean", help: "print the plan as JSON (schema/plan.schema.json)" },
+  markdown: { type: "boolean", help: "print the plan as Markdown, for a CI comment" },
+  "detailed-exitcode": { type: "boolean", help: "exit 2 when there are changes to apply" },
+  out: {
+    type: "string",
+    value: "FILE",
+    help: "also save the plan for `volplan apply FILE`, which applies it only while planning again gives the same actions",
+    complete: "file",
+  },
+  verbose: { type: "boolean", help: "list unchanged volumes and every warning in full" },
+} as const satisfies OptionTable;
 
-Looks at the host and shows what \`volplan apply\` would do. Changes nothing on the host.
-
-Options:
-  --manifest FILE      manifest to plan (default: $VOLPLAN_MANIFEST, else ${DEFAULT_MANIFEST})
-  --only SELECTOR      plan only part of the manifest (repeatable): ${SELECTOR_FORMS}
-  --json               print the plan as JSON (schema/plan.schema.json)
-  --markdown           print the plan as Markdown, for a CI comment
-  --detailed-exitcode  exit 2 when there are changes to apply
-  --out FILE           also save the plan for \`volplan apply FILE\`, which applies it only while
-                       planning again gives the same actions
-  --verbose            list unchanged volumes too
-  -h, --help           show this help
-
-Exit status: 0 ok, 1 error, 2 changes pending (with --detailed-exitcode), 3 refusals, 4 infeasible.`;
+const SPEC: CommandSpec<typeof OPTIONS> = {
+  name: "plan",
+  summary: "show what apply would do (changes nothing)",
+  synopsis: [
+    "plan [FILE | --manifest FILE] [--only SELECTOR]... [--json | --markdown] [--detailed-exitcode] [--out FILE] [--verbose]",
+  ],
+  description: [
+    "Looks at the host and shows what `volplan apply` would do. Changes nothing on the host.",
+  ],
+  options: OPTIONS,
+  positionals: {
+    name: "FILE",
+    min: 0,
+    max: 1,
+    what: "at most one manifest FILE",
+    complete: "file",
+  },
+  exitStatus:
+    "0 ok, 1 error, 2 changes pending (with --detailed-exitcode), 3 refusals, 4 infeasible.",
+};
 
 async function run(ctx: CommandContext): Promise<number> {
-  const { values } = parseCommandArgs({
-    command: "plan",
-    args: ctx.args,
-    options: {
-      manifest: { type: "string" },
-      only: { type: "string", multiple: true },
-      json: { type: "boolean" },
-      markdown: { type: "boolean" },
-      "detailed-exitcode": { type: "boolean" },
-      out: { type: "string" },
-      verbose: { type: "boolean" },
-    },
-    positionals: false,
-  });
+  const { values, positionals } = parseCommandArgs(SPEC, ctx.args);
   const format = outputFormat(values, "plan");
-  const file = manifestPath(ctx, values.manifest);
+  const file = manifestFromArgs(ctx, { flag: values.manifest, positional: positionals[0] }, "plan");
   const loaded = await loadOrReport({ file, cwd: ctx.cwd, stderr: ctx.stderr });
   if (loaded === null) return EXIT.error;
   const only = values.only ?? [];
@@ -59,9 +75,4 @@ async function run(ctx: CommandContext): Promise<number> {
 }
 
 /** The plan command. */
-export const planCommand: Command = {
-  name: "plan",
-  summary: "show what apply would do (changes nothing)",
-  usage,
-  run,
-};
+export const planCommand: Command = { ...SPEC, run };

@@ -1,0 +1,38 @@
+// `volplan help [COMMAND]`: the same text as `volplan --help` and `volplan COMMAND --help`.
+import type { Command, CommandContext, CommandSpec } from "../command.js";
+import { UsageError } from "../command.js";
+import { EXIT } from "../exit-codes.js";
+import { parseCommandArgs } from "../parse-command-args.js";
+import { didYouMean } from "../suggest-option.js";
+
+const SPEC: CommandSpec = {
+  name: "help",
+  summary: "show the help of volplan or of one command",
+  synopsis: ["help [COMMAND]"],
+  description: ["Prints what `volplan --help` or `volplan COMMAND --help` prints."],
+  options: {},
+  positionals: { name: "COMMAND", min: 0, max: 1, what: "at most one COMMAND", complete: null },
+  exitStatus: "0 ok, 1 unknown command.",
+};
+
+async function run(ctx: CommandContext): Promise<number> {
+  const { positionals } = parseCommandArgs(SPEC, ctx.args);
+  // Loaded here: the table imports this file.
+  const { COMMANDS } = await import("../command-table.js");
+  const { commandUsage, mainUsage } = await import("../help-text.js");
+  const [name] = positionals;
+  if (name === undefined) {
+    ctx.stdout.write(mainUsage(COMMANDS));
+    return EXIT.ok;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command === undefined) {
+    const names = COMMANDS.map((c) => c.name);
+    throw new UsageError(`unknown command '${name}'${didYouMean(name, names)}`, null);
+  }
+  ctx.stdout.write(commandUsage(command));
+  return EXIT.ok;
+}
+
+/** The help command. */
+export const helpCommand: Command = { ...SPEC, run };

@@ -1,0 +1,5 @@
+/* eslint-disable */
+// Generated from schema/apply.schema.json by scripts/generate.mjs (npm run generate). Do not edit.
+import type { ErrorObject } from "ajv";
+declare const validate: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+export default validate;
