@@ -60,8 +60,10 @@ export function makeSlotRunner(deps: {
   return async (slot, blocked) => {
     const { action, ticket } = slot;
     const filesystem = action.consumes.filesystem;
-    const began = performance.now();
-    const elapsed = (): number => Math.round(performance.now() - began);
+    // The step's own time: from when it starts running, not while it waits for its turn on the
+    // space ledger or for a --jobs slot (a failure before it starts took no time of its own).
+    let began: number | null = null;
+    const elapsed = (): number => (began === null ? 0 : Math.round(performance.now() - began));
     try {
       if (blocked !== null) {
         record(slot, {
@@ -88,7 +90,10 @@ export function makeSlotRunner(deps: {
           subject: subjectOf(action),
           path: action.path,
         });
-      const outcome = await limit(execution.run);
+      const outcome = await limit(() => {
+        began = performance.now();
+        return execution.run();
+      });
       record(slot, {
         status: "done",
         durationMs: elapsed(),

@@ -855,7 +855,7 @@ export interface ActionResultOutput {
    */
   status: "done" | "failed" | "skipped" | "refused" | "unchanged";
   /**
-   * Milliseconds from the step's start to its end, 0 for a step that ran nothing. It includes the time the step waited for its turn on its filesystem or for one of the --jobs slots.
+   * Milliseconds the step ran, 0 for a step that ran nothing. The time it waited for its turn on its filesystem or for one of the --jobs slots is not counted.
    */
   duration_ms: number;
   error?: ResultError;
