@@ -4,12 +4,11 @@ import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync } from 
 import { readSync, readdirSync, rmdirSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { VolplanError } from "../errors.js";
 import { readMounts } from "../host/mountinfo.js";
-import { kindOf, unsafeReason } from "../host/path-trust.js";
 import { isRunningVolplan } from "../host/processes.js";
 import type { Runner } from "../host/runner.js";
 import { TIMEOUTS } from "./context.js";
+import { assertOwnStateDirectory } from "./state-subdir.js";
 
 const NAME = /^(\d+)-[A-Za-z0-9]{6}$/;
 const TARGET = "target";
@@ -19,29 +18,6 @@ function euid(): number {
   return process.geteuid?.() ?? 0;
 }
 
-/**
- * Throws STATE_DIR_UNSAFE unless the grow directory is missing or a directory of root (or the
- * running user) that nobody else can write. Why: mount points are made and records read below
- * it; a symlink there would mount an image, or detach a loop device, wherever it points.
- */
-function assertOwnGrowDirectory(growMounts: string): void {
-  let stats;
-  try {
-    stats = lstatSync(growMounts);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
-    throw error;
-  }
-  const problem = !stats.isDirectory()
-    ? `is ${kindOf(stats)}, not a directory`
-    : unsafeReason(stats, { uid: euid(), gid: null, owner: "the user running volplan" }, true);
-  if (problem === null) return;
-  throw new VolplanError(
-    "STATE_DIR_UNSAFE",
-    `${growMounts} ${problem}; volplan keeps its grow mount points only in a directory it made. Remove it (volplan makes it again), then run volplan apply again.`,
-  );
-}
-
 /** A fresh, private (0700) mount point for one grow, named after this process (the state directory must exist). */
 export async function makeGrowMountPoint(growMounts: string): Promise<string> {
   try {
@@ -49,7 +25,7 @@ export async function makeGrowMountPoint(growMounts: string): Promise<string> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
   }
-  assertOwnGrowDirectory(growMounts);
+  assertOwnStateDirectory(growMounts, "its grow mount points");
   return mkdtemp(path.join(growMounts, `${process.pid}-`));
 }
 
@@ -144,7 +120,7 @@ export async function reclaimGrowMounts(input: {
 }): Promise<string[]> {
   const { growMounts, runner } = input;
   const reclaimed: string[] = [];
-  assertOwnGrowDirectory(growMounts);
+  assertOwnStateDirectory(growMounts, "its grow mount points");
   const dead = listOrEmpty(growMounts)
     .map((name) => path.join(growMounts, name))
     .filter((dir) => deadRunsMountPoint(growMounts, dir));
