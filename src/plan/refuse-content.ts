@@ -125,7 +125,8 @@ function relabelCommand(type: FoundFilesystem["type"], path: string, label: stri
     case "ext4":
       return shellCommand("e2label", path, label);
     case "xfs":
-      return shellCommand("xfs_admin", "-L", label, path);
+      // Not xfs_admin: that sh script evals its arguments, so a quote in the label runs a command.
+      return shellCommand("xfs_db", "-x", "-c", `label ${label}`, path);
     case "btrfs":
       return shellCommand("btrfs", "filesystem", "label", path, label);
     case "vfat":
