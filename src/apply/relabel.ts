@@ -8,8 +8,8 @@ export type RelabelType = NonNullable<SeedAction["relabel"]>["fs_type"];
 /**
  * The program and arguments that label the filesystem in `image` (a path; the image is not
  * mounted). The label is data, never an option or a shell word: xfs through xfs_db itself
- * (xfs_admin is a sh script that evals its arguments), the others in a position their tools
- * read literally.
+ * (xfs_admin is a sh script that evals its arguments), fatlabel after "--" (it would read "-V"
+ * as an option), the others in a position their tools read literally.
  */
 export function relabelCommand(input: { fsType: RelabelType; image: string; label: string }): {
   file: string;
@@ -33,7 +33,7 @@ export function relabelCommand(input: { fsType: RelabelType; image: string; labe
     case "btrfs":
       return { file: "btrfs", args: ["filesystem", "label", image, label] };
     case "vfat":
-      return { file: "fatlabel", args: [image, label] };
+      return { file: "fatlabel", args: ["--", image, label] };
     case "swap":
       return { file: "swaplabel", args: ["-L", label, image] };
   }

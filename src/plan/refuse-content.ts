@@ -130,7 +130,7 @@ function relabelCommand(type: FoundFilesystem["type"], path: string, label: stri
     case "btrfs":
       return shellCommand("btrfs", "filesystem", "label", path, label);
     case "vfat":
-      return shellCommand("fatlabel", path, label);
+      return shellCommand("fatlabel", "--", path, label);
     case "swap":
       return shellCommand("swaplabel", "-L", label, path);
   }

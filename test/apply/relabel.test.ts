@@ -65,6 +65,7 @@ describe.runIf(process.getuid?.() === 0)("relabelCommand", () => {
   });
 
   it.each([
+    ["vfat", "-V"],
     ["btrfs", "--help"],
     ["ext4", "-V"],
     ["swap", "-V"],
