@@ -53,7 +53,12 @@ async function checkedAccess(
 ): Promise<FileHandle> {
   let problem: string | null;
   try {
-    problem = seedAccessProblem({ fd: handle.fd, stats: info, ownership: action.ownership });
+    problem = seedAccessProblem({
+      declared: action.from,
+      fd: handle.fd,
+      stats: info,
+      ownership: action.ownership,
+    });
   } catch (error) {
     await handle.close();
     throw error;
