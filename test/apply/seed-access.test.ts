@@ -6,11 +6,12 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedAccessProblem } from "../../src/apply/seed-access.js";
 import type { Ownership } from "../../src/plan/types.js";
+import { haveRoot } from "../helpers/privilege.js";
 
 const NOBODY = 65534;
 const owned = (uid: number, gid: number, mode: string): Ownership => ({ uid, gid, mode });
 
-describe.runIf(process.getuid?.() === 0)("seedAccessProblem", () => {
+describe.runIf(haveRoot())("seedAccessProblem", () => {
   let work: string;
   let n = 0;
   beforeAll(async () => {

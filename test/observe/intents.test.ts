@@ -8,6 +8,7 @@ import { intentFileName, intentText } from "../../src/host/intents.js";
 import { stateLayout } from "../../src/host/state-layout.js";
 import { observeIntents } from "../../src/observe/intents.js";
 import { syncReader } from "../../src/observe/sync-reader.js";
+import { haveRoot } from "../helpers/privilege.js";
 
 const record = {
   step: "resize2fs",
@@ -51,7 +52,7 @@ describe("observeIntents", () => {
     expect(observeIntents({ stateDir: dir, host: syncReader }).size).toBe(0);
   });
 
-  it.runIf(process.getuid?.() === 0)("ignores a record owned by another user", async () => {
+  it.runIf(haveRoot())("ignores a record owned by another user", async () => {
     const dir = await stateDir();
     const intents = stateLayout(dir).intents;
     await mkdir(intents, { mode: 0o700 });

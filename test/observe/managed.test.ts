@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stateLayout } from "../../src/host/state-layout.js";
 import { readManaged } from "../../src/observe/managed.js";
 import { syncReader } from "../../src/observe/sync-reader.js";
+import { haveRoot } from "../helpers/privilege.js";
 
 const record = `${JSON.stringify({ version: 1, images: { "/images/a.img": { volume: "a" } } })}\n`;
 
@@ -40,7 +41,7 @@ describe("readManaged", () => {
     expect(readManaged(dir, syncReader)).toEqual({});
   });
 
-  it.runIf(process.getuid?.() === 0)("reads a record of another user as no record", async () => {
+  it.runIf(haveRoot())("reads a record of another user as no record", async () => {
     const dir = await stateDir();
     await writeFile(stateLayout(dir).managed, record);
     await chown(stateLayout(dir).managed, 65534, 65534);
