@@ -1,15 +1,22 @@
 // The private mount points xfs and btrfs growth uses (<stateDir>/grow/<pid>-<random>), and their
 // reclaim after a killed run: unmount, detach the loop device, remove the directory.
-import { mkdirSync, readdirSync, rmdirSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync } from "node:fs";
+import { readSync, readdirSync, rmdirSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { readMounts } from "../host/mountinfo.js";
 import { isRunningVolplan } from "../host/processes.js";
 import type { Runner } from "../host/runner.js";
 import { TIMEOUTS } from "./context.js";
+import { assertOwnStateDirectory } from "./state-subdir.js";
 
 const NAME = /^(\d+)-[A-Za-z0-9]{6}$/;
 const TARGET = "target";
+const TARGET_TEXT = /^(\d+:\d+:\d+)\n?$/;
+
+function euid(): number {
+  return process.geteuid?.() ?? 0;
+}
 
 /** A fresh, private (0700) mount point for one grow, named after this process (the state directory must exist). */
 export async function makeGrowMountPoint(growMounts: string): Promise<string> {
@@ -18,6 +25,7 @@ export async function makeGrowMountPoint(growMounts: string): Promise<string> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
   }
+  assertOwnStateDirectory(growMounts, "its grow mount points");
   return mkdtemp(path.join(growMounts, `${process.pid}-`));
 }
 
@@ -39,10 +47,38 @@ export async function removeGrowMountPoint(mountPoint: string): Promise<void> {
   }
 }
 
-// A mount point volplan made, of a run that is no longer alive.
+// A mount point volplan made (a real directory, not a symlink), of a run that is no longer alive.
 function deadRunsMountPoint(growMounts: string, dir: string): boolean {
   const match = NAME.exec(path.basename(dir));
-  return match !== null && path.dirname(dir) === growMounts && !isRunningVolplan(Number(match[1]));
+  if (match === null || path.dirname(dir) !== growMounts || isRunningVolplan(Number(match[1])))
+    return false;
+  try {
+    return lstatSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+// The "major:minor:inode" a mount point's record names, or null when the record is not one volplan
+// wrote: read without following a symlink or blocking on a FIFO, only from a small regular file
+// of its own user.
+function readGrowTarget(dir: string): string | null {
+  let fd: number;
+  try {
+    const flags = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+    fd = openSync(path.join(dir, TARGET), flags);
+  } catch {
+    return null;
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile() || stats.uid !== euid() || stats.size > 64) return null;
+    const buffer = Buffer.alloc(64);
+    const length = readSync(fd, buffer, 0, buffer.length, 0);
+    return TARGET_TEXT.exec(buffer.subarray(0, length).toString("latin1"))?.[1] ?? null;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function listOrEmpty(dir: string): string[] {
@@ -84,6 +120,7 @@ export async function reclaimGrowMounts(input: {
 }): Promise<string[]> {
   const { growMounts, runner } = input;
   const reclaimed: string[] = [];
+  assertOwnStateDirectory(growMounts, "its grow mount points");
   const dead = listOrEmpty(growMounts)
     .map((name) => path.join(growMounts, name))
     .filter((dir) => deadRunsMountPoint(growMounts, dir));
@@ -95,10 +132,10 @@ export async function reclaimGrowMounts(input: {
       await runner("umount", [dir], { timeoutMs: TIMEOUTS.mount });
       reclaimed.push(`unmounted ${mount.source} from ${dir}`);
     }
-    const target = await readFile(path.join(dir, TARGET), "utf8").catch(() => "");
-    if (target.trim() !== "") {
+    const target = readGrowTarget(dir);
+    if (target !== null) {
       const mounted = new Set(readMounts().map((m) => m.source));
-      for (const device of await idleLoopsOf({ target: target.trim(), runner, mounted })) {
+      for (const device of await idleLoopsOf({ target, runner, mounted })) {
         await runner("losetup", ["--detach", device], { timeoutMs: TIMEOUTS.quick });
         reclaimed.push(`detached ${device}`);
       }

@@ -5,6 +5,7 @@ import path from "node:path";
 import { intentFileName, intentText } from "../host/intents.js";
 import type { Intent } from "../host/intents.js";
 import { fsyncDirectory } from "./safe-fs.js";
+import { assertOwnStateDirectory } from "./state-subdir.js";
 
 const { O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW } = constants;
 
@@ -14,6 +15,7 @@ export async function recordIntent(
   intent: Omit<Intent, "pid" | "startedAt">,
 ): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  assertOwnStateDirectory(dir, "its intent records");
   const file = path.join(dir, intentFileName(intent.device, intent.ino));
   const record: Intent = { ...intent, pid: process.pid, startedAt: new Date().toISOString() };
   // O_NOFOLLOW: the state directory is root's, but a symlink planted there is never followed.
@@ -32,6 +34,7 @@ export async function clearIntent(
   dir: string,
   target: { device: string; ino: number },
 ): Promise<void> {
+  assertOwnStateDirectory(dir, "its intent records");
   await rm(path.join(dir, intentFileName(target.device, target.ino)), { force: true });
   await fsyncDirectory(dir).catch(() => undefined);
 }

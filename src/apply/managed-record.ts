@@ -45,6 +45,8 @@ export async function writeManaged(input: {
   const file = stateLayout(input.stateDir).managed;
   const temp = `${file}.${process.pid}.tmp`;
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+  // A killed run of the same pid (boot-time units get the same pids again) may have left it.
+  await unlink(temp).catch(() => undefined);
   const handle = await open(temp, flags, 0o644);
   try {
     await handle.writeFile(`${JSON.stringify({ version: 1, images: input.next }, null, 2)}\n`);

@@ -1,6 +1,7 @@
 // Tries each mirror in order, retrying each with exponential backoff while attempts make no progress.
 import { setTimeout as sleep } from "node:timers/promises";
 import { VolplanError } from "../errors.js";
+import { RoomError } from "./cache-room.js";
 import { attemptDownload, type AttemptInput } from "./download-attempt.js";
 import { writerFacts } from "./download-resume.js";
 import { backoffDelay } from "./fetch-tuning.js";
@@ -15,11 +16,20 @@ export async function downloadFromMirrors(
   input: Omit<AttemptInput, "url"> & { readonly urls: readonly string[] },
 ): Promise<{ url: string }> {
   const failures: string[] = [];
+  let refusedUpFront: RoomError | null = null;
+  let refusals = 0;
   let meta = input.meta;
   for (const url of input.urls) {
     try {
       return await fromOneUrl({ ...input, url, meta });
     } catch (error) {
+      // A size refused before any byte was written is that mirror's claim: the next may send less.
+      if (error instanceof RoomError && !error.started) {
+        refusedUpFront = error;
+        refusals++;
+        failures.push(`${url}: ${error.message}`);
+        continue;
+      }
       if (!(error instanceof SourceError)) throw error;
       failures.push(error.message);
       // Bytes from a source that overran the declared size are not worth resuming.
@@ -28,6 +38,8 @@ export async function downloadFromMirrors(
       meta = await readPartialMeta(input.metaPath);
     }
   }
+  // Every mirror announced more than fits: that is the error to act on (free space).
+  if (refusedUpFront !== null && refusals === failures.length) throw refusedUpFront;
   throw new VolplanError(
     "ARTIFACT_DOWNLOAD_FAILED",
     `could not download from any URL:\n  ${failures.join("\n  ")}\nCheck the URLs and the network, or add a mirror to urls.`,

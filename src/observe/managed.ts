@@ -7,10 +7,20 @@ import type { HostReader } from "./host-reader.js";
 /** The record: image path → the volume id it had. */
 export type ManagedImages = Readonly<Record<string, { readonly volume: string }>>;
 
-/** Reads the record (through a descriptor, never a symlink); a missing or malformed one is empty. */
+// Far more than the record of any host's images (about 100 bytes an image).
+const MAX_RECORD_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads the record (through a descriptor, never a symlink); a missing or malformed one is empty,
+ * and so is one volplan did not write (another user's file, or one of a size it never writes).
+ */
 export function readManaged(stateDir: string, host: HostReader): ManagedImages {
+  const file = stateLayout(stateDir).managed;
+  const uid = process.geteuid?.() ?? 0;
   try {
-    const text = host.readRegularText(stateLayout(stateDir).managed);
+    const stats = host.lstat(file);
+    if (stats?.isFile() !== true || stats.uid !== uid || stats.size > MAX_RECORD_BYTES) return {};
+    const text = host.readRegularText(file);
     const images = (JSON.parse(text ?? "{}") as { images?: unknown }).images;
     if (typeof images !== "object" || images === null) return {};
     const record: Record<string, { volume: string }> = {};

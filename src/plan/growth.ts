@@ -7,6 +7,7 @@ import type { VolumeContext, VolumeResult } from "./context.js";
 import { volumeBase } from "./context.js";
 import { formatBytes } from "../units/size.js";
 import { refuseBeyondGrowthLimit } from "./growth-limit.js";
+import { refuseFilesystemBeyondImage } from "./refuse-content.js";
 import type { FoundFilesystem } from "./snapshot.js";
 import type { GrowFilesystemAction, PlanWarning } from "./types.js";
 
@@ -122,6 +123,11 @@ export function planGrowth(
   input: { size: number; found: FoundFilesystem | null },
 ): VolumeResult {
   const declared = ctx.volume.size;
+  if (input.found !== null && input.found.size > input.size && input.size < declared)
+    return {
+      actions: [refuseFilesystemBeyondImage(ctx, { found: input.found, size: input.size })],
+      warnings: [],
+    };
   const grower = effectiveGrower(ctx, input.found);
   const grows =
     input.size < declared || (input.found !== null && !fillsImage(input.found, input.size));

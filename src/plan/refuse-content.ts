@@ -21,6 +21,44 @@ export function refuseShrink(ctx: VolumeContext, found: number): RefuseAction {
   });
 }
 
+/**
+ * Refusal for an image smaller than the filesystem its superblock describes (cut short, or the
+ * superblock is damaged or forged): growing it would make resize2fs shrink the filesystem to
+ * the image, or hand the guest a filesystem whose end reads as zeros.
+ */
+export function refuseFilesystemBeyondImage(
+  ctx: VolumeContext,
+  input: { found: FoundFilesystem; size: number },
+): RefuseAction {
+  const { path, size } = ctx.volume;
+  const { found } = input;
+  return refuse(ctx, {
+    refusal: "filesystem-unreadable",
+    statement: `the ${found.type} filesystem in ${path} spans ${formatBytes(found.size)} but the image is only ${formatBytes(input.size)} (it was cut short, or its superblock is damaged); volplan grows neither to ${formatBytes(size)}`,
+    found: `${found.type} of ${formatBytes(found.size)} in an image of ${formatBytes(input.size)}`,
+    declared: formatBytes(size),
+    fix: `check it yourself while it is not in use (${shellCommand(...checkCommand(found.type, path))}), then restore the image from a copy or remove it to recreate it (its data is lost)`,
+  });
+}
+
+// A read-only check of the filesystem in an image, for a message.
+function checkCommand(type: FoundFilesystem["type"], path: string): string[] {
+  switch (type) {
+    case "ext2":
+    case "ext3":
+    case "ext4":
+      return ["e2fsck", "-fn", path];
+    case "xfs":
+      return ["xfs_repair", "-n", path];
+    case "btrfs":
+      return ["btrfs", "check", "--readonly", path];
+    case "vfat":
+      return ["fsck.vfat", "-n", path];
+    case "swap":
+      return ["swaplabel", path];
+  }
+}
+
 /** Refusal for a block device smaller than declared (volplan never resizes devices). */
 export function refuseDeviceTooSmall(ctx: VolumeContext, found: number): RefuseAction {
   const { path, size } = ctx.volume;
@@ -87,11 +125,12 @@ function relabelCommand(type: FoundFilesystem["type"], path: string, label: stri
     case "ext4":
       return shellCommand("e2label", path, label);
     case "xfs":
-      return shellCommand("xfs_admin", "-L", label, path);
+      // Not xfs_admin: that sh script evals its arguments, so a quote in the label runs a command.
+      return shellCommand("xfs_db", "-x", "-c", `label ${label}`, path);
     case "btrfs":
       return shellCommand("btrfs", "filesystem", "label", path, label);
     case "vfat":
-      return shellCommand("fatlabel", path, label);
+      return shellCommand("fatlabel", "--", path, label);
     case "swap":
       return shellCommand("swaplabel", "-L", label, path);
   }

@@ -292,6 +292,18 @@ const cases: Case[] = [
     ],
   },
   {
+    name: "image cut short below its filesystem: growing it would shrink the filesystem, refused",
+    volume: desiredVolume({ size: 16 * GIB }),
+    observed: { entry: observedFile({ size: 8 * GIB, filesystem: foundFs(4096 * GIB) }) },
+    expected: [{ kind: "refuse", refusal: "filesystem-unreadable", reason: text("4 TiB") }],
+  },
+  {
+    name: "image cut short below its filesystem, guest grows: refused too",
+    volume: desiredVolume({ size: 16 * GIB, growFilesystem: "guest" }),
+    observed: { entry: observedFile({ size: 8 * GIB, filesystem: foundFs(12 * GIB) }) },
+    expected: [{ kind: "refuse", refusal: "filesystem-unreadable" }],
+  },
+  {
     name: "image already grown, guest grows: a warning only",
     volume: desiredVolume({ size: 16 * GIB, growFilesystem: "guest" }),
     observed: { entry: observedFile({ size: 16 * GIB, filesystem: foundFs(8 * GIB) }) },
@@ -527,7 +539,7 @@ describe("plan: one volume", () => {
       });
       return plan(desired, snapshot).actions.filter((a) => a.kind === "refuse");
     });
-    expect(new Set(refusals.map((r) => r.refusal)).size).toBe(15);
+    expect(new Set(refusals.map((r) => r.refusal)).size).toBe(16);
     for (const r of refusals) {
       expect(r.reason.startsWith(`volume ${r.volume}: `)).toBe(true);
       expect(r.reason).toContain(r.path.split("/").slice(0, -1).join("/"));

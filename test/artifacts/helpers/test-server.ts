@@ -22,6 +22,8 @@ export interface Route {
   noLength?: boolean;
   /** Send neither ETag nor Last-Modified (nothing to put in If-Range). */
   noValidators?: boolean;
+  /** Announce this Content-Length whatever the body is (a lying mirror). */
+  claimLength?: number;
   /** Answer with a redirect to this location. */
   redirectTo?: string;
 }
@@ -94,7 +96,8 @@ async function serve(input: {
   }
   const etag = etagOf(route.body);
   const validators = route.noValidators === true ? {} : { etag };
-  const length = (n: number) => (route.noLength === true ? {} : { "content-length": n });
+  const length = (n: number) =>
+    route.noLength === true ? {} : { "content-length": route.claimLength ?? n };
   let start = 0;
   const match = /^bytes=(\d+)-$/.exec(range ?? "");
   const rangeOk =
