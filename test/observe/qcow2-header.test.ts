@@ -283,6 +283,16 @@ describe("crafted qcow2 headers", () => {
     expect(found.format === "unreadable" && found.problem).toMatch(problem);
   });
 
+  it("reads a backing name of 0 bytes as no backing file, as QEMU does", async () => {
+    const found = verdict(overlay, (b) => b.writeUInt32BE(0, 16));
+    expect(found).toMatchObject({ format: "qcow2", backing: null });
+    const file = at("craft-empty-backing.qcow2");
+    const copy = Buffer.from(overlay);
+    copy.writeUInt32BE(0, 16);
+    await writeFile(file, copy);
+    expect((await qemuInfo(file))["backing-filename"]).toBeUndefined();
+  });
+
   it("refuses a header cut short, and a backing name past the end of the file", () => {
     expect(verdict(fresh, () => undefined, 50)).toMatchObject({ format: "unreadable" });
     const end = overlay.readUInt32BE(12) + 4;

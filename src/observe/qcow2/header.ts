@@ -104,7 +104,8 @@ function qcow2Of(head: Buffer, layout: Layout): FoundImage {
   const extensions = readExtensions(head, { start: layout.headerLength, end: layout.extEnd });
   if ("problem" in extensions) return unreadable(extensions.problem);
   let backing: { file: string; format: string | null } | null = null;
-  if (layout.backingOffset !== 0) {
+  // QEMU reads an empty name as no backing file.
+  if (layout.backingOffset !== 0 && layout.backingSize !== 0) {
     const name = text(head, layout.backingOffset, layout.backingSize);
     if (name === null)
       return unreadable("the backing file name is not a path (NUL or invalid UTF-8)");
