@@ -12,6 +12,7 @@ import type { ApplyContext, StepOutcome } from "./context.js";
 import { assertNothingAt } from "./create.js";
 import { assertQcow2, checkQcow2, readHeaderOf } from "./qcow2-tools.js";
 import { checkParentChain, descriptorPath } from "./safe-fs.js";
+import { readableSeed } from "./seed-access.js";
 
 // Opens the base and checks it is still what the plan saw: a regular file in the format the
 // plan read, no larger (to the guest) than the volume. Symlinks are followed, as for raw seeds.
@@ -29,10 +30,12 @@ async function openBase(action: SeedAction): Promise<FileHandle> {
       ? "leads through a symlink"
       : format !== (action.backing_format ?? "raw")
         ? `is ${format === "unreadable" ? "an unreadable qcow2 image" : `a ${format} image`}, not ${action.backing_format ?? "raw"}`
-        : size === 0 || size > action.size
-          ? `holds ${size} bytes, not between 1 and ${action.size}`
-          : null;
-  if (problem === null) return handle;
+        : header?.format === "qcow2" && header.backing !== null
+          ? `has a backing file of its own (${JSON.stringify(header.backing.file)}), which qemu-img would read as root`
+          : size === 0 || size > action.size
+            ? `holds ${size} bytes, not between 1 and ${action.size}`
+            : null;
+  if (problem === null) return readableSeed(action, handle, info);
   await handle.close();
   throw new VolplanError(
     "SEED_CHANGED",

@@ -6,7 +6,9 @@
 import type { Stats } from "node:fs";
 import { lstatSync, readlinkSync } from "node:fs";
 import path from "node:path";
-import type { Ownership } from "../plan/types.js";
+import type { FileHandle } from "node:fs/promises";
+import { VolplanError } from "../errors.js";
+import type { Ownership, SeedAction } from "../plan/types.js";
 
 // Who reads the image: a uid (its owner), a gid (its group, when the mode lets it), or everyone.
 type Reader = { readonly uid: number } | { readonly gid: number } | "everyone";
@@ -85,4 +87,33 @@ export function seedAccessProblem(input: {
     }
   }
   return null;
+}
+
+/**
+ * The seed open as `handle` (its fstat `info`) when its contents may go into action.path;
+ * otherwise closes it and throws SEED_UNREADABLE (nothing was copied).
+ */
+export async function readableSeed(
+  action: SeedAction,
+  handle: FileHandle,
+  info: Stats,
+): Promise<FileHandle> {
+  let problem: string | null;
+  try {
+    problem = seedAccessProblem({
+      declared: action.from,
+      fd: handle.fd,
+      stats: info,
+      ownership: action.ownership,
+    });
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  if (problem === null) return handle;
+  await handle.close();
+  throw new VolplanError(
+    "SEED_UNREADABLE",
+    `volume ${action.volume}: seed ${action.from}: ${problem}, who may read ${action.path} (uid ${action.ownership.uid}, gid ${action.ownership.gid}, mode ${action.ownership.mode}); nothing was copied. Use a seed they can read (such as a store path), or make this one readable by them if its contents are meant for them.`,
+  );
 }

@@ -1,7 +1,6 @@
 // Seeding: a new image as a hole-preserving (reflink where possible) copy of a base image.
 import { constants } from "node:fs";
 import { open } from "node:fs/promises";
-import type { Stats } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { VolplanError } from "../errors.js";
 import { formatBytes } from "../units/size.js";
@@ -13,7 +12,7 @@ import { assertNothingAt } from "./create.js";
 import { detectFilesystem, HEAD_BYTES } from "../observe/superblock/detect.js";
 import type { FoundFilesystem } from "../plan/snapshot.js";
 import { relabelCommand } from "./relabel.js";
-import { seedAccessProblem } from "./seed-access.js";
+import { readableSeed } from "./seed-access.js";
 import { allocatedOf, checkParentChain, descriptorPath } from "./safe-fs.js";
 
 const MIB = 1024 * 1024;
@@ -37,37 +36,11 @@ async function openSeed(action: SeedAction): Promise<FileHandle> {
       : info.size > action.size
         ? `is ${formatBytes(info.size)}, larger than the declared ${formatBytes(action.size)}`
         : null;
-  if (problem === null) return checkedAccess(action, handle, info);
+  if (problem === null) return readableSeed(action, handle, info);
   await handle.close();
   throw new VolplanError(
     "SEED_CHANGED",
     `volume ${action.volume}: seed ${action.from} ${problem} now; it changed since the plan was made, and nothing was copied. Run volplan plan again.`,
-  );
-}
-
-// The seed's contents reach only those who could read the seed themselves (see seed-access.ts).
-async function checkedAccess(
-  action: SeedAction,
-  handle: FileHandle,
-  info: Stats,
-): Promise<FileHandle> {
-  let problem: string | null;
-  try {
-    problem = seedAccessProblem({
-      declared: action.from,
-      fd: handle.fd,
-      stats: info,
-      ownership: action.ownership,
-    });
-  } catch (error) {
-    await handle.close();
-    throw error;
-  }
-  if (problem === null) return handle;
-  await handle.close();
-  throw new VolplanError(
-    "SEED_UNREADABLE",
-    `volume ${action.volume}: seed ${action.from}: ${problem}, who may read ${action.path} (uid ${action.ownership.uid}, gid ${action.ownership.gid}, mode ${action.ownership.mode}); nothing was copied. Use a seed they can read (such as a store path), or make this one readable by them if its contents are meant for them.`,
   );
 }
 

@@ -9,6 +9,7 @@ import { refuseSeedMissing, refuseSeedTooLarge } from "./refuse-content.js";
 import { refuseLinkedBacking, refuseSeedLabel } from "./refuse-qcow2.js";
 import { refuseSeedFilesystem, refuseSeedUnusable } from "./refuse-unreachable.js";
 import type { ObservedSeed } from "./snapshot.js";
+import { shellCommand } from "../text/shell-quote.js";
 import type { Ownership, PlanWarning, RefuseAction } from "./types.js";
 
 /** The warning that the guest, not volplan, grows what is inside a qcow2 image. */
@@ -77,6 +78,15 @@ function baseOf(ctx: VolumeContext, from: string, backing: boolean): Base | Refu
       "a qcow2 image volplan does not use",
       image.corrupt ? "QEMU marked it corrupt" : (image.unsupported ?? ""),
     );
+  // qemu-img, run by root, would open the base's own backing file too (any path, or a json:
+  // or nbd: name), whoever wrote it into the base: only a standalone base is used.
+  if (image.format === "qcow2" && image.backing !== null)
+    return refuseSeedUnusable(ctx, {
+      from,
+      what: `a qcow2 image backed by ${JSON.stringify(image.backing.file)}`,
+      why: "volplan makes images only from a standalone base: qemu-img, run as root, would read that backing file too, whoever named it",
+      fix: `flatten the base yourself (${shellCommand("qemu-img", "convert", "-O", "qcow2", from, `${from}.flat`)}) and set seed.from to the flat copy`,
+    });
   const size = image.format === "qcow2" ? image.virtualSize : seed.size;
   if (size === 0) return unusable("an empty file", "an empty base holds nothing to boot or mount");
   if (size > ctx.volume.size) return refuseSeedTooLarge(ctx, { from, seedSize: size });

@@ -40,14 +40,16 @@ export function refuseFileTooLarge(ctx: VolumeContext, size: number): RefuseActi
 /** Refusal for a seed path that holds something other than a usable base image. */
 export function refuseSeedUnusable(
   ctx: VolumeContext,
-  input: { from: string; what: string; why: string },
+  input: { from: string; what: string; why: string; fix?: string },
 ): RefuseAction {
   return refuse(ctx, {
     refusal: "seed-unusable",
     statement: `${ctx.volume.path} is to be seeded from ${input.from}, which is ${input.what}; ${input.why}`,
     found: `${input.what} at ${input.from}`,
     declared: `seed.from = ${nixString(input.from)}`,
-    fix: `point seed.from at a base image file (for example a raw image in the Nix store), or remove seed to create an empty image`,
+    fix:
+      input.fix ??
+      `point seed.from at a base image file (for example a raw image in the Nix store), or remove seed to create an empty image`,
   });
 }
 

@@ -396,6 +396,38 @@ describe.runIf(canMount() || process.env["CI"] === "true")(
       }
     });
 
+    it.each(["copy", "backing"] as const)(
+      "refuses (%s) a qcow2 base that has a backing file of its own: qemu-img would read it as root",
+      async (mode) => {
+        // A root-only secret, named as the base's own backing file through a json: name.
+        const secretDir = await mkdtemp(path.join(os.tmpdir(), "volplan-secret-"));
+        const secret = path.join(secretDir, "key");
+        await writeFile(secret, Buffer.alloc(MiB, "S"));
+        await chmod(secretDir, 0o700);
+        const base = path.join(host.mountPoint, `chained-${++n}.qcow2`);
+        const json = `json:{"driver":"raw","file":{"driver":"file","filename":"${secret}"}}`;
+        await qemuImg(["create", "-f", "qcow2", "-u", "-b", json, "-F", "raw", base, "64M"]);
+        await chmod(base, 0o644);
+        const c = await setup({
+          "vm/root": {
+            path: "leak.qcow2",
+            size: "128MiB",
+            imageFormat: "qcow2",
+            format: { type: "none" },
+            seed: { from: base, mode },
+            owner: "nobody",
+            mode: "0644",
+          },
+        });
+        const { result, json: report } = await apply(c.manifest);
+        expect(result.exitCode, result.stdout + result.stderr).toBe(3);
+        expect(report.plan.actions).toMatchObject([{ kind: "refuse", refusal: "seed-unusable" }]);
+        expect(result.stdout).toContain("flatten the base yourself");
+        expect(await readdir(c.dir)).toEqual([]);
+        await rm(secretDir, { recursive: true, force: true });
+      },
+    );
+
     it("refuses a raw image where qcow2 is declared, and leaves it as it is", async () => {
       const c = await setup({
         "vm/disk": {
