@@ -4,8 +4,8 @@ import type { GrowImageAction } from "../plan/types.js";
 import { TIMEOUTS } from "./context.js";
 import type { ApplyContext, StepOutcome } from "./context.js";
 import { assertNotInUse } from "./grow.js";
-import { assertQcow2, checkQcow2, readHeaderOf } from "./qcow2-tools.js";
-import { checkParentChain, descriptorPath, openRegularForWrite } from "./safe-fs.js";
+import { assertQcow2, checkQcow2, qcow2WithoutBacking, readHeaderOf } from "./qcow2-tools.js";
+import { checkParentChain, openRegularForWrite } from "./safe-fs.js";
 
 /** Grows the qcow2 image at action.path from action.from to action.to (virtual sizes). */
 export async function applyGrowQcow2(
@@ -31,7 +31,7 @@ export async function applyGrowQcow2(
     await ctx.hook("grow:after-check", subject);
     // qemu-img takes QEMU's own write lock on the image: a VM that opened it since the holder
     // check above makes it fail rather than resize under the guest.
-    const args = ["resize", "-f", "qcow2", descriptorPath(handle), String(action.to)];
+    const args = ["resize", qcow2WithoutBacking(handle), String(action.to)];
     await ctx.runner("qemu-img", args, { timeoutMs: TIMEOUTS.resize });
     await ctx.hook("grow:after-qemu-resize", subject);
     await handle.sync();

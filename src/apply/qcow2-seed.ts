@@ -10,7 +10,7 @@ import { makeImageViaTemp } from "./commit-temp.js";
 import { TIMEOUTS } from "./context.js";
 import type { ApplyContext, StepOutcome } from "./context.js";
 import { assertNothingAt } from "./create.js";
-import { assertQcow2, checkQcow2, readHeaderOf } from "./qcow2-tools.js";
+import { assertQcow2, checkQcow2, qcow2WithoutBacking, readHeaderOf } from "./qcow2-tools.js";
 import { checkParentChain, descriptorPath } from "./safe-fs.js";
 import { readableSeed } from "./seed-access.js";
 
@@ -54,11 +54,16 @@ async function writeFromBase(input: {
   const { action, base, out, ctx } = input;
   const format = action.backing_format ?? "raw";
   if (action.mode === "backing") {
-    const args = ["create", "-f", "qcow2", "-b", action.from, "-F", format, out];
+    // -u: the base is not opened again (volplan checked it above, and the size is given), so
+    // qemu-img, as root, never follows a backing chain the base may have gained since.
+    const args = ["create", "-f", "qcow2", "-u", "-b", action.from, "-F", format, out];
     await ctx.runner("qemu-img", [...args, String(action.size)], { timeoutMs: TIMEOUTS.quick });
     return;
   }
-  const args = ["convert", "-f", format, "-O", "qcow2", descriptorPath(base), out];
+  // A qcow2 base is read without a backing file (it was checked to have none).
+  const source =
+    format === "qcow2" ? [qcow2WithoutBacking(base)] : ["-f", "raw", descriptorPath(base)];
+  const args = ["convert", ...source, "-O", "qcow2", out];
   await ctx.runner("qemu-img", args, { timeoutMs: TIMEOUTS.copy });
   await ctx.hook("seed:after-copy", action.volume);
   // Never --shrink: the base was checked to be no larger than the volume.

@@ -11,6 +11,16 @@ import { TIMEOUTS } from "./context.js";
 import type { ApplyContext } from "./context.js";
 import { descriptorPath } from "./safe-fs.js";
 
+/**
+ * The qemu-img argument that opens the qcow2 image at a descriptor without its backing file:
+ * check and resize never need the base, and a backing name the image's owner wrote into the
+ * header after volplan read it (another file, a json: or nbd: source) is then never opened as root.
+ */
+export function qcow2WithoutBacking(handle: FileHandle): string {
+  const file = { driver: "file", filename: descriptorPath(handle) };
+  return `json:${JSON.stringify({ driver: "qcow2", backing: null, file })}`;
+}
+
 // qemu-img check exit codes: 0 clean, 2 corrupt, 3 leaked clusters only (space lost, data safe).
 const CHECK_LEAKS = 3;
 
@@ -25,7 +35,7 @@ export async function checkQcow2(input: {
   ctx: ApplyContext;
 }): Promise<string | undefined> {
   const { handle, path, subject, ctx } = input;
-  const args = ["check", "-f", "qcow2", descriptorPath(handle)];
+  const args = ["check", qcow2WithoutBacking(handle)];
   try {
     const result = await ctx.runner("qemu-img", args, {
       timeoutMs: TIMEOUTS.fsck,

@@ -3,7 +3,17 @@
 // image in use), and after each apply a plan with nothing to do. qemu-img and qemu-io are the
 // independent judges of what volplan wrote.
 import { createHash } from "node:crypto";
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  open,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  writeFile,
+} from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
@@ -369,12 +379,66 @@ describe.runIf(canMount() || process.env["CI"] === "true")(
       ]);
       const own = new RegExp(`^/proc/${process.pid}/fd/\\d+$`);
       for (const call of qemu) {
-        const paths = call.filter((arg) => arg.startsWith("/"));
+        // check and resize open an image without its backing file (a json: name around the descriptor).
+        const specs = call
+          .filter((arg) => arg.startsWith("json:"))
+          .map((arg) => JSON.parse(arg.slice("json:".length)) as { file: { filename: string } });
+        for (const spec of specs) expect(spec).toMatchObject({ driver: "qcow2", backing: null });
+        if (call[1] === "check") expect(specs.length, call.join(" ")).toBe(1);
+        const paths = [
+          ...call.filter((arg) => arg.startsWith("/")),
+          ...specs.map((spec) => spec.file.filename),
+        ];
         const named = paths.filter((arg) => !own.test(arg));
         // The one name: the base an overlay records, after -b.
         expect(named, call.join(" ")).toEqual(call.includes("-b") ? [base] : []);
         expect(paths.length, call.join(" ")).toBeGreaterThan(0);
       }
+    });
+
+    it("checks and grows an overlay without opening its backing file: a name written into it after the plan is never opened", async () => {
+      const dir = path.join(host.mountPoint, `case-${++n}`);
+      await mkdir(dir, { mode: 0o755 });
+      const base = path.join(host.mountPoint, `base-${n}.img`);
+      await execa("truncate", ["-s", String(32 * MiB), base], T);
+      const image = path.join(dir, "over.qcow2");
+      await qemuImg(["create", "-f", "qcow2", "-b", base, "-F", "raw", image, "32M"]);
+      const desired = desiredState({
+        stateDir: path.join(work, `state-${n}`),
+        volumes: [
+          desiredVolume({
+            id: "o",
+            path: image,
+            size: 64 * MiB,
+            imageFormat: "qcow2",
+            growFilesystem: "guest",
+            format: { type: "none" },
+            seed: { from: base, mode: "backing" },
+          }),
+        ],
+      });
+      const planned = plan(desired, await observe(desired));
+      expect(planned.actions.map((a) => a.kind)).toEqual(["grow-image", "set-ownership"]);
+      // The image's owner now names another file as its backing file (same length, in place);
+      // a FIFO, which would hang whoever opened it.
+      const header = await readFile(image);
+      const [offset, length] = [Number(header.readBigUInt64BE(8)), header.readUInt32BE(16)];
+      const fifo = path.join(dir, "f".repeat(Math.max(1, length - dir.length - 1)));
+      await execa("mkfifo", [fifo], T);
+      const handle = await open(image, "r+");
+      await handle.write(Buffer.from(fifo), 0, length, offset);
+      await handle.close();
+      expect((await qemuInfo(image))["backing-filename"]).toBe(fifo);
+
+      const report = await applyPlan({ plan: planned, desired });
+      expect(report.results.map((r) => `${r.kind} ${r.status}`)).toEqual([
+        "grow-image done",
+        "set-ownership done",
+      ]);
+      // Grown, the name left as its owner wrote it; the next plan refuses it (never rebased).
+      expect((await qemuInfo(image))["virtual-size"]).toBe(64 * MiB);
+      const next = plan(desired, await observe(desired));
+      expect(next.actions).toMatchObject([{ kind: "refuse", refusal: "backing-differs" }]);
     });
 
     it("makes a new qcow2 image on btrfs without copy-on-write, as a raw one", async () => {
