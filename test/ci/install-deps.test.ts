@@ -23,7 +23,7 @@ const packages: readonly {
   shippedBy?: string;
 }[] = [
   { name: "e2fsprogs", programs: ["mke2fs", "e2fsck", "resize2fs", "e2label", "chattr"] },
-  { name: "xfsprogs", programs: ["mkfs.xfs", "xfs_growfs", "xfs_admin"] },
+  { name: "xfsprogs", programs: ["mkfs.xfs", "xfs_growfs", "xfs_db"] },
   { name: "btrfs-progs", programs: ["mkfs.btrfs", "btrfs"] },
   { name: "dosfstools", programs: ["mkfs.vfat", "fatlabel"] },
   { name: "util-linux", programs: ["fallocate", "mkswap", "swaplabel", "blkid"] },
