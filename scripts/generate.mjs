@@ -41,12 +41,16 @@ const SCHEMAS = [
   },
 ];
 
+// The types file of each schema, by $id.
+const typesById = new Map();
+
 // Schemas refer to each other by $id (https://volplan.dev/schema/plan-v1.json); each is a file here.
 async function schemasById() {
   const byId = new Map();
   for (const entry of SCHEMAS) {
     const schema = JSON.parse(await readFile(path.join(root, entry.schema), "utf8"));
     byId.set(schema.$id, schema);
+    typesById.set(schema.$id, entry.types);
   }
   return byId;
 }
@@ -76,8 +80,29 @@ async function format(source, filepath) {
   return prettier.format(source, { ...config, filepath });
 }
 
+// A $ref to another schema that has its own types becomes that type, imported from its file,
+// rather than a second copy of every type of that schema.
+function withImportedTypes(schema, byId) {
+  const imports = new Map();
+  const walk = (node) => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (node === null || typeof node !== "object") return node;
+    const other = typeof node.$ref === "string" ? byId.get(node.$ref) : undefined;
+    if (other !== undefined) {
+      imports.set(other.title, `./${path.basename(typesById.get(node.$ref), ".ts")}.js`);
+      const { $ref: _ref, ...rest } = node;
+      return { ...rest, tsType: other.title };
+    }
+    return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, walk(value)]));
+  };
+  const rewritten = walk(schema);
+  const lines = [...imports].map(([name, from]) => `import type { ${name} } from "${from}";\n`);
+  return { schema: rewritten, header: lines.join("") };
+}
+
 async function typesFor(entry, schema, byId) {
-  const ts = await compile(schema, schema.title, {
+  const local = withImportedTypes(schema, byId);
+  const ts = await compile(local.schema, schema.title, {
     // $refs to another schema's $id read that schema's file.
     $refOptions: {
       resolve: {
@@ -95,7 +120,7 @@ async function typesFor(entry, schema, byId) {
     format: false,
     cwd: path.join(root, "schema"),
   });
-  return format(banner(entry.schema) + ts, entry.types);
+  return format(banner(entry.schema) + local.header + ts, entry.types);
 }
 
 async function validatorFor(entry, schema, byId) {
