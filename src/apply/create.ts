@@ -75,6 +75,24 @@ async function sizeFile(input: {
   }
 }
 
+/**
+ * On btrfs, turns copy-on-write off for a new, still empty temp file: a VM's random writes into a
+ * copy-on-write image fragment it. Why while empty: btrfs applies NOCOW only to files without
+ * data. Why the name and not the descriptor: chattr refuses /proc/PID/fd/N (it lstats it: a
+ * symlink). It also refuses a symlink swapped in at the name, and commit checks the name is
+ * still this inode.
+ */
+export async function noCopyOnWrite(input: {
+  finalPath: string;
+  temp: string;
+  ctx: ApplyContext;
+  subject: string;
+}): Promise<void> {
+  if (!isOnBtrfs(path.dirname(input.finalPath))) return;
+  await input.ctx.runner("chattr", ["+C", "--", input.temp], { timeoutMs: TIMEOUTS.quick });
+  await input.ctx.hook("create:after-nocow", input.subject);
+}
+
 /** Creates and formats a new image at action.path, atomically and without clobbering. */
 export async function applyCreate(action: CreateAction, ctx: ApplyContext): Promise<StepOutcome> {
   const subject = action.volume;
@@ -88,13 +106,7 @@ export async function applyCreate(action: CreateAction, ctx: ApplyContext): Prom
     prefix: "create",
     fill: async (handle, temp) => {
       await ctx.hook("create:after-open", subject);
-      if (isOnBtrfs(path.dirname(action.path))) {
-        // Why while empty: btrfs applies NOCOW only to files without data. Why the name and not
-        // the descriptor: chattr refuses /proc/PID/fd/N (it lstats it: a symlink). It also refuses
-        // a symlink swapped in at the name, and commit checks the name is still this inode.
-        await ctx.runner("chattr", ["+C", "--", temp], { timeoutMs: TIMEOUTS.quick });
-        await ctx.hook("create:after-nocow", subject);
-      }
+      await noCopyOnWrite({ finalPath: action.path, temp, ctx, subject });
       const sized = await sizeFile({ handle, action, ctx });
       await ctx.hook("create:after-truncate", subject);
       const mkfs = mkfsCommand({

@@ -2,15 +2,13 @@
 // lean filesystem in a second, raw temp file converted into it, or an empty image), read back and
 // checked with qemu-img check, then linked into place. Images made from a base: qcow2-seed.ts.
 import type { FileHandle } from "node:fs/promises";
-import path from "node:path";
-import { isOnBtrfs } from "../host/statfs.js";
 import { tempPathFor } from "../host/temp-name.js";
 import { mkfsCommand } from "../plan/mkfs-args.js";
 import type { CreateAction } from "../plan/types.js";
 import { makeImageViaTemp } from "./commit-temp.js";
 import { TIMEOUTS } from "./context.js";
 import type { ApplyContext, StepOutcome } from "./context.js";
-import { assertNothingAt } from "./create.js";
+import { assertNothingAt, noCopyOnWrite } from "./create.js";
 import { assertQcow2, checkQcow2 } from "./qcow2-tools.js";
 import { checkParentChain, createExclusive, descriptorPath, removeQuietly } from "./safe-fs.js";
 
@@ -73,11 +71,7 @@ export async function applyCreateQcow2(
     prefix: "create",
     fill: async (handle, temp) => {
       await ctx.hook("create:after-open", subject);
-      if (isOnBtrfs(path.dirname(action.path))) {
-        // As for raw images: no copy-on-write under a VM's random writes (see create.ts).
-        await ctx.runner("chattr", ["+C", "--", temp], { timeoutMs: TIMEOUTS.quick });
-        await ctx.hook("create:after-nocow", subject);
-      }
+      await noCopyOnWrite({ finalPath: action.path, temp, ctx, subject });
       const out = descriptorPath(handle);
       if (action.format.type === "none") {
         const args = ["create", "-f", "qcow2", out, String(action.size)];
