@@ -1,14 +1,14 @@
 // Intent records are read only where volplan writes them: a regular file of its own user in
 // <stateDir>/intents, a real directory; anything else there is not a record.
-import { chown, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { chown, mkdir, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { intentFileName, intentText } from "../../src/host/intents.js";
 import { stateLayout } from "../../src/host/state-layout.js";
 import { observeIntents } from "../../src/observe/intents.js";
 import { syncReader } from "../../src/observe/sync-reader.js";
 import { haveRoot } from "../helpers/privilege.js";
+import { useTempDir } from "../helpers/temp-dir.js";
 
 const record = {
   step: "resize2fs",
@@ -20,17 +20,11 @@ const record = {
 } as const;
 
 describe("observeIntents", () => {
-  let work: string;
+  const scratch = useTempDir("volplan-intents-");
   let n = 0;
-  beforeAll(async () => {
-    work = await mkdtemp(path.join(os.tmpdir(), "volplan-intents-"));
-  });
-  afterAll(async () => {
-    if (work !== undefined) await rm(work, { recursive: true, force: true });
-  });
 
   async function stateDir(): Promise<string> {
-    const dir = path.join(work, `state-${++n}`);
+    const dir = path.join(scratch.dir, `state-${++n}`);
     await mkdir(dir);
     return dir;
   }
@@ -45,7 +39,7 @@ describe("observeIntents", () => {
 
   it("ignores records below an intents directory that is a symlink", async () => {
     const dir = await stateDir();
-    const elsewhere = path.join(work, `elsewhere-${n}`);
+    const elsewhere = path.join(scratch.dir, `elsewhere-${n}`);
     await mkdir(elsewhere);
     await writeFile(path.join(elsewhere, intentFileName("8:1", 1234)), intentText(record));
     await symlink(elsewhere, stateLayout(dir).intents);

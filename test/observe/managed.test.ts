@@ -1,28 +1,22 @@
 // The record of managed images is read only when volplan wrote it: a regular file of its own
 // user, of a size volplan could have written; anything else reads as an empty record.
-import { chown, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { chown, mkdir, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { stateLayout } from "../../src/host/state-layout.js";
 import { readManaged } from "../../src/observe/managed.js";
 import { syncReader } from "../../src/observe/sync-reader.js";
 import { haveRoot } from "../helpers/privilege.js";
+import { useTempDir } from "../helpers/temp-dir.js";
 
 const record = `${JSON.stringify({ version: 1, images: { "/images/a.img": { volume: "a" } } })}\n`;
 
 describe("readManaged", () => {
-  let work: string;
+  const scratch = useTempDir("volplan-managed-read-");
   let n = 0;
-  beforeAll(async () => {
-    work = await mkdtemp(path.join(os.tmpdir(), "volplan-managed-read-"));
-  });
-  afterAll(async () => {
-    if (work !== undefined) await rm(work, { recursive: true, force: true });
-  });
 
   async function stateDir(): Promise<string> {
-    const dir = path.join(work, `state-${++n}`);
+    const dir = path.join(scratch.dir, `state-${++n}`);
     await mkdir(dir);
     return dir;
   }
@@ -35,7 +29,7 @@ describe("readManaged", () => {
 
   it("reads a symlink in its place as no record", async () => {
     const dir = await stateDir();
-    const elsewhere = path.join(work, `elsewhere-${n}.json`);
+    const elsewhere = path.join(scratch.dir, `elsewhere-${n}.json`);
     await writeFile(elsewhere, record);
     await symlink(elsewhere, stateLayout(dir).managed);
     expect(readManaged(dir, syncReader)).toEqual({});
