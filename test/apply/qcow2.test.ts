@@ -29,6 +29,7 @@ import { OFD_LOCKER, startPython } from "../helpers/holder-process.js";
 import { mountLoopFs, mountTmpfs } from "../helpers/mounts.js";
 import type { TestFs } from "../helpers/mounts.js";
 import { canMount } from "../helpers/privilege.js";
+import { tempDir } from "../helpers/temp-dir.js";
 import { qemuCheck, qemuImg, qemuInfo } from "../helpers/qemu-img.js";
 import { parseApplyJson } from "../reliability/fixtures/report.js";
 import { crash, runVolplan, startVolplan } from "../reliability/fixtures/run-apply.js";
@@ -464,7 +465,7 @@ describe.runIf(canMount() || process.env["CI"] === "true")(
       "refuses (%s) a qcow2 base that has a backing file of its own: qemu-img would read it as root",
       async (mode) => {
         // A root-only secret, named as the base's own backing file through a json: name.
-        const secretDir = await mkdtemp(path.join(os.tmpdir(), "volplan-secret-"));
+        const secretDir = await tempDir("volplan-secret-");
         const secret = path.join(secretDir, "key");
         await writeFile(secret, Buffer.alloc(MiB, "S"));
         await chmod(secretDir, 0o700);
@@ -488,7 +489,6 @@ describe.runIf(canMount() || process.env["CI"] === "true")(
         expect(report.plan.actions).toMatchObject([{ kind: "refuse", refusal: "seed-unusable" }]);
         expect(result.stdout).toContain("flatten the base yourself");
         expect(await readdir(c.dir)).toEqual([]);
-        await rm(secretDir, { recursive: true, force: true });
       },
     );
 
