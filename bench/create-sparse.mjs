@@ -3,13 +3,13 @@
 // directories on the same filesystem. Targets: physical bytes ≥ 20× smaller, wall time ≤ 0.8×.
 // Run: npm run build && node bench/create-sparse.mjs [--rounds N] [--count N] [--dir DIR]
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { machineDescription } from "./lib/machine.mjs";
 import { timeCommand } from "./lib/timing.mjs";
-import { cli, ownedByMe, timeApply } from "./lib/volplan-apply.mjs";
+import { ownedByMe, requireBuild, timeApply } from "./lib/volplan-apply.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -22,10 +22,7 @@ const rounds = Number(values.rounds);
 const count = Number(values.count);
 const SIZE = "10G";
 
-if (!existsSync(cli)) {
-  console.error("dist/volplan.cjs is missing: run `npm run build` first");
-  process.exit(1);
-}
+requireBuild();
 
 /** Sum of st_blocks × 512 over the regular files in `dir`. */
 function physicalBytes(dir) {

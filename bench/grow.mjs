@@ -2,13 +2,13 @@
 // (`truncate -s 20G` + `e2fsck -fp` + `resize2fs`) on an identical copy. Target: ≤ 1.1×.
 // Run: npm run build && node bench/grow.mjs [--rounds N] [--dir DIR]
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { machineDescription } from "./lib/machine.mjs";
 import { timeCommand } from "./lib/timing.mjs";
-import { cli, ownedByMe, timeApply } from "./lib/volplan-apply.mjs";
+import { ownedByMe, requireBuild, timeApply } from "./lib/volplan-apply.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -18,10 +18,7 @@ const { values } = parseArgs({
 });
 const rounds = Number(values.rounds);
 
-if (!existsSync(cli)) {
-  console.error("dist/volplan.cjs is missing: run `npm run build` first");
-  process.exit(1);
-}
+requireBuild();
 
 function median(list) {
   const sorted = [...list].sort((a, b) => a - b);

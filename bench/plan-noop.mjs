@@ -8,7 +8,7 @@
 // --profile also runs each plan 5 times under --cpu-prof and prints where its time went, by stage
 // and by module.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,6 +17,7 @@ import { byStage, selfTimeByModule } from "./lib/cpu-profile.mjs";
 import { makeExt4Images } from "./lib/images.mjs";
 import { machineDescription } from "./lib/machine.mjs";
 import { bestOfInterleaved, ms } from "./lib/timing.mjs";
+import { requireBuild } from "./lib/volplan-apply.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const cli = path.join(root, "dist", "volplan.cjs");
@@ -35,10 +36,7 @@ const SIZE = 2 * 1024 * 1024;
 const env = { ...process.env };
 delete env.NODE_EXTRA_CA_CERTS;
 
-if (!existsSync(cli)) {
-  console.error("dist/volplan.cjs is missing: run `npm run build` first");
-  process.exit(1);
-}
+requireBuild(cli);
 
 function writeManifest(dir, paths) {
   const volumes = Object.fromEntries(

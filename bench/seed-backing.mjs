@@ -7,7 +7,6 @@ import { randomFillSync } from "node:crypto";
 import { spawnSync } from "node:child_process";
 import {
   closeSync,
-  existsSync,
   fsyncSync,
   mkdirSync,
   mkdtempSync,
@@ -21,7 +20,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { machineDescription } from "./lib/machine.mjs";
 import { timeCommand } from "./lib/timing.mjs";
-import { cli, ownedByMe, timeApply } from "./lib/volplan-apply.mjs";
+import { ownedByMe, requireBuild, timeApply } from "./lib/volplan-apply.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -34,10 +33,7 @@ const MiB = 1024 ** 2;
 const DATA = 1024 * MiB;
 const SIZE = 2048 * MiB;
 
-if (!existsSync(cli)) {
-  console.error("dist/volplan.cjs is missing: run `npm run build` first");
-  process.exit(1);
-}
+requireBuild();
 
 // A 1 GiB raw image of random bytes (no holes: every byte is data to copy), flushed to disk.
 function makeBase(file) {

@@ -5,7 +5,6 @@
 import { spawnSync } from "node:child_process";
 import {
   closeSync,
-  existsSync,
   ftruncateSync,
   mkdirSync,
   mkdtempSync,
@@ -19,7 +18,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { machineDescription } from "./lib/machine.mjs";
 import { timeCommand } from "./lib/timing.mjs";
-import { cli, ownedByMe, timeApply } from "./lib/volplan-apply.mjs";
+import { ownedByMe, requireBuild, timeApply } from "./lib/volplan-apply.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -32,10 +31,7 @@ const MiB = 1024 ** 2;
 const SIZE = 2048 * MiB;
 const CHUNKS = 300;
 
-if (!existsSync(cli)) {
-  console.error("dist/volplan.cjs is missing: run `npm run build` first");
-  process.exit(1);
-}
+requireBuild();
 
 // 300 distinct 1 MiB chunks of pseudo-random bytes at pseudo-random 1 MiB-aligned offsets (fixed seed).
 function makeBase(file) {

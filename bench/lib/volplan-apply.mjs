@@ -1,5 +1,5 @@
 // Runs `volplan apply` of a manifest written into a bench's work directory, timed.
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { timeCommand } from "./timing.mjs";
@@ -9,6 +9,13 @@ export const cli = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   "../../dist/volplan.cjs",
 );
+
+/** Exits with a hint when `file` (default the bundle) has not been built. */
+export function requireBuild(file = cli) {
+  if (existsSync(file)) return;
+  console.error(`${path.relative(process.cwd(), file)} is missing: run \`npm run build\` first`);
+  process.exit(1);
+}
 
 /** Volume fields that make the current user the owner, so no benchmark needs root. */
 export function ownedByMe() {
