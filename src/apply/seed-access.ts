@@ -39,16 +39,31 @@ function describe(reader: Reader): string {
   return "uid" in reader ? `uid ${reader.uid}` : `group ${reader.gid}`;
 }
 
-// True when only root decided what the declared name opens: no symlink on the way (the kernel's
-// name is the declared one), a file of root's, and every directory above it root's and writable
+// Whether only root can change what sits at `file`: every directory above it root's and writable
 // by no one else (a sticky ancestor such as /tmp is fine, but not as the file's own directory).
-function chosenByRoot(input: { declared: string; real: string; stats: Stats }): boolean {
-  if (input.real !== path.resolve(input.declared) || input.stats.uid !== 0) return false;
-  return ancestorsOf(input.real).every((dir, index) => {
+function rootOnlyPlace(file: string): boolean {
+  return ancestorsOf(file).every((dir, index) => {
     const stats = lstatSync(dir);
     const sticky = (stats.mode & 0o1000) !== 0 && index > 0;
-    return stats.uid === 0 && ((stats.mode & 0o022) === 0 || sticky);
+    return stats.isDirectory() && stats.uid === 0 && ((stats.mode & 0o022) === 0 || sticky);
   });
+}
+
+// True when only root decided what the declared name opens: a file of root's, reached from the
+// declared name through symlinks that are root's too, each in a place only root controls, to the
+// very file opened (the kernel's name of the descriptor).
+function chosenByRoot(input: { declared: string; real: string; stats: Stats }): boolean {
+  if (input.stats.uid !== 0) return false;
+  let at = path.resolve(input.declared);
+  // Linux follows at most 40 links in one lookup.
+  for (let hops = 0; hops <= 40; hops++) {
+    if (!rootOnlyPlace(at)) return false;
+    const stats = lstatSync(at);
+    if (!stats.isSymbolicLink()) return at === input.real;
+    if (stats.uid !== 0) return false;
+    at = path.resolve(path.dirname(at), readlinkSync(at));
+  }
+  return false;
 }
 
 // The directories above a path, its own directory first.

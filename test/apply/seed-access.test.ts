@@ -72,6 +72,26 @@ describe.runIf(haveRoot())("seedAccessProblem", () => {
     expect(await problemOf(file, owned(NOBODY, NOBODY, "0600"))).toBeNull();
   });
 
+  // A link of root's in a directory only root controls.
+  async function linkedByRoot(target: string): Promise<string> {
+    const dir = path.join(work, `root-${++n}`);
+    await mkdir(dir, { mode: 0o755 });
+    await symlink(target, path.join(dir, "current.img"));
+    return path.join(dir, "current.img");
+  }
+
+  it("accepts a root-private seed named through root's own links in root's directories", async () => {
+    const secret = await seedAt({ dirMode: 0o700, fileMode: 0o600 });
+    const twice = await linkedByRoot(await linkedByRoot(secret));
+    expect(await problemOf(twice, owned(NOBODY, NOBODY, "0600"))).toBeNull();
+  });
+
+  it("refuses a root-private seed when one link on the way is in a place another user controls", async () => {
+    const secret = await seedAt({ dirMode: 0o700, fileMode: 0o600 });
+    const chain = await linkedByRoot(await linkedByOwner(secret));
+    expect(await problemOf(chain, owned(NOBODY, NOBODY, "0600"))).toMatch(/not readable by uid/);
+  });
+
   it("accepts a world-readable seed (a store path), and any seed for root's private image", async () => {
     const store = await linkedByOwner(await seedAt({ dirMode: 0o755, fileMode: 0o444 }));
     expect(await problemOf(store, owned(NOBODY, NOBODY, "0660"))).toBeNull();
