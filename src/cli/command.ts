@@ -19,6 +19,8 @@ export interface CommandContext {
   readonly color: boolean;
   /** The program's version (package.json). */
   readonly version: string;
+  /** Every command of the program (the command table), for help and completion scripts. */
+  readonly commands: readonly Command[];
 }
 
 /** What a shell completes for a value: a file, a directory, one of some words, or nothing. */

@@ -55,7 +55,7 @@ async function dispatch(input: CliInput): Promise<number> {
     return EXIT.ok;
   }
   const color = colorWanted(global.color, input);
-  return command.run({ ...input, args: global.args, color });
+  return command.run({ ...input, args: global.args, color, commands: COMMANDS });
 }
 
 /** Runs the CLI; every failure becomes a message on stderr and an exit code. */

@@ -29,15 +29,14 @@ const SPEC: CommandSpec = {
 async function run(ctx: CommandContext): Promise<number> {
   const { positionals } = parseCommandArgs(SPEC, ctx.args);
   const shell = positionals[0] ?? "";
-  // Loaded here: the table imports this file.
-  const { COMMANDS } = await import("../command-table.js");
+  const { commands } = ctx;
   const { completionScript } = await import("../completion/script.js");
   if (!(SHELLS as readonly string[]).includes(shell))
     throw new UsageError(
       `unknown shell '${shell}'${didYouMean(shell, SHELLS)} (bash, zsh or fish)`,
       "completion",
     );
-  ctx.stdout.write(completionScript(shell as (typeof SHELLS)[number], COMMANDS));
+  ctx.stdout.write(completionScript(shell as (typeof SHELLS)[number], commands));
   return EXIT.ok;
 }
 

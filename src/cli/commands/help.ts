@@ -17,17 +17,16 @@ const SPEC: CommandSpec = {
 
 async function run(ctx: CommandContext): Promise<number> {
   const { positionals } = parseCommandArgs(SPEC, ctx.args);
-  // Loaded here: the table imports this file.
-  const { COMMANDS } = await import("../command-table.js");
+  const { commands } = ctx;
   const { commandUsage, mainUsage } = await import("../help-text.js");
   const [name] = positionals;
   if (name === undefined) {
-    ctx.stdout.write(mainUsage(COMMANDS));
+    ctx.stdout.write(mainUsage(commands));
     return EXIT.ok;
   }
-  const command = COMMANDS.find((c) => c.name === name);
+  const command = commands.find((c) => c.name === name);
   if (command === undefined) {
-    const names = COMMANDS.map((c) => c.name);
+    const names = commands.map((c) => c.name);
     throw new UsageError(`unknown command '${name}'${didYouMean(name, names)}`, null);
   }
   ctx.stdout.write(commandUsage(command));
