@@ -14,6 +14,7 @@ import { runVolplan } from "../reliability/fixtures/run-apply.js";
 import { mountLoopFs, mountTmpfs } from "../helpers/mounts.js";
 import { blkid } from "../helpers/blkid.js";
 import { canMount } from "../helpers/privilege.js";
+import { planExit, volumeCases } from "../helpers/volume-cases.js";
 import type { TestFs } from "../helpers/mounts.js";
 
 const MiB = 1024 * 1024;
@@ -50,30 +51,12 @@ describe.runIf(canMount())("one apply converges (the CLI on real images)", () =>
     if (work !== undefined) await rm(work, { recursive: true, force: true });
   });
 
-  // A fresh directory on the tmpfs and a manifest (kept off it) for `volumes`, paths relative to the directory.
-  async function setup(volumes: Record<string, Record<string, unknown>>) {
-    const dir = path.join(host.mountPoint, `case-${++n}`);
-    await mkdir(dir, { mode: 0o755 });
-    const manifest = path.join(work, `manifest-${n}.json`);
-    const stateDir = path.join(work, `state-${n}`);
-    const withPaths = Object.fromEntries(
-      Object.entries(volumes).map(([id, v]) => [
-        id,
-        { ...v, path: path.join(dir, String(v["path"])) },
-      ]),
-    );
-    await writeFile(manifest, JSON.stringify({ version: 1, stateDir, volumes: withPaths }));
-    return { dir, manifest, stateDir, at: (name: string) => path.join(dir, name) };
-  }
+  // A fresh directory on the tmpfs and a manifest (kept off it) for `volumes`.
+  const setup = volumeCases(() => ({ images: host.mountPoint, work }));
 
   async function applyJson(manifest: string, bin?: string) {
     const result = await runVolplan(["apply", "--manifest", manifest, "--json"], bin);
     return { result, json: parseApplyJson(result.stdout, result.stderr) };
-  }
-
-  async function planExit(manifest: string): Promise<{ code: number | null; out: string }> {
-    const result = await runVolplan(["plan", "--manifest", manifest, "--detailed-exitcode"]);
-    return { code: result.exitCode, out: result.stdout + result.stderr };
   }
 
   async function mkfsImage(file: string, size: number, mkfs: string[]): Promise<void> {

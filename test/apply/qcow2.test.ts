@@ -29,6 +29,7 @@ import { OFD_LOCKER, startPython } from "../helpers/holder-process.js";
 import { mountLoopFs, mountTmpfs } from "../helpers/mounts.js";
 import type { TestFs } from "../helpers/mounts.js";
 import { canMount } from "../helpers/privilege.js";
+import { planExit, volumeCases } from "../helpers/volume-cases.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { qemuCheck, qemuImg, qemuInfo } from "../helpers/qemu-img.js";
 import { parseApplyJson } from "../reliability/fixtures/report.js";
@@ -64,33 +65,12 @@ describe.runIf(canMount() || process.env["CI"] === "true")(
       if (work !== undefined) await rm(work, { recursive: true, force: true });
     });
 
-    // A fresh directory on the tmpfs and a manifest for `volumes` (paths relative to the directory).
-    async function setup(volumes: Record<string, Record<string, unknown>>) {
-      const dir = path.join(host.mountPoint, `case-${++n}`);
-      await mkdir(dir, { mode: 0o755 });
-      const manifest = path.join(work, `manifest-${n}.json`);
-      const stateDir = path.join(work, `state-${n}`);
-      const write = async (v: Record<string, Record<string, unknown>>) => {
-        const withPaths = Object.fromEntries(
-          Object.entries(v).map(([id, spec]) => [
-            id,
-            { ...spec, path: path.join(dir, String(spec["path"])) },
-          ]),
-        );
-        await writeFile(manifest, JSON.stringify({ version: 1, stateDir, volumes: withPaths }));
-      };
-      await write(volumes);
-      return { dir, manifest, write, at: (name: string) => path.join(dir, name) };
-    }
+    // A fresh directory on the tmpfs and a manifest (kept off it) for `volumes`.
+    const setup = volumeCases(() => ({ images: host.mountPoint, work }));
 
     async function apply(manifest: string) {
       const result = await runVolplan(["apply", "--manifest", manifest, "--json"]);
       return { result, json: parseApplyJson(result.stdout, result.stderr) };
-    }
-
-    async function planExit(manifest: string): Promise<{ code: number | null; out: string }> {
-      const result = await runVolplan(["plan", "--manifest", manifest, "--detailed-exitcode"]);
-      return { code: result.exitCode, out: result.stdout + result.stderr };
     }
 
     it.each([
