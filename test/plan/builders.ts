@@ -1,7 +1,11 @@
 // Small builders for planner tests: observed entries and whole snapshots. The declared side comes
 // from the shared builders (test/helpers/desired.ts), re-exported so a planner test imports both
 // sides from here.
-import type { DesiredState } from "../../src/manifest/desired.js";
+import { expect } from "vitest";
+import type { DesiredState, DesiredVolume } from "../../src/manifest/desired.js";
+import { plan } from "../../src/plan/plan.js";
+import type { Plan } from "../../src/plan/types.js";
+import { desiredState } from "../helpers/desired.js";
 import type {
   FoundFilesystem,
   ObservedEntry,
@@ -125,4 +129,29 @@ export function snapshotWith(input: {
     users: input.users ?? { root: 0, microvm: 995 },
     groups: input.groups ?? { root: 0, kvm: 302 },
   };
+}
+
+/** One table row of a planner test: a declared volume, what is found, and the plan expected. */
+export interface PlanCase {
+  readonly name: string;
+  readonly volume: DesiredVolume;
+  readonly observed?: VolumeObservation;
+  readonly extra?: Omit<Parameters<typeof snapshotWith>[0], "desired" | "volumes">;
+  readonly expected: readonly Record<string, unknown>[];
+  readonly warnings?: readonly string[];
+}
+
+/** The plan of a case's one volume, observed as the case says. */
+export function planOfCase(c: PlanCase): Plan {
+  const desired = desiredState({ volumes: [c.volume] });
+  const volumes = c.observed ? { [c.volume.id]: c.observed } : {};
+  return plan(desired, snapshotWith({ desired, ...c.extra, volumes }));
+}
+
+/** Checks a case: the actions' kinds in order, each matching its expectation, and the warning codes. */
+export function expectPlanCase(c: PlanCase): void {
+  const result = planOfCase(c);
+  expect(result.actions.map((a) => a.kind)).toEqual(c.expected.map((e) => e["kind"]));
+  c.expected.forEach((e, i) => expect(result.actions[i]).toMatchObject(e));
+  expect(result.warnings.map((w) => w.code)).toEqual(c.warnings ?? []);
 }

@@ -3,8 +3,6 @@
 import { describe, expect, it } from "vitest";
 import { plan } from "../../src/plan/plan.js";
 import type { ExtDetails, Holder } from "../../src/plan/snapshot.js";
-import type { DesiredVolume } from "../../src/manifest/desired.js";
-import type { VolumeObservation } from "./builders.js";
 import {
   GIB,
   MIB,
@@ -16,16 +14,9 @@ import {
   observedFile,
   seedImage,
   snapshotWith,
+  expectPlanCase,
+  type PlanCase,
 } from "./builders.js";
-
-interface Case {
-  readonly name: string;
-  readonly volume: DesiredVolume;
-  readonly observed?: VolumeObservation;
-  readonly extra?: Omit<Parameters<typeof snapshotWith>[0], "desired" | "volumes">;
-  readonly expected: readonly Record<string, unknown>[];
-  readonly warnings?: readonly string[];
-}
 
 const text = (s: string) => expect.stringContaining(s) as unknown;
 const qemu: Holder = { pid: 812, command: "qemu-system-x86", how: "ofd-lock" };
@@ -51,7 +42,7 @@ const seed64 = (found: Parameters<typeof foundFs>[1] | null) =>
     foundFilesystem: found === null ? null : foundFs(64 * MIB, found),
   });
 
-const cases: Case[] = [
+const cases: PlanCase[] = [
   // seeds: who grows is decided from the superblock found
   {
     name: "raw volume seeded with ext4: the host grows the seed's filesystem (auto)",
@@ -353,18 +344,7 @@ const cases: Case[] = [
 ];
 
 describe("plan: converging in one apply", () => {
-  it.each(cases)("$name", ({ volume, observed, extra, expected, warnings }) => {
-    const desired = desiredState({ volumes: [volume] });
-    const snapshot = snapshotWith({
-      desired,
-      ...extra,
-      volumes: observed ? { [volume.id]: observed } : {},
-    });
-    const result = plan(desired, snapshot);
-    expect(result.actions.map((a) => a.kind)).toEqual(expected.map((e) => e["kind"]));
-    expected.forEach((e, i) => expect(result.actions[i]).toMatchObject(e));
-    expect(result.warnings.map((w) => w.code)).toEqual(warnings ?? []);
-  });
+  it.each(cases)("$name", (c) => expectPlanCase(c));
 
   it("a raw volume's guest-grown filesystem gets advice that validates (declare its type too)", () => {
     const volume = desiredVolume({ size: 1 * GIB, format: raw, growFilesystem: "guest" });

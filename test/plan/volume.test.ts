@@ -1,40 +1,29 @@
 // Table tests: one declared volume against one observed host state, every action kind and refusal.
 import { describe, expect, it } from "vitest";
 import { mkfsMetadataEstimate } from "../../src/plan/mkfs-metadata.js";
-import { plan } from "../../src/plan/plan.js";
 import type { Holder } from "../../src/plan/snapshot.js";
-import type { DesiredVolume } from "../../src/manifest/desired.js";
-import type { VolumeObservation } from "./builders.js";
 import {
   GIB,
   HOST_FS,
   KIB,
   MIB,
-  desiredState,
   desiredVolume,
   foundFs,
   hostFs,
   observedFile,
   seedImage,
-  snapshotWith,
   tempFile,
+  expectPlanCase,
+  planOfCase,
+  type PlanCase,
 } from "./builders.js";
-
-interface Case {
-  readonly name: string;
-  readonly volume: DesiredVolume;
-  readonly observed?: VolumeObservation;
-  readonly extra?: Omit<Parameters<typeof snapshotWith>[0], "desired" | "volumes">;
-  readonly expected: readonly Record<string, unknown>[];
-  readonly warnings?: readonly string[];
-}
 
 const qemu: Holder = { pid: 812, command: "qemu-system-x86", how: "ofd-lock" };
 const text = (s: string) => expect.stringContaining(s) as unknown;
 const base = desiredVolume();
 const path = base.path;
 
-const cases: Case[] = [
+const cases: PlanCase[] = [
   // creation
   {
     name: "missing image: sparse create costs only the mkfs metadata estimate",
@@ -516,28 +505,11 @@ const cases: Case[] = [
 ];
 
 describe("plan: one volume", () => {
-  it.each(cases)("$name", ({ volume, observed, extra, expected, warnings }) => {
-    const desired = desiredState({ volumes: [volume] });
-    const snapshot = snapshotWith({
-      desired,
-      ...extra,
-      volumes: observed ? { [volume.id]: observed } : {},
-    });
-    const result = plan(desired, snapshot);
-    expect(result.actions.map((a) => a.kind)).toEqual(expected.map((e) => e["kind"]));
-    expected.forEach((e, i) => expect(result.actions[i]).toMatchObject(e));
-    expect(result.warnings.map((w) => w.code)).toEqual(warnings ?? []);
-  });
+  it.each(cases)("$name", (c) => expectPlanCase(c));
 
   it("every refusal names the volume and path and ends with its fix", () => {
     const refusals = cases.flatMap((c) => {
-      const desired = desiredState({ volumes: [c.volume] });
-      const snapshot = snapshotWith({
-        desired,
-        ...c.extra,
-        volumes: c.observed ? { [c.volume.id]: c.observed } : {},
-      });
-      return plan(desired, snapshot).actions.filter((a) => a.kind === "refuse");
+      return planOfCase(c).actions.filter((a) => a.kind === "refuse");
     });
     expect(new Set(refusals.map((r) => r.refusal)).size).toBe(16);
     for (const r of refusals) {
