@@ -2,7 +2,8 @@
 // backing file, or a standalone qcow2 copy converted from it; written by qemu-img into a temp file
 // beside the image, read back and checked with qemu-img check, then linked into place.
 import { constants } from "node:fs";
-import { open, realpath } from "node:fs/promises";
+import type { Stats } from "node:fs";
+import { open, readlink } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import { VolplanError } from "../errors.js";
 import type { SeedAction } from "../plan/types.js";
@@ -14,27 +15,41 @@ import { assertQcow2, checkQcow2, qcow2WithoutBacking, readHeaderOf } from "./qc
 import { checkParentChain, descriptorPath } from "./safe-fs.js";
 import { readableSeed } from "./seed-access.js";
 
-// Opens the base and checks it is still what the plan saw: a regular file in the format the
-// plan read, no larger (to the guest) than the volume. Symlinks are followed, as for raw seeds.
+// Why the base open as `handle` is no longer what the plan saw, or null: a regular file in the
+// format the plan read, with no backing file of its own, no larger (to the guest) than the
+// volume; for an overlay, the declared name leads to it without a symlink (the overlay records
+// the name, see plan), read from the descriptor, not looked up again.
+async function baseProblem(
+  action: SeedAction,
+  handle: FileHandle,
+  info: Stats,
+): Promise<string | null> {
+  if (!info.isFile()) return "is not a regular file";
+  if (action.mode === "backing" && (await readlink(descriptorPath(handle))) !== action.from)
+    return "leads through a symlink";
+  const header = await readHeaderOf(handle);
+  const declared = action.backing_format ?? "raw";
+  if (header.format === "unreadable") return `is an unreadable qcow2 image, not ${declared}`;
+  if (header.format !== declared) return `is a ${header.format} image, not ${declared}`;
+  if (header.format === "qcow2" && header.backing !== null)
+    return `has a backing file of its own (${JSON.stringify(header.backing.file)}), which qemu-img would read as root`;
+  const size = header.format === "qcow2" ? header.virtualSize : info.size;
+  if (size === 0 || size > action.size)
+    return `holds ${size} bytes, not between 1 and ${action.size}`;
+  return null;
+}
+
+// Opens the base (symlinks followed, as for raw seeds) and checks it (baseProblem, readableSeed).
 async function openBase(action: SeedAction): Promise<FileHandle> {
   const handle = await open(action.from, constants.O_RDONLY | constants.O_NONBLOCK);
-  const info = await handle.stat();
-  // An overlay records the path as given: it must lead to the base without a symlink (see plan).
-  const linked = action.mode === "backing" && (await realpath(action.from)) !== action.from;
-  const header = info.isFile() ? await readHeaderOf(handle) : null;
-  const format = header?.format;
-  const size = header?.format === "qcow2" ? header.virtualSize : info.size;
-  const problem = !info.isFile()
-    ? "is not a regular file"
-    : linked
-      ? "leads through a symlink"
-      : format !== (action.backing_format ?? "raw")
-        ? `is ${format === "unreadable" ? "an unreadable qcow2 image" : `a ${format} image`}, not ${action.backing_format ?? "raw"}`
-        : header?.format === "qcow2" && header.backing !== null
-          ? `has a backing file of its own (${JSON.stringify(header.backing.file)}), which qemu-img would read as root`
-          : size === 0 || size > action.size
-            ? `holds ${size} bytes, not between 1 and ${action.size}`
-            : null;
+  const checked = async () => {
+    const info = await handle.stat();
+    return { info, problem: await baseProblem(action, handle, info) };
+  };
+  const { info, problem } = await checked().catch(async (error: unknown) => {
+    await handle.close();
+    throw error;
+  });
   if (problem === null) return readableSeed(action, handle, info);
   await handle.close();
   throw new VolplanError(
