@@ -4,7 +4,7 @@ import type { GrowImageAction } from "../plan/types.js";
 import { TIMEOUTS } from "./context.js";
 import type { ApplyContext, StepOutcome } from "./context.js";
 import { assertNotInUse } from "./grow.js";
-import { assertQcow2, checkQcow2, qcow2WithoutBacking, readHeaderOf } from "./qcow2-tools.js";
+import { assertQcow2, checkQcow2, qcow2WithoutBacking } from "./qcow2-tools.js";
 import { checkParentChain, openRegularForWrite } from "./safe-fs.js";
 
 /** Grows the qcow2 image at action.path from action.from to action.to (virtual sizes). */
@@ -17,14 +17,13 @@ export async function applyGrowQcow2(
   await assertNotInUse({ file: action.path, subject, ctx });
   const handle = await openRegularForWrite(action.path);
   try {
-    const header = await readHeaderOf(handle);
-    const backing = header.format === "qcow2" ? header.backing : null;
-    // The image the plan saw: qcow2 of the planned virtual size (its backing file unchanged).
-    await assertQcow2({
+    // The image the plan saw: qcow2 of the planned virtual size. Its backing file is not opened
+    // (qcow2WithoutBacking) and must not change while it grows.
+    const { backing } = await assertQcow2({
       handle,
       path: action.path,
       subject,
-      expected: { virtualSize: action.from, backing },
+      expected: { virtualSize: action.from },
       code: "STALE_PLAN",
     });
     const note = await checkQcow2({ handle, path: action.path, subject, ctx });

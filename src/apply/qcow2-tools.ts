@@ -67,33 +67,36 @@ export async function readHeaderOf(handle: FileHandle): Promise<FoundImage> {
   }
 }
 
-/** What an image must be after a qemu-img step: qcow2 of a virtual size, with a backing file or none. */
-export interface ExpectedQcow2 {
+/** What an image must be after a qemu-img step: qcow2 of a virtual size, with a backing file or none (not checked when absent). */
+interface ExpectedQcow2 {
   readonly virtualSize: number;
-  readonly backing: Qcow2Header["backing"];
+  readonly backing?: Qcow2Header["backing"];
 }
 
-/** Fails (QCOW2_UNEXPECTED) unless the open image's header is what `expected` says. */
+// Why `found` is not what `expected` says, or null.
+function qcow2Problem(found: FoundImage, expected: ExpectedQcow2): string | null {
+  if (found.format === "raw") return "it has no qcow2 header";
+  if (found.format === "unreadable") return `its header is unreadable: ${found.problem}`;
+  if (found.virtualSize !== expected.virtualSize)
+    return `its virtual size is ${formatBytes(found.virtualSize)}, not ${formatBytes(expected.virtualSize)}`;
+  const backing = JSON.stringify(found.backing);
+  if (expected.backing !== undefined && backing !== JSON.stringify(expected.backing))
+    return `it records ${backing} as its backing file, not ${JSON.stringify(expected.backing)}`;
+  return null;
+}
+
+/** The open image's header; fails (QCOW2_UNEXPECTED, or `code`) unless it is what `expected` says. */
 export async function assertQcow2(input: {
   handle: FileHandle;
   path: string;
   subject: string;
   expected: ExpectedQcow2;
   code?: string;
-}): Promise<void> {
+}): Promise<Qcow2Header> {
   const { path, subject, expected } = input;
   const found = await readHeaderOf(input.handle);
-  const problem =
-    found.format !== "qcow2"
-      ? found.format === "raw"
-        ? "it has no qcow2 header"
-        : `its header is unreadable: ${found.problem}`
-      : found.virtualSize !== expected.virtualSize
-        ? `its virtual size is ${formatBytes(found.virtualSize)}, not ${formatBytes(expected.virtualSize)}`
-        : JSON.stringify(found.backing) !== JSON.stringify(expected.backing)
-          ? `it records ${JSON.stringify(found.backing)} as its backing file, not ${JSON.stringify(expected.backing)}`
-          : null;
-  if (problem === null) return;
+  const problem = qcow2Problem(found, expected);
+  if (problem === null && found.format === "qcow2") return found;
   throw new VolplanError(
     input.code ?? "QCOW2_UNEXPECTED",
     `volume ${subject}: ${path} is not the qcow2 image volplan expected: ${problem}. Run volplan plan again.`,
