@@ -23,8 +23,12 @@ export interface HostReader {
   /** A directory's names, each with whether the listing says it is a regular file (no stat). */
   listDirectory(path: string): Listing | null;
   readText(path: string): string | null;
-  /** The text of a regular file, opened without following a symlink or blocking (null: missing, or not a regular file). */
-  readRegularText(path: string): string | null;
+  /**
+   * The text of a regular file, opened without following a symlink or blocking (null: missing,
+   * or not a regular file); with `written`, only a file of that owner of at most that many bytes,
+   * checked on the descriptor read (null otherwise).
+   */
+  readRegularText(path: string, written?: { owner: number; maxBytes: number }): string | null;
   statfs(path: string): FsUsage | null;
   /**
    * The filesystem whose superblock starts a regular file or block device (one open, a read of

@@ -24,9 +24,7 @@ export function observeIntents(input: {
   for (const name of input.host.readdir(dir) ?? []) {
     if (!name.endsWith(".json")) continue;
     const file = path.join(dir, name);
-    const stats = input.host.lstat(file);
-    if (stats?.isFile() !== true || stats.uid !== uid || stats.size > MAX_RECORD_BYTES) continue;
-    const text = input.host.readRegularText(file);
+    const text = input.host.readRegularText(file, { owner: uid, maxBytes: MAX_RECORD_BYTES });
     const intent = text === null ? null : parseIntent(text);
     if (intent !== null) found.set(`${intent.device}:${intent.ino}`, intent);
   }

@@ -18,9 +18,7 @@ export function readManaged(stateDir: string, host: HostReader): ManagedImages {
   const file = stateLayout(stateDir).managed;
   const uid = process.geteuid?.() ?? 0;
   try {
-    const stats = host.lstat(file);
-    if (stats?.isFile() !== true || stats.uid !== uid || stats.size > MAX_RECORD_BYTES) return {};
-    const text = host.readRegularText(file);
+    const text = host.readRegularText(file, { owner: uid, maxBytes: MAX_RECORD_BYTES });
     const images = (JSON.parse(text ?? "{}") as { images?: unknown }).images;
     if (typeof images !== "object" || images === null) return {};
     const record: Record<string, { volume: string }> = {};

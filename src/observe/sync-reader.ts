@@ -134,7 +134,7 @@ export const syncReader: HostReader = {
   listDirectory: (path) =>
     orNull("read directory", path, () => listingFrom(readdirSync(path, { withFileTypes: true }))),
   readText: (path) => orNull("read", path, () => readFileSync(path, "utf8")),
-  readRegularText(path) {
+  readRegularText(path, written) {
     let fd: number;
     try {
       fd = openSync(path, HEAD_FLAGS);
@@ -143,7 +143,11 @@ export const syncReader: HostReader = {
       return absent("read", path, error);
     }
     try {
-      return fstatSync(fd).isFile() ? readFileSync(fd, "utf8") : null;
+      const stats = fstatSync(fd);
+      if (!stats.isFile()) return null;
+      if (written !== undefined && (stats.uid !== written.owner || stats.size > written.maxBytes))
+        return null;
+      return readFileSync(fd, "utf8");
     } finally {
       closeSync(fd);
     }
