@@ -189,6 +189,16 @@ describe.skipIf(!canMount())("apply PLAN_FILE refuses a tampered plan", () => {
     expect(await hostState()).toBe(before.get("state"));
   });
 
+  it("says what differs with control characters escaped (a saved reason cannot drive the terminal)", async () => {
+    const result = await applyTampered((plan) => {
+      first("create")(plan).reason = "\u001b]0;owned\u0007\u001b[2J";
+    });
+    expect(result.exitCode, result.stdout + result.stderr).toBe(1);
+    expect(result.stderr).toContain("[STALE_PLAN]");
+    expect(result.stderr.includes("\u001b")).toBe(false);
+    expect(result.stderr).toContain("\\x1b]0;owned");
+  });
+
   it("a plan file someone else owns or can write, or a symlink to one, is refused unread", async () => {
     const file = path.join(plans, "plan.json");
     const text = await readFile(file, "utf8");

@@ -14,6 +14,7 @@ import { parseCommandArgs } from "../parse-command-args.js";
 import { renderPlan } from "../render-plan.js";
 import { testStopHook } from "../test-hooks.js";
 import { shellCommand } from "../../text/shell-quote.js";
+import { escapeControls } from "../../text/escape-controls.js";
 
 const OPTIONS = {
   manifest: {
@@ -139,7 +140,7 @@ async function printOutcome(
 ): Promise<number> {
   if (result.kind === "stale") {
     ctx.stderr.write(
-      `volplan: the host or the manifest changed since the plan was saved; nothing was applied. What differs:\n${result.differences.map((d) => `  ${d}\n`).join("")}Review the new plan (volplan plan --out FILE) and apply that. [STALE_PLAN]\n`,
+      `volplan: the host or the manifest changed since the plan was saved; nothing was applied. What differs:\n${result.differences.map((d) => `  ${escapeControls(d)}\n`).join("")}Review the new plan (volplan plan --out FILE) and apply that. [STALE_PLAN]\n`,
     );
     return EXIT.error;
   }
