@@ -11,7 +11,7 @@ import type { ApplyContext, StepOutcome } from "./context.js";
 import { assertNothingAt } from "./create.js";
 import { detectFilesystem, HEAD_BYTES } from "../observe/superblock/detect.js";
 import type { FoundFilesystem } from "../plan/snapshot.js";
-import { relabelCommand } from "./relabel.js";
+import { relabelCommand } from "../plan/relabel-command.js";
 import { readableSeed } from "./seed-access.js";
 import { allocatedOf, checkParentChain, descriptorPath } from "./safe-fs.js";
 
@@ -120,7 +120,7 @@ async function relabel(input: {
     );
   }
   const image = descriptorPath(handle);
-  const { file, args } = relabelCommand({ fsType: wanted.fs_type, image, label: wanted.label });
+  const { file, args } = relabelCommand(wanted.fs_type, image, wanted.label);
   await input.ctx.runner(file, args, { timeoutMs: TIMEOUTS.quick });
 }
 

@@ -7,7 +7,12 @@ import { formatBytes } from "../units/size.js";
 import { planSeedGrowth } from "./growth.js";
 import { isPseudoFilesystem } from "./file-size-limit.js";
 import { allocationVisible } from "./upkeep.js";
-import { refuseSeedMissing, refuseSeedTooLarge } from "./refuse-content.js";
+import {
+  refuseSeedLabelUnsettable,
+  refuseSeedMissing,
+  refuseSeedTooLarge,
+} from "./refuse-content.js";
+import { relabelProblem } from "./relabel-command.js";
 import { refuseSeedFilesystem, refuseSeedUnusable } from "./refuse-unreachable.js";
 import type { FoundFilesystem, ObservedSeed } from "./snapshot.js";
 import type { Action, Ownership, PlanWarning, RefuseAction, SeedAction } from "./types.js";
@@ -91,6 +96,17 @@ function planSeed(ctx: VolumeContext, input: { from: string; ownership: Ownershi
   const problem = seedProblem(ctx, input.from);
   if (problem !== null) return only(problem);
   const seed = ctx.snapshot.seeds[input.from] as ObservedSeed;
+  const relabel = relabelOf(ctx, seed.foundFilesystem);
+  const unsettable = relabel === null ? null : relabelProblem(relabel.fs_type, relabel.label);
+  if (relabel !== null && unsettable !== null && seed.foundFilesystem)
+    return only(
+      refuseSeedLabelUnsettable(ctx, {
+        from: input.from,
+        found: seed.foundFilesystem,
+        declared: relabel.label,
+        why: unsettable,
+      }),
+    );
   // Why the filesystem check: a reflink shares blocks only within one filesystem.
   const reflink =
     hostFilesystem(ctx)?.capabilities.reflink === true && seed.filesystem === ctx.filesystem;
@@ -110,7 +126,6 @@ function planSeed(ctx: VolumeContext, input: { from: string; ownership: Ownershi
   const growth = planSeedGrowth(ctx, seed.foundFilesystem ?? null);
   const refused = growth.actions.find((action) => action.kind === "refuse");
   if (refused !== undefined) return only(refused);
-  const relabel = relabelOf(ctx, seed.foundFilesystem);
   const labelled = relabel === null ? "" : `, label it ${JSON.stringify(relabel.label)}`;
   return {
     actions: [

@@ -5,6 +5,7 @@ import { formatBytes } from "../units/size.js";
 import { exactSizeText } from "./size-text.js";
 import { nixString } from "../text/nix-string.js";
 import { refuse } from "./refuse-location.js";
+import { relabelCommand, relabelProblem } from "./relabel-command.js";
 import { shellCommand } from "../text/shell-quote.js";
 import type { FoundFilesystem, Holder } from "./snapshot.js";
 import type { RefuseAction } from "./types.js";
@@ -117,23 +118,30 @@ export function refuseTypeDiffers(ctx: VolumeContext, found: FoundFilesystem): R
   });
 }
 
-// The command that relabels a filesystem in place, for the fix of a label refusal.
-function relabelCommand(type: FoundFilesystem["type"], path: string, label: string): string {
-  switch (type) {
-    case "ext2":
-    case "ext3":
-    case "ext4":
-      return shellCommand("e2label", path, label);
-    case "xfs":
-      // Not xfs_admin: that sh script evals its arguments, so a quote in the label runs a command.
-      return shellCommand("xfs_db", "-x", "-c", `label ${label}`, path);
-    case "btrfs":
-      return shellCommand("btrfs", "filesystem", "label", path, label);
-    case "vfat":
-      return shellCommand("fatlabel", "--", path, label);
-    case "swap":
-      return shellCommand("swaplabel", "-L", label, path);
-  }
+// How to set the declared label oneself: the command, or why there is none.
+function relabelAdvice(type: FoundFilesystem["type"], path: string, label: string): string {
+  if (relabelProblem(type, label) !== null) return "declare a label without blanks";
+  const { file, args } = relabelCommand(type, path, label);
+  return `relabel it yourself while it is not in use (${shellCommand(file, ...args)})`;
+}
+
+/**
+ * Refusal for a seed whose label differs from the declared one when the declared label cannot
+ * be set on the copy (relabelProblem): nothing is copied that every later run would refuse.
+ */
+export function refuseSeedLabelUnsettable(
+  ctx: VolumeContext,
+  input: { from: string; found: FoundFilesystem; declared: string; why: string },
+): RefuseAction {
+  const { from, found, declared } = input;
+  const foundText = found.label === null ? "no label" : `label ${nixString(found.label)}`;
+  return refuse(ctx, {
+    refusal: "label-differs",
+    statement: `${ctx.volume.path} is to be seeded from ${from}, whose ${found.type} has ${foundText}, but the manifest declares label ${nixString(declared)}, which volplan cannot set on the copy: ${input.why}`,
+    found: `${foundText} in ${from}`,
+    declared: `label ${nixString(declared)}`,
+    fix: "declare a label without blanks, or label the base image itself",
+  });
 }
 
 /** Refusal for a label other than the declared one. */
@@ -151,7 +159,7 @@ export function refuseLabelDiffers(
     statement: `${path} holds ${found.type} with ${foundText} but the manifest declares label ${nixString(declared)}; volplan never relabels`,
     found: foundText,
     declared: `label ${nixString(declared)}`,
-    fix: `${keep}, or relabel it yourself while it is not in use (${relabelCommand(found.type, path, declared)})`,
+    fix: `${keep}, or ${relabelAdvice(found.type, path, declared)}`,
   });
 }
 

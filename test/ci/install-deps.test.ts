@@ -56,6 +56,7 @@ async function programsRun(): Promise<string[]> {
     ...(await sourceFiles(path.join(ROOT, "src", "manifest"))).filter((f) =>
       path.basename(f).startsWith("mkfs-rules"),
     ),
+    path.join(ROOT, "src", "plan", "relabel-command.ts"),
   ];
   const names = new Set<string>();
   for (const file of files) {

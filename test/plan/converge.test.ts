@@ -100,6 +100,18 @@ const cases: PlanCase[] = [
     ],
   },
   {
+    name: "seed with a different xfs label holding a blank: refused before copying (xfs_db cannot set it)",
+    volume: desiredVolume({
+      size: 64 * MIB,
+      format: { type: "xfs", label: "my data" },
+      seed: { from: SEED },
+    }),
+    extra: { seeds: [seed64({ type: "xfs", label: "base" })], filesystems: [seedHost] },
+    expected: [
+      { kind: "refuse", refusal: "label-differs", fix: text("declare a label without blanks") },
+    ],
+  },
+  {
     name: "seed with the declared label: nothing to relabel",
     volume: desiredVolume({ size: 64 * MIB, format: { label: "root" }, seed: { from: SEED } }),
     extra: { seeds: [seed64({ label: "root" })], filesystems: [seedHost] },
