@@ -5,7 +5,7 @@ import { readSync, readdirSync, rmdirSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { readMounts } from "../host/mountinfo.js";
-import { isRunningVolplan } from "../host/processes.js";
+import { effectiveUid, isRunningVolplan } from "../host/processes.js";
 import type { Runner } from "../host/runner.js";
 import { TIMEOUTS } from "./context.js";
 import { assertOwnStateDirectory } from "./state-subdir.js";
@@ -13,10 +13,6 @@ import { assertOwnStateDirectory } from "./state-subdir.js";
 const NAME = /^(\d+)-[A-Za-z0-9]{6}$/;
 const TARGET = "target";
 const TARGET_TEXT = /^(\d+:\d+:\d+)\n?$/;
-
-function euid(): number {
-  return process.geteuid?.() ?? 0;
-}
 
 /** A fresh, private (0700) mount point for one grow, named after this process (the state directory must exist). */
 export async function makeGrowMountPoint(growMounts: string): Promise<string> {
@@ -72,7 +68,7 @@ function readGrowTarget(dir: string): string | null {
   }
   try {
     const stats = fstatSync(fd);
-    if (!stats.isFile() || stats.uid !== euid() || stats.size > 64) return null;
+    if (!stats.isFile() || stats.uid !== effectiveUid() || stats.size > 64) return null;
     const buffer = Buffer.alloc(64);
     const length = readSync(fd, buffer, 0, buffer.length, 0);
     return TARGET_TEXT.exec(buffer.subarray(0, length).toString("latin1"))?.[1] ?? null;

@@ -3,6 +3,7 @@
 import { lstatSync } from "node:fs";
 import { VolplanError } from "../errors.js";
 import { kindOf, unsafeReason } from "../host/path-trust.js";
+import { effectiveUid } from "../host/processes.js";
 
 /**
  * Throws STATE_DIR_UNSAFE unless `dir` is missing or a directory of root (or the running user)
@@ -17,7 +18,7 @@ export function assertOwnStateDirectory(dir: string, holds: string): void {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
     throw error;
   }
-  const uid = process.geteuid?.() ?? 0;
+  const uid = effectiveUid();
   const problem = !stats.isDirectory()
     ? `is ${kindOf(stats)}, not a directory`
     : unsafeReason(stats, { uid, gid: null, owner: "the user running volplan" }, true);

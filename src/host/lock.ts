@@ -4,7 +4,7 @@ import { closeSync, constants, fstatSync, ftruncateSync, mkdirSync, openSync } f
 import { readSync, writeSync } from "node:fs";
 import { VolplanError } from "../errors.js";
 import { untrustedDirectory } from "./path-trust.js";
-import { isRunningVolplan } from "./processes.js";
+import { effectiveUid, isRunningVolplan } from "./processes.js";
 import { lockDescriptor, setLockDescriptor } from "./lock-descriptor.js";
 import { sanePath } from "./runner.js";
 import { stateLayout } from "./state-layout.js";
@@ -37,10 +37,6 @@ export interface HostLock {
 // volplan leaves behind (resize2fs, mkfs, cp) keeps the host locked until it ends.
 export { lockDescriptor } from "./lock-descriptor.js";
 
-function euid(): number {
-  return process.geteuid?.() ?? 0;
-}
-
 /**
  * Creates the state directory (0755) if missing, after checking it and every ancestor: no
  * symlink, owned by root or the running user, not writable by anyone else. Why: whoever can
@@ -61,7 +57,7 @@ export function ensureStateDir(stateDir: string): void {
  * the fix; null when it is (or does not exist yet below safe ancestors).
  */
 export function stateDirProblem(stateDir: string): string | null {
-  const trusted = { uid: euid(), gid: null, owner: "the user running volplan" };
+  const trusted = { uid: effectiveUid(), gid: null, owner: "the user running volplan" };
   const problem = untrustedDirectory(stateDir, trusted);
   if (problem === null) return null;
   return `state directory ${stateDir}: ${problem}; volplan keeps its lock and cache only where nobody else can write. Make it and its parents owned by root and not writable by group or others (chown root: DIR; chmod go-w DIR), or set stateDir to such a directory.`;
@@ -84,11 +80,11 @@ function openLockFile(file: string): number {
     );
   }
   const stats = fstatSync(fd);
-  if (!stats.isFile() || stats.uid !== euid() || (stats.mode & 0o022) !== 0) {
+  if (!stats.isFile() || stats.uid !== effectiveUid() || (stats.mode & 0o022) !== 0) {
     closeSync(fd);
     throw new VolplanError(
       "LOCK_FAILED",
-      `the lock file ${file} is not a regular file owned by uid ${euid()} and writable only by it; remove it and run volplan again.`,
+      `the lock file ${file} is not a regular file owned by uid ${effectiveUid()} and writable only by it; remove it and run volplan again.`,
     );
   }
   return fd;

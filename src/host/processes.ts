@@ -1,5 +1,11 @@
-// Facts about other processes from /proc: their command name, and whether a pid is a running volplan.
+// Facts about processes: this one's effective uid; from /proc, another's command name and whether
+// a pid is a running volplan.
 import { readFileSync } from "node:fs";
+
+/** The effective uid of this process: the owner of every file volplan writes (0 where unknown). */
+export function effectiveUid(): number {
+  return process.geteuid?.() ?? 0;
+}
 
 function readOrNull(file: string): string | null {
   try {

@@ -2,6 +2,7 @@
 import type { Stats } from "node:fs";
 import type { CacheLayout } from "../host/state-layout.js";
 import type { HostReader } from "./host-reader.js";
+import { effectiveUid } from "../host/processes.js";
 
 /** What was hashed at a path, and the stat that proves the file has not changed since. */
 export interface IndexEntry {
@@ -64,7 +65,7 @@ export function entryFor(stats: Stats, hex: string): IndexEntry {
 export function cacheProblem(at: string, stats: Stats): string | null {
   if (stats.isSymbolicLink())
     return `${at} is a symlink; volplan never follows symlinks in its cache`;
-  const uid = process.geteuid?.() ?? 0;
+  const uid = effectiveUid();
   if (stats.uid !== 0 && stats.uid !== uid) {
     return `${at} is owned by uid ${stats.uid}, not by root or the running user`;
   }

@@ -4,6 +4,7 @@ import type { Intent } from "../host/intents.js";
 import { parseIntent } from "../host/intents.js";
 import { stateLayout } from "../host/state-layout.js";
 import type { HostReader } from "./host-reader.js";
+import { effectiveUid } from "../host/processes.js";
 
 // Far larger than any record volplan writes (a path, a device, an inode, a pid and a time).
 const MAX_RECORD_BYTES = 16 * 1024;
@@ -20,7 +21,7 @@ export function observeIntents(input: {
   const dir = stateLayout(input.stateDir).intents;
   const found = new Map<string, Intent>();
   if (input.host.lstat(dir)?.isDirectory() !== true) return found;
-  const uid = process.geteuid?.() ?? 0;
+  const uid = effectiveUid();
   for (const name of input.host.readdir(dir) ?? []) {
     if (!name.endsWith(".json")) continue;
     const file = path.join(dir, name);

@@ -3,6 +3,7 @@ import type { DesiredState } from "../manifest/desired.js";
 import { stateLayout } from "../host/state-layout.js";
 import type { ObservedOrphan } from "../plan/snapshot.js";
 import type { HostReader } from "./host-reader.js";
+import { effectiveUid } from "../host/processes.js";
 
 /** The record: image path → the volume id it had. */
 export type ManagedImages = Readonly<Record<string, { readonly volume: string }>>;
@@ -16,7 +17,7 @@ const MAX_RECORD_BYTES = 64 * 1024 * 1024;
  */
 export function readManaged(stateDir: string, host: HostReader): ManagedImages {
   const file = stateLayout(stateDir).managed;
-  const uid = process.geteuid?.() ?? 0;
+  const uid = effectiveUid();
   try {
     const text = host.readRegularText(file, { owner: uid, maxBytes: MAX_RECORD_BYTES });
     const images = (JSON.parse(text ?? "{}") as { images?: unknown }).images;

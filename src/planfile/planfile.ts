@@ -12,6 +12,7 @@ import type { Snapshot } from "../plan/snapshot.js";
 import { shellCommand } from "../text/shell-quote.js";
 import { canonicalJson, fingerprintSnapshot } from "./fingerprint.js";
 import { writeFileAtomic } from "./write-file-atomic.js";
+import { effectiveUid } from "../host/processes.js";
 
 /** A saved plan as apply reads it back. */
 export interface SavedPlan {
@@ -70,7 +71,7 @@ async function readTrusted(file: string): Promise<string> {
   });
   try {
     const stats = await handle.stat();
-    const euid = process.geteuid?.() ?? 0;
+    const euid = effectiveUid();
     if (!stats.isFile())
       throw invalid(`${file} is not a regular file; volplan applies only plan files.`);
     if ((stats.uid !== euid && stats.uid !== 0) || (stats.mode & 0o022) !== 0) {
