@@ -9,6 +9,7 @@ import path from "node:path";
 import type { FileHandle } from "node:fs/promises";
 import { VolplanError } from "../errors.js";
 import type { Ownership, SeedAction } from "../plan/types.js";
+import { ancestorsOf } from "../host/path-trust.js";
 
 // Who reads the image: a uid (its owner), a gid (its group, when the mode lets it), or everyone.
 type Reader = { readonly uid: number } | { readonly gid: number } | "everyone";
@@ -42,9 +43,10 @@ function describe(reader: Reader): string {
 // Whether only root can change what sits at `file`: every directory above it root's and writable
 // by no one else (a sticky ancestor such as /tmp is fine, but not as the file's own directory).
 function rootOnlyPlace(file: string): boolean {
-  return ancestorsOf(file).every((dir, index) => {
+  const dirs = ancestorsOf(file);
+  return dirs.every((dir, index) => {
     const stats = lstatSync(dir);
-    const sticky = (stats.mode & 0o1000) !== 0 && index > 0;
+    const sticky = (stats.mode & 0o1000) !== 0 && index < dirs.length - 1;
     return stats.isDirectory() && stats.uid === 0 && ((stats.mode & 0o022) === 0 || sticky);
   });
 }
@@ -66,15 +68,6 @@ function chosenByRoot(input: { declared: string; real: string; stats: Stats }): 
   return false;
 }
 
-// The directories above a path, its own directory first.
-function ancestorsOf(file: string): string[] {
-  const dirs: string[] = [];
-  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
-    dirs.push(dir);
-    if (dir === path.dirname(dir)) return dirs;
-  }
-}
-
 /**
  * Why the seed declared as `declared` and open as `fd` (its fstat `stats`) must not be copied
  * into an image of `ownership`: someone who may read the image could not read the seed (its file
@@ -91,13 +84,13 @@ export function seedAccessProblem(input: {
   if (readers.length === 0) return null;
   // The kernel's name of the opened file: every symlink on the way resolved.
   const real = readlinkSync(`/proc/self/fd/${input.fd}`);
-  // What the manifest's author named directly, in directories only root controls, is their choice.
+  // What root alone chose (see chosenByRoot) is the manifest author's choice.
   if (chosenByRoot({ declared: input.declared, real, stats: input.stats })) return null;
-  const ancestors = ancestorsOf(real);
+  const ancestors = ancestorsOf(real).map((dir) => ({ dir, stats: lstatSync(dir) }));
   for (const reader of readers) {
     if (!allows(input.stats, reader, 0o4)) return `${real} is not readable by ${describe(reader)}`;
-    for (const dir of ancestors) {
-      if (!allows(lstatSync(dir), reader, 0o1))
+    for (const { dir, stats } of ancestors) {
+      if (!allows(stats, reader, 0o1))
         return `${describe(reader)} cannot reach ${real} (directory ${dir} is closed to it)`;
     }
   }
