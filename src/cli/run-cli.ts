@@ -23,7 +23,7 @@ export interface CliInput {
  * TERM=dumb: NO_COLOR is a default a flag may override); auto colours a terminal other than a
  * dumb one, unless NO_COLOR is set and not empty.
  */
-export function colorWanted(
+function colorWanted(
   flag: "auto" | "always" | "never",
   input: Pick<CliInput, "env" | "stdoutIsTTY">,
 ): boolean {

@@ -17,7 +17,7 @@ import type { RefuseAction } from "./types.js";
  * 131,056 groups (1,073,610,753 blocks) and not one group more; ext2 with 1 KiB blocks to 1 TiB
  * but not 2 TiB; ext2 with 4 KiB blocks to 16 TiB but not 17 TiB.
  */
-export function extGrowthLimit(ext: ExtDetails): number {
+function extGrowthLimit(ext: ExtDetails): number {
   const perBlock = Math.floor(ext.blockSize / ext.descriptorSize);
   const groups = (ext.blocksPerGroup - ext.firstDataBlock) * perBlock;
   let blocks = groups * ext.blocksPerGroup + ext.firstDataBlock;
@@ -29,7 +29,7 @@ export function extGrowthLimit(ext: ExtDetails): number {
  * The smallest size the kernel resizes a btrfs filesystem to (its resize ioctl returns EINVAL
  * below 256 MiB, measured: 128 → 255 MiB fails, 128 → 256 MiB grows).
  */
-export const BTRFS_MIN_RESIZE = 256 * 1024 * 1024;
+const BTRFS_MIN_RESIZE = 256 * 1024 * 1024;
 
 // A btrfs filesystem grown to less than the kernel resizes it to.
 function refuseBtrfsTooSmall(

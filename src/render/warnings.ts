@@ -12,7 +12,7 @@ const SHORT: Readonly<Partial<Record<PlanWarning["code"], string>>> = {
 };
 
 /** A warning's subject as people know it: a host filesystem by its mount point, not its device id. */
-export function warningSubject(plan: Plan, subject: string): string {
+function warningSubject(plan: Plan, subject: string): string {
   const fs = plan.filesystems.find((f) => f.id === subject);
   return fs === undefined || fs.mount_point === "" ? subject : fs.mount_point;
 }

@@ -75,7 +75,7 @@ const SPEC: CommandSpec<typeof OPTIONS> = {
 };
 
 /** The apply exit code: failures (and steps skipped for lack of space) beat refusals. */
-export function applyExitCode(report: ApplyReport): number {
+function applyExitCode(report: ApplyReport): number {
   if (report.totals.failed > 0 || report.totals.skipped > 0) return EXIT.error;
   return report.totals.refused > 0 ? EXIT.refused : EXIT.ok;
 }

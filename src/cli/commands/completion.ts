@@ -6,7 +6,7 @@ import { parseCommandArgs } from "../parse-command-args.js";
 import { didYouMean } from "../suggest-option.js";
 
 /** The shells volplan writes completions for. */
-export const SHELLS = ["bash", "zsh", "fish"] as const;
+const SHELLS = ["bash", "zsh", "fish"] as const;
 
 const SPEC: CommandSpec = {
   name: "completion",

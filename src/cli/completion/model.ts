@@ -28,7 +28,7 @@ export interface CompletedCommand {
 }
 
 /** The first phrase of a help text: up to the first "(", ";" or ":", without a final period. */
-export function shortHelp(text: string): string {
+function shortHelp(text: string): string {
   const head = text.split(/ \(|; |: /)[0] ?? text;
   return head.replace(/\.$/, "").trim();
 }

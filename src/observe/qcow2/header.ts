@@ -36,7 +36,7 @@ function unreadable(problem: string): FoundImage {
 }
 
 /** True when the bytes start with the qcow2 magic. */
-export function isQcow2(head: Buffer): boolean {
+function isQcow2(head: Buffer): boolean {
   return head.length >= 4 && head.readUInt32BE(0) === MAGIC;
 }
 
