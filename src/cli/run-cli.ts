@@ -1,11 +1,10 @@
 // Dispatches `volplan [global options] <command> [args]`; returns the exit code, never exits.
 import type { Writer } from "./command.js";
-import { UsageError } from "./command.js";
 import { COMMANDS } from "./command-table.js";
 import { errorText } from "./error-text.js";
 import { EXIT } from "./exit-codes.js";
 import { splitGlobalArgs } from "./global-args.js";
-import { didYouMean } from "./suggest-option.js";
+import { commandNamed } from "./suggest-option.js";
 
 /** The outside world, as main.ts sees it. */
 export interface CliInput {
@@ -44,11 +43,7 @@ async function dispatch(input: CliInput): Promise<number> {
     return global.help ? EXIT.ok : EXIT.error;
   }
   const name = global.command;
-  const command = COMMANDS.find((c) => c.name === name);
-  if (command === undefined) {
-    const names = COMMANDS.map((c) => c.name);
-    throw new UsageError(`unknown command '${name}'${didYouMean(name, names)}`, null);
-  }
+  const command = commandNamed(name, COMMANDS);
   if (global.help) {
     const { commandUsage } = await import("./help-text.js");
     input.stdout.write(commandUsage(command));

@@ -1,9 +1,8 @@
 // `volplan help [COMMAND]`: the same text as `volplan --help` and `volplan COMMAND --help`.
 import type { Command, CommandContext, CommandSpec } from "../command.js";
-import { UsageError } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 import { parseCommandArgs } from "../parse-command-args.js";
-import { didYouMean } from "../suggest-option.js";
+import { commandNamed } from "../suggest-option.js";
 
 const SPEC: CommandSpec = {
   name: "help",
@@ -24,11 +23,7 @@ async function run(ctx: CommandContext): Promise<number> {
     ctx.stdout.write(mainUsage(commands));
     return EXIT.ok;
   }
-  const command = commands.find((c) => c.name === name);
-  if (command === undefined) {
-    const names = commands.map((c) => c.name);
-    throw new UsageError(`unknown command '${name}'${didYouMean(name, names)}`, null);
-  }
+  const command = commandNamed(name, commands);
   ctx.stdout.write(commandUsage(command));
   return EXIT.ok;
 }
