@@ -100,10 +100,11 @@ export function openRegularFileSync(path: string, format?: ImageFormat): OpenedF
   }
 }
 
-// The qcow2 header through the descriptor: reads of the file's first bytes only, bounded.
+// The qcow2 header through the descriptor: reads of the file's first bytes only, bounded; into
+// the probes' shared buffer unless the header needs more (the parse keeps no part of it).
 function readImageSync(fd: number, size: number): FoundImage {
   return readImageHeader((length) => {
-    const buffer = Buffer.alloc(length);
+    const buffer = length <= head.length ? head : Buffer.alloc(length);
     return buffer.subarray(0, readSync(fd, buffer, 0, length, 0));
   }, size);
 }
